@@ -1,0 +1,162 @@
+"""The ``Speakeasy`` client: configuration, checked once, and the sub-SDKs."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any, Callable, Dict, Optional, Union
+from urllib.parse import urlsplit
+
+import requests
+
+from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
+from speakeasy._events import Events
+from speakeasy._hooks import Hooks
+from speakeasy._http import HttpClient
+from speakeasy._retry import DEFAULT_RETRY_CONFIG
+from speakeasy.models.errors import FieldTypeError, ValidationError
+from speakeasy.models.shared import Security
+from speakeasy.utils.retries import RetryConfig
+
+SERVERS: Dict[str, str] = {"prod": "https://api.prod.speakeasyapi.dev"}
+"""The API's servers by name; ``prod`` is the default."""
+
+SecuritySource = Union[Security, Callable[[], Union[Security, str]], None]
+
+# Header-safe: visible ASCII, inner spaces allowed. Checked here so that
+# requests never echoes a malformed key into an exception message.
+_API_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?\Z")
+
+
+class Speakeasy:
+    """Speakeasy API client.
+
+    ``security`` is a ``shared.Security`` or a callable returning one (called
+    before every attempt, so keys can rotate). ``workspace_id`` fills the
+    ``workspaceID`` path parameter of calls that leave it unset.
+    """
+
+    events: Events
+    r"""REST APIs for capturing event data."""
+
+    def __init__(
+        self,
+        security: SecuritySource = None,
+        workspace_id: Optional[str] = None,
+        server: Optional[str] = None,
+        server_url: Optional[str] = None,
+        url_params: Optional[Dict[str, str]] = None,
+        client: Optional[requests.Session] = None,
+        retry_config: Optional[RetryConfig] = None,
+        timeout_ms: Optional[int] = None,
+        *,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        if workspace_id is not None:
+            check_workspace_id(workspace_id, "workspace_id")
+        if client is not None and not isinstance(client, requests.Session):
+            raise FieldTypeError(
+                "client", f"expected requests.Session, got {type(client).__name__}"
+            )
+        if retry_config is not None and not isinstance(retry_config, RetryConfig):
+            raise FieldTypeError(
+                "retry_config", f"expected RetryConfig, got {type(retry_config).__name__}"
+            )
+        self._server_url = _server_url(server, server_url, url_params, allow_insecure_http)
+        self._workspace_id = workspace_id
+        self.hooks = Hooks()
+        r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
+        self._http = HttpClient(
+            session=client if client is not None else requests.Session(),
+            auth_headers=_auth_headers(security),
+            retry_config=retry_config or DEFAULT_RETRY_CONFIG,
+            timeout=timeout_seconds(timeout_ms, "timeout_ms") or DEFAULT_TIMEOUT_MS / 1000,
+            hooks=self.hooks,
+        )
+        self.events = Events(self._http, self._server_url, workspace_id)
+
+    @property
+    def server_url(self) -> str:
+        """The base URL every request goes to."""
+        return self._server_url
+
+    @property
+    def workspace_id(self) -> Optional[str]:
+        """The global ``workspaceID`` path parameter."""
+        return self._workspace_id
+
+    def __repr__(self) -> str:
+        return f"Speakeasy(server_url={self._server_url!r}, workspace_id={self._workspace_id!r})"
+
+
+def _server_url(
+    server: Optional[str],
+    server_url: Optional[str],
+    url_params: Optional[Dict[str, str]],
+    allow_insecure_http: bool,
+) -> str:
+    if server_url is None:
+        if server is not None and server not in SERVERS:
+            raise ValidationError("server", f"unknown server {server!r}; one of {sorted(SERVERS)}")
+        return SERVERS[server or "prod"]
+    if not isinstance(server_url, str):
+        raise FieldTypeError("server_url", f"expected str, got {type(server_url).__name__}")
+    url = server_url
+    for name, value in (url_params or {}).items():
+        url = url.replace("{" + name + "}", str(value))
+    if "{" in url or "}" in url:
+        raise ValidationError("server_url", "has a {placeholder} that url_params does not fill")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ValidationError("server_url", f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError("server_url", "must be an absolute http(s):// URL with a host")
+    if parts.query or parts.fragment:
+        raise ValidationError("server_url", "must not have a query string or fragment")
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
+        raise ValidationError(
+            "server_url",
+            "plain http:// would send the API key in clear text: use https://, "
+            "or pass allow_insecure_http=True (http is always allowed to loopback)",
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _auth_headers(security: Any) -> Callable[[], Dict[str, str]]:
+    """A function giving the security headers of one attempt, built once when static."""
+    if security is None:
+        return dict
+    if isinstance(security, Security):
+        headers = _key_headers(security)
+        return lambda: headers
+    if callable(security):
+        return lambda: _key_headers(security())
+    raise FieldTypeError(
+        "security", f"expected Security or a callable returning one, got {type(security).__name__}"
+    )
+
+
+def _key_headers(security: object) -> Dict[str, str]:
+    key = security.api_key if isinstance(security, Security) else security
+    if not isinstance(key, str):
+        raise FieldTypeError(
+            "security.api_key", f"expected str (or Security), got {type(key).__name__}"
+        )
+    if not _API_KEY.match(key):
+        raise ValidationError(
+            "security.api_key",
+            "must be visible ASCII without leading/trailing whitespace or line breaks",
+        )
+    return {"x-api-key": key}

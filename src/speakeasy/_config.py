@@ -1,0 +1,35 @@
+"""Settings shared by the client and its sub-SDKs, and their checks."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from speakeasy._version import __version__
+from speakeasy.models.errors import FieldTypeError, ValidationError
+
+OPENAPI_DOC_VERSION = "0.4.0"
+USER_AGENT = f"speakeasy-sdk/python {__version__} {OPENAPI_DOC_VERSION} speakeasy-client-sdk-python"
+
+#: Per attempt, for connecting and for each wait for data (not the whole call).
+DEFAULT_TIMEOUT_MS = 30_000
+
+
+def check_workspace_id(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
+    if not value:
+        raise ValidationError(field, "must not be empty")
+    return value
+
+
+def timeout_seconds(timeout_ms: object, field: str) -> Optional[float]:
+    """``timeout_ms`` as seconds for requests, after checking it."""
+    if timeout_ms is None:
+        return None
+    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):
+        raise FieldTypeError(
+            field, f"expected milliseconds as int, got {type(timeout_ms).__name__}"
+        )
+    if not 0 < timeout_ms < float("inf"):
+        raise ValidationError(field, "must be a positive number of milliseconds")
+    return timeout_ms / 1000

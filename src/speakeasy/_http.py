@@ -1,0 +1,217 @@
+"""The one path every request takes.
+
+``send`` -> ``_send_with_retries`` -> ``_send_once`` -> ``_read_body``, then
+``map_error`` for anything that is not a 2xx. Each step owns one concern:
+the loop owns the retry decision and the sleeping, ``_send_once`` owns the
+hooks, the logging and the wire, ``_read_body`` bounds what is read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Callable, Dict, Optional, Union
+
+import requests
+
+from speakeasy._hooks import Hooks
+from speakeasy._logging import logger
+from speakeasy._retry import RETRY_STATUSES, next_delay, retry_after_seconds
+from speakeasy.models.errors import Error, SDKError, SpeakeasyError
+from speakeasy.utils.retries import RetryConfig
+
+#: At most this much of a response body is read; past it the connection is dropped.
+MAX_BODY_BYTES = 1 << 20
+
+#: Network failures worth another attempt (certificate errors are not).
+RETRYABLE_EXCEPTIONS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+HeaderSource = Callable[[], Dict[str, str]]
+
+
+class HttpClient:
+    """Sends requests for the operations: retries, timeouts, hooks, logging, errors."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        auth_headers: HeaderSource,
+        retry_config: RetryConfig,
+        timeout: float,
+        hooks: Hooks,
+    ) -> None:
+        self.session = session
+        self.auth_headers = auth_headers
+        self.retry_config = retry_config
+        self.timeout = timeout
+        self.hooks = hooks
+
+    def send(
+        self,
+        url: str,
+        path: str,
+        body: bytes,
+        headers: Dict[str, str],
+        retries: Optional[RetryConfig] = None,
+        timeout: Optional[float] = None,
+    ) -> requests.Response:
+        """POST ``body``; return the 2xx response or raise the mapped error."""
+        response = self._send_with_retries(
+            url, path, body, headers, retries or self.retry_config, timeout or self.timeout
+        )
+        if 200 <= response.status_code < 300:
+            return response
+        raise map_error(response)
+
+    def _send_with_retries(
+        self,
+        url: str,
+        path: str,
+        body: bytes,
+        headers: Dict[str, str],
+        config: RetryConfig,
+        timeout: float,
+    ) -> requests.Response:
+        start = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            began = time.monotonic()
+            outcome: Union[requests.Response, Exception]
+            try:
+                outcome = self._send_once(url, body, headers, timeout)
+            except RETRYABLE_EXCEPTIONS as exc:
+                if isinstance(exc, requests.exceptions.SSLError):
+                    raise
+                outcome = exc
+            delay = self._decide(config, outcome, attempt, time.monotonic() - start)
+            if logger.isEnabledFor(logging.DEBUG):
+                _log_attempt(path, attempt, outcome, time.monotonic() - began, delay)
+            if delay is None:
+                if isinstance(outcome, Exception):
+                    if attempt > 1:
+                        logger.warning(
+                            "POST %s: giving up after %d attempts: %s",
+                            path,
+                            attempt,
+                            type(outcome).__name__,
+                        )
+                    raise outcome
+                if attempt > 1 and outcome.status_code in RETRY_STATUSES:
+                    logger.warning(
+                        "POST %s: giving up after %d attempts: status %d",
+                        path,
+                        attempt,
+                        outcome.status_code,
+                    )
+                return outcome
+            time.sleep(delay)
+
+    @staticmethod
+    def _decide(
+        config: RetryConfig,
+        outcome: Union[requests.Response, Exception],
+        attempt: int,
+        elapsed: float,
+    ) -> Optional[float]:
+        """Seconds to wait before the next attempt, or None if this outcome is final."""
+        if isinstance(outcome, Exception):
+            if not config.retry_connection_errors:
+                return None
+            return next_delay(config, attempt - 1, elapsed)
+        if outcome.status_code not in RETRY_STATUSES:
+            return None
+        retry_after = retry_after_seconds(outcome.headers, time.time())
+        return next_delay(config, attempt - 1, elapsed, retry_after)
+
+    def _send_once(
+        self, url: str, body: bytes, headers: Dict[str, str], timeout: float
+    ) -> requests.Response:
+        session = self.session
+        hooks = self.hooks
+        all_headers = {**headers, **self.auth_headers()}
+        request = session.prepare_request(
+            requests.Request("POST", url, data=body, headers=all_headers)
+        )
+        if hooks.before_request_hooks:
+            request = hooks.run_before_request(request)
+        settings = session.merge_environment_settings(request.url, {}, True, None, None)
+        response = None
+        try:
+            response = session.send(request, timeout=timeout, allow_redirects=False, **settings)
+            _read_body(response)
+        except Exception as exc:
+            if response is not None:
+                response.close()
+            if hooks.after_error_hooks:
+                hooks.run_after_error(exc)
+            raise
+        if 200 <= response.status_code < 300:
+            if hooks.after_success_hooks:
+                response = hooks.run_after_success(response)
+        elif hooks.after_error_hooks:
+            hooks.run_after_error(response)
+        return response
+
+
+def _read_body(response: requests.Response) -> None:
+    """Read at most ``MAX_BODY_BYTES`` of the body; drop the connection if there is more."""
+    chunks = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            response.close()  # the rest is never read: the connection is not reused
+            break
+    response._content = b"".join(chunks)[:MAX_BODY_BYTES]
+    response._content_consumed = True  # type: ignore[attr-defined]
+
+
+def map_error(response: requests.Response) -> SpeakeasyError:
+    """The exception for a non-2xx response (see the tree in ``models.errors``)."""
+    status = response.status_code
+    content_type = response.headers.get("content-type", "")
+    if 500 <= status < 600 and _is_json(content_type):
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            data = None
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("message"), str)
+            and isinstance(data.get("status_code"), int)
+            and not isinstance(data.get("status_code"), bool)
+        ):
+            return Error(data["message"], data["status_code"], response)
+    return SDKError("API error occurred", status, response.text, response)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _log_attempt(
+    path: str,
+    attempt: int,
+    outcome: Union[requests.Response, Exception],
+    seconds: float,
+    delay: Optional[float],
+) -> None:
+    result = (
+        f"status {outcome.status_code}"
+        if isinstance(outcome, requests.Response)
+        else type(outcome).__name__
+    )
+    after = "done" if delay is None else f"retrying in {delay:.3f}s"
+    logger.debug(
+        "POST %s attempt %d: %s in %.1f ms; %s", path, attempt, result, seconds * 1000, after
+    )

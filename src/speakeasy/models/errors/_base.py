@@ -1,0 +1,93 @@
+"""The SDK's exceptions, drawn once.
+
+    Exception
+    └── SpeakeasyError .............. base of everything the SDK raises itself
+        ├── Error ................... 5XX with a JSON ``Error`` body
+        ├── SDKError ................ any other non-2xx response
+        └── ValidationError ......... (also ValueError) bad input, nothing was sent
+            └── FieldTypeError ...... (also TypeError) a value of the wrong type
+
+Network failures are not wrapped: once retries are exhausted the caller gets
+the ``requests`` exception itself (``requests.ConnectionError``,
+``requests.Timeout``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    import requests
+
+
+class SpeakeasyError(Exception):
+    """Base class of every exception the SDK raises itself."""
+
+
+class ValidationError(SpeakeasyError, ValueError):
+    """The caller's input was rejected before any byte was sent.
+
+    ``field`` names the offending argument, setting or model field
+    (``request_body[3].success``, ``workspace_id``, ``server_url``).
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[str, str]]:
+        return type(self), (self.field, self.problem)
+
+
+class FieldTypeError(ValidationError, TypeError):
+    """A value of the wrong type (``success="yes"``, ``duration_ms="12"``)."""
+
+
+class Error(SpeakeasyError):
+    """The API's error model, returned with a 5XX ``application/json`` body."""
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int,
+        raw_response: Optional[requests.Response] = None,
+    ) -> None:
+        super().__init__(message, status_code)
+        self.message = message
+        r"""A developer-facing error message."""
+        self.status_code = status_code
+        r"""The HTTP status code, as the server wrote it in the body."""
+        self.raw_response = raw_response
+        r"""The HTTP response the error was read from."""
+
+    def __str__(self) -> str:
+        return f"{self.message} (status {self.status_code})"
+
+    def __repr__(self) -> str:
+        return f"Error(message={self.message!r}, status_code={self.status_code!r})"
+
+
+class SDKError(SpeakeasyError):
+    """A non-2xx response that is not an ``Error``: any 4XX, and 5XX of other shapes."""
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int,
+        body: str = "",
+        raw_response: Optional[requests.Response] = None,
+    ) -> None:
+        super().__init__(message, status_code, body)
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        r"""The response body as text, at most ``MAX_ERROR_BODY_BYTES`` of it."""
+        self.raw_response = raw_response
+
+    def __str__(self) -> str:
+        body = f"\n{self.body}" if self.body else ""
+        return f"{self.message}: Status {self.status_code}{body}"
+
+    def __repr__(self) -> str:
+        return f"SDKError(message={self.message!r}, status_code={self.status_code!r})"
