@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, Optional, Union
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.util import parse_url
 
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
@@ -66,6 +67,7 @@ class Speakeasy:
         self._workspace_id = workspace_id
         self.hooks = Hooks()
         r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
+        self._owns_session = client is None
         self._http = HttpClient(
             session=client if client is not None else requests.Session(),
             auth_headers=_auth_headers(security),
@@ -84,6 +86,17 @@ class Speakeasy:
     def workspace_id(self) -> Optional[str]:
         """The global ``workspaceID`` path parameter."""
         return self._workspace_id
+
+    def close(self) -> None:
+        """Release pooled connections. A session passed as ``client`` is left open."""
+        if self._owns_session:
+            self._http.session.close()
+
+    def __enter__(self) -> Speakeasy:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"Speakeasy(server_url={self._server_url!r}, workspace_id={self._workspace_id!r})"
@@ -116,13 +129,26 @@ def _server_url(
         raise ValidationError("server_url", "must be an absolute http(s):// URL with a host")
     if parts.query or parts.fragment:
         raise ValidationError("server_url", "must not have a query string or fragment")
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback_url(url, host):
         raise ValidationError(
             "server_url",
             "plain http:// would send the API key in clear text: use https://, "
             "or pass allow_insecure_http=True (http is always allowed to loopback)",
         )
     return url.rstrip("/")
+
+
+def _is_loopback_url(url: str, host: str) -> bool:
+    """Loopback as urlsplit sees it and as requests (urllib3) will connect to it.
+
+    Both must agree: ``http://evil.example\\@localhost`` is "localhost" to
+    urlsplit but evil.example to urllib3.
+    """
+    try:
+        wire_host = parse_url(url).host or ""
+    except ValueError:
+        return False
+    return _is_loopback(host) and _is_loopback(wire_host.strip("[]"))
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,0 +1,21 @@
+"""A local Events API server for testing code that uses the Speakeasy SDK.
+
+Standard library only, and independent of the SDK's models: it validates what it receives
+against the wire contract on its own, so it can catch the SDK sending something wrong.
+
+    from speakeasy.testing import EventsServer, Reply
+
+    with EventsServer(api_key="test-key") as server:
+        server.fail_next(2, status=503, headers={"Retry-After": "1"})
+        ...  # point the SDK at server.url and post events
+        assert [r.status for r in server.received] == [503, 503, 200]
+        assert len(server.events) == 1
+
+Run it on its own with ``python -m speakeasy.testing --port 8080``.
+"""
+
+from __future__ import annotations
+
+from ._server import EventsServer, ReceivedRequest, Reply
+
+__all__ = ["EventsServer", "ReceivedRequest", "Reply"]

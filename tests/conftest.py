@@ -1,0 +1,66 @@
+"""Shared fixtures: a local Events API server, checked against openapi.yaml after each test.
+
+* ``events_server`` (session): one :class:`speakeasy.testing.EventsServer` accepting the
+  key ``"test-key"``, started once for the whole session.
+* ``server`` (function): the same server, ``reset()`` before the test; after the test every
+  request it received during the test is checked against openapi.yaml with openapi-core
+  (``tests/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
+* ``api_key``: ``"test-key"``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from speakeasy.testing import EventsServer
+
+try:
+    from tests.contract import assert_conforms
+except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
+    from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
+
+API_KEY = "test-key"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "no_contract_check: do not check the requests the `server` fixture received "
+        "against openapi.yaml after the test (for tests that send invalid requests on purpose)",
+    )
+
+
+@pytest.fixture(scope="session")
+def api_key() -> str:
+    return API_KEY
+
+
+@pytest.fixture(scope="session")
+def events_server() -> Iterator[EventsServer]:
+    with EventsServer(api_key=API_KEY) as srv:
+        yield srv
+
+
+@pytest.fixture
+def server(events_server: EventsServer, request: pytest.FixtureRequest) -> Iterator[EventsServer]:
+    events_server.reset()
+    yield events_server
+    received = events_server.received
+    events_server.reset()
+    if request.node.get_closest_marker("no_contract_check") is not None:
+        return
+    failures = []
+    for index, recorded in enumerate(received):
+        try:
+            assert_conforms(recorded, events_server.url)
+        except AssertionError as exc:
+            failures.append(f"request #{index} ({recorded.method} {recorded.path}): {exc}")
+    if failures:
+        pytest.fail(
+            f"{len(failures)} of {len(received)} request(s) the server received do not "
+            "conform to openapi.yaml (mark the test @pytest.mark.no_contract_check if that "
+            "is intended):\n" + "\n".join(failures),
+            pytrace=False,
+        )

@@ -1,0 +1,95 @@
+"""Bad input is rejected before any byte is sent (issue 2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import speakeasy
+from speakeasy.models import errors, operations, shared
+from tests.core._helpers import event
+
+CASES = [
+    ("success", "yes", errors.FieldTypeError),
+    ("created_at", "not a date", errors.FieldTypeError),
+    ("created_at", date(2024, 1, 1), errors.FieldTypeError),
+    ("duration_ms", "12", errors.FieldTypeError),
+    ("duration_ms", 1.5, errors.FieldTypeError),
+    ("duration_ms", True, errors.FieldTypeError),
+    ("duration_ms", 2**63, errors.ValidationError),
+    ("execution_id", 5, errors.FieldTypeError),
+    ("execution_id", None, errors.FieldTypeError),
+    ("interaction_type", 3, errors.FieldTypeError),
+    ("interaction_type", shared.GenerateBumpType.MAJOR, errors.FieldTypeError),
+    ("generate_bump_type", "bogus", errors.ValidationError),
+    ("generate_output_tests", "true", errors.FieldTypeError),
+    ("hostname", b"bytes", errors.FieldTypeError),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "exc"), CASES)
+def test_bad_field_is_named_and_nothing_is_sent(server, field, value, exc):
+    """A bad value in any event fails the whole call before sending, naming the field."""
+    s = speakeasy.Speakeasy(
+        security=shared.Security(api_key="test-key"), workspace_id="w", server_url=server.url
+    )
+    body = [event(), event(**{field: value})]
+    with pytest.raises(exc) as info:
+        s.events.post_workspace_events(operations.PostWorkspaceEventsRequest(request_body=body))
+    assert info.value.field == f"request_body[1].{field}"
+    assert f"request_body[1].{field}" in str(info.value)
+    assert isinstance(info.value, (TypeError, ValueError))
+    assert server.received == []
+
+
+def test_non_event_in_list_is_named(server):
+    """A dict in place of a CliEvent is rejected by index."""
+    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    with pytest.raises(errors.FieldTypeError, match=r"request_body\[0\]: expected CliEvent"):
+        s.events.post_workspace_events(
+            operations.PostWorkspaceEventsRequest(request_body=[{"id": "x"}])  # type: ignore[list-item]
+        )
+    assert server.received == []
+
+
+def test_single_event_instead_of_list_is_rejected(server):
+    """request_body must be a list."""
+    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    with pytest.raises(errors.FieldTypeError, match="request_body"):
+        s.events.post_workspace_events(
+            operations.PostWorkspaceEventsRequest(request_body=event())  # type: ignore[arg-type]
+        )
+    assert server.received == []
+
+
+def test_request_of_the_wrong_type_is_rejected(server):
+    """The request must be a PostWorkspaceEventsRequest."""
+    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    with pytest.raises(errors.FieldTypeError, match="request"):
+        s.events.post_workspace_events([event()])  # type: ignore[arg-type]
+    assert server.received == []
+
+
+@pytest.mark.parametrize("key", ["line\nbreak", " padded", "", "tab\there"])
+def test_malformed_static_key_is_rejected_at_construction_without_echoing_it(key):
+    """A static key that is not a valid header value fails when the client is built."""
+    with pytest.raises(errors.ValidationError, match=r"security\.api_key") as info:
+        speakeasy.Speakeasy(security=shared.Security(api_key=key), workspace_id="w")
+    if key.strip():
+        assert key not in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["line\nbreak", " padded", "", "tab\there"])
+def test_malformed_rotating_key_is_rejected_before_sending(server, key):
+    """A callable's malformed key fails before any byte is sent, and is not echoed."""
+    s = speakeasy.Speakeasy(
+        security=lambda: shared.Security(api_key=key), workspace_id="w", server_url=server.url
+    )
+    with pytest.raises(errors.ValidationError, match=r"security\.api_key") as info:
+        s.events.post_workspace_events(
+            operations.PostWorkspaceEventsRequest(request_body=[event()])
+        )
+    if key.strip():
+        assert key not in str(info.value)
+    assert server.received == []

@@ -1,0 +1,203 @@
+"""What goes on the wire: body bytes, headers, path (issue 2)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import dateutil.parser
+
+import speakeasy
+from speakeasy.models import operations, shared
+from tests.core._helpers import T0, event
+
+
+def _client(server, **kwargs) -> speakeasy.Speakeasy:
+    kwargs.setdefault("security", shared.Security(api_key="test-key"))
+    kwargs.setdefault("workspace_id", "ws-1")
+    return speakeasy.Speakeasy(server_url=server.url, **kwargs)
+
+
+def test_seed_example_runs_with_only_a_server_url_added(server):
+    """The seed's example, unchanged but for server_url, gets a 200."""
+    s = speakeasy.Speakeasy(
+        security=shared.Security(
+            api_key="test-key",
+        ),
+        workspace_id="string",
+        server_url=server.url,
+    )
+
+    req = operations.PostWorkspaceEventsRequest(
+        request_body=[
+            shared.CliEvent(
+                created_at=dateutil.parser.isoparse("2024-11-21T06:58:42.120Z"),
+                execution_id="string",
+                id="<ID>",
+                interaction_type=shared.InteractionType.CLI_EXEC,
+                local_started_at=dateutil.parser.isoparse("2024-05-07T12:35:47.182Z"),
+                speakeasy_api_key_name="string",
+                speakeasy_version="string",
+                success=False,
+                workspace_id="string",
+            ),
+        ],
+    )
+
+    res = s.events.post_workspace_events(req)
+
+    assert res.status_code == 200
+    assert server.events == [
+        {
+            "created_at": "2024-11-21T06:58:42.120000Z",
+            "execution_id": "string",
+            "id": "<ID>",
+            "interaction_type": "CLI_EXEC",
+            "local_started_at": "2024-05-07T12:35:47.182000Z",
+            "speakeasy_api_key_name": "string",
+            "speakeasy_version": "string",
+            "success": False,
+            "workspace_id": "string",
+        }
+    ]
+
+
+def test_body_is_compact_json_with_sorted_keys(server):
+    """The body bytes are a compact JSON array, keys sorted, like the generated SDKs."""
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event(duration_ms=7)])
+    )
+    body = server.received[-1].body
+    expected = json.dumps(server.received[-1].events, separators=(",", ":"), sort_keys=True)
+    assert body == expected.encode()
+    assert body.startswith(b'[{"created_at":"2024-11-21T06:58:42.120000Z","duration_ms":7,')
+
+
+def test_unset_optional_fields_are_omitted_never_null(server):
+    """Only the nine required keys are sent when nothing optional is set."""
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event()])
+    )
+    (sent,) = server.received[-1].events
+    assert sorted(sent) == sorted(
+        [
+            "created_at",
+            "execution_id",
+            "id",
+            "interaction_type",
+            "local_started_at",
+            "speakeasy_api_key_name",
+            "speakeasy_version",
+            "success",
+            "workspace_id",
+        ]
+    )
+    assert b"null" not in server.received[-1].body
+
+
+def test_every_optional_field_is_sent_when_set(server):
+    """All 36 optional fields reach the server with their values."""
+    strings = {
+        name: f"value-of-{name}"
+        for name in shared.CliEvent.__dataclass_fields__
+        if name.startswith(
+            ("commit", "generate_", "gh_", "git_", "hostname", "management", "raw", "repo")
+        )
+        and name not in ("generate_bump_type", "generate_output_tests", "generate_published")
+    }
+    e = event(
+        duration_ms=2**63 - 1,
+        generate_bump_type=shared.GenerateBumpType.PATCH,
+        generate_output_tests=True,
+        generate_published=False,
+        local_completed_at=T0 + timedelta(seconds=3),
+        **strings,
+    )
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[e])
+    )
+    (sent,) = server.received[-1].events
+    assert len(sent) == len(shared.CliEvent.__dataclass_fields__) == 45
+    assert sent["duration_ms"] == 2**63 - 1
+    assert sent["generate_bump_type"] == "patch"
+    assert sent["generate_output_tests"] is True and sent["generate_published"] is False
+    assert sent["local_completed_at"] == "2024-11-21T06:58:45.120000Z"
+    assert all(sent[k] == v for k, v in strings.items())
+
+
+def test_datetimes_keep_their_offset_and_utc_is_z(server):
+    """Aware datetimes keep their offset; UTC is written with Z."""
+    ist = timezone(timedelta(hours=5, minutes=30))
+    e = event(
+        created_at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        local_started_at=datetime(2024, 1, 2, 8, 34, 5, 123456, tzinfo=ist),
+    )
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[e])
+    )
+    (sent,) = server.received[-1].events
+    assert sent["created_at"] == "2024-01-02T03:04:05Z"
+    assert sent["local_started_at"] == "2024-01-02T08:34:05.123456+05:30"
+
+
+def test_naive_datetime_is_sent_as_local_time_with_its_offset(server):
+    """A naive datetime is taken as local time and sent with an explicit offset."""
+    naive = datetime(2024, 6, 1, 12, 0, 0)
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event(local_started_at=naive)])
+    )
+    (sent,) = server.received[-1].events
+    parsed = dateutil.parser.isoparse(sent["local_started_at"])
+    assert parsed.tzinfo is not None
+    assert parsed == naive.astimezone()
+
+
+def test_unknown_interaction_type_string_is_sent_as_is(server):
+    """A value newer than the enum goes out unchanged."""
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event(interaction_type="LINT")])
+    )
+    assert server.events[-1]["interaction_type"] == "LINT"
+
+
+def test_headers_sent(server):
+    """content-type, Accept, user-agent and x-api-key are set per the contract."""
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event()])
+    )
+    got = server.received[-1]
+    assert got.headers["content-type"] == "application/json"
+    assert got.headers["accept"] == "application/json"
+    assert got.headers["user-agent"].startswith(
+        f"speakeasy-sdk/python {speakeasy.__version__} 0.4.0"
+    )
+    assert got.api_key == "test-key"
+    assert got.method == "POST"
+    assert got.path == "/v1/workspace/ws-1/events"
+
+
+def test_empty_list_is_sent_as_empty_array(server):
+    """An empty request body is a valid empty array."""
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[])
+    )
+    assert server.received[-1].body == b"[]"
+
+
+def test_many_events_in_one_call_keep_their_order(server):
+    """Every event of a call arrives, in order."""
+    events = [event(id=f"evt-{i}") for i in range(500)]
+    _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=events)
+    )
+    assert [e["id"] for e in server.events] == [f"evt-{i}" for i in range(500)]
+
+
+def test_response_object(server):
+    """The response carries status, content type and the raw requests.Response."""
+    res = _client(server).events.post_workspace_events(
+        operations.PostWorkspaceEventsRequest(request_body=[event()])
+    )
+    assert res.status_code == 200
+    assert res.raw_response.status_code == 200
+    assert isinstance(res.content_type, str)
