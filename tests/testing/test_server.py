@@ -89,6 +89,13 @@ def srv(events_server: EventsServer) -> Iterator[EventsServer]:
     events_server.reset()
 
 
+@pytest.fixture
+def own_srv() -> Iterator[EventsServer]:
+    """A private server, for tests that count connections (the shared one has others')."""
+    with EventsServer(api_key="test-key") as server:
+        yield server
+
+
 def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -124,7 +131,8 @@ def test_valid_post_is_answered_200_and_stored(srv: EventsServer) -> None:
     assert rec.received_at <= time.monotonic()
 
 
-def test_keep_alive_reuses_one_connection(srv: EventsServer) -> None:
+def test_keep_alive_reuses_one_connection(own_srv: EventsServer) -> None:
+    srv = own_srv
     with closing(connect(srv)) as conn:
         for i in range(5):
             assert send(conn, [event(id=str(i))])[0] == 200
@@ -487,7 +495,8 @@ def test_action_reset_mid_body(srv: EventsServer) -> None:
     assert srv.events == []
 
 
-def test_action_endless_stops_when_the_client_closes(srv: EventsServer) -> None:
+def test_action_endless_stops_when_the_client_closes(own_srv: EventsServer) -> None:
+    srv = own_srv
     srv.replies.append(Reply(status=200, action="endless"))
     with closing(connect(srv)) as conn:
         conn.request("POST", PATH, body=json.dumps([EVENT]), headers=JSON_HEADERS)
