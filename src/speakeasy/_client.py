@@ -8,7 +8,6 @@ from typing import Any, Callable, Dict, Optional, Union
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.util import parse_url
 
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
@@ -139,16 +138,18 @@ def _server_url(
 
 
 def _is_loopback_url(url: str, host: str) -> bool:
-    """Loopback as urlsplit sees it and as requests (urllib3) will connect to it.
+    """Loopback as urlsplit sees it and as requests will connect to it.
 
     Both must agree: ``http://evil.example\\@localhost`` is "localhost" to
-    urlsplit but evil.example to urllib3.
+    urlsplit but evil.example to requests.
     """
+    prepared = requests.PreparedRequest()
     try:
-        wire_host = parse_url(url).host or ""
-    except ValueError:
+        prepared.prepare_url(url, None)
+        wire_host = urlsplit(prepared.url or "").hostname or ""
+    except ValueError:  # requests' InvalidURL and MissingSchema are ValueErrors
         return False
-    return _is_loopback(host) and _is_loopback(wire_host.strip("[]"))
+    return _is_loopback(host) and _is_loopback(wire_host)
 
 
 def _is_loopback(host: str) -> bool:

@@ -23,8 +23,9 @@ class Hooks:
     - ``after_error(response_or_exception)``: gets a non-2xx response or the
       network exception of a failed attempt (retried or not).
 
-    An exception raised by a hook reaches the caller unchanged. Each
-    registration method returns the callable, so it works as a decorator.
+    An exception raised by a hook reaches the caller unchanged and ends the
+    call: it is never retried, even when it is a ``requests.ConnectionError``.
+    Each registration method returns the callable, so it works as a decorator.
     """
 
     def __init__(self) -> None:

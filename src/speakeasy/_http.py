@@ -2,8 +2,9 @@
 
 ``send`` -> ``_send_with_retries`` -> ``_send_once`` -> ``_read_body``, then
 ``map_error`` for anything that is not a 2xx. Each step owns one concern:
-the loop owns the retry decision and the sleeping, ``_send_once`` owns the
-hooks, the logging and the wire, ``_read_body`` bounds what is read.
+the loop owns the retry decision, the sleeping and the logging, ``_send_once``
+owns the hooks and the wire, ``_read_body`` bounds what is read and is the
+one place where a foreign error is translated (``BrokenResponseError``).
 """
 
 from __future__ import annotations
@@ -82,56 +83,49 @@ class HttpClient:
         while True:
             attempt += 1
             began = time.monotonic()
-            outcome: Union[requests.Response, Exception]
-            try:
-                outcome = self._send_once(url, body, headers, timeout)
-            except RETRYABLE_EXCEPTIONS as exc:
-                if isinstance(exc, requests.exceptions.SSLError):
-                    raise
-                outcome = exc
-            delay = self._decide(config, outcome, attempt, time.monotonic() - start)
+            outcome = self._send_once(url, body, headers, timeout)
+            retryable = _is_retryable(config, outcome)
+            delay = (
+                self._delay(config, outcome, attempt, time.monotonic() - start)
+                if retryable
+                else None
+            )
             if logger.isEnabledFor(logging.DEBUG):
                 _log_attempt(path, attempt, outcome, time.monotonic() - began, delay)
-            if delay is None:
-                if isinstance(outcome, Exception):
-                    if attempt > 1:
-                        logger.warning(
-                            "POST %s: giving up after %d attempts: %s",
-                            path,
-                            attempt,
-                            type(outcome).__name__,
-                        )
-                    raise outcome
-                if attempt > 1 and outcome.status_code in RETRY_STATUSES:
-                    logger.warning(
-                        "POST %s: giving up after %d attempts: status %d",
-                        path,
-                        attempt,
-                        outcome.status_code,
-                    )
-                return outcome
-            time.sleep(delay)
+            if delay is not None:
+                time.sleep(delay)
+                continue
+            if retryable and config.strategy == "backoff":
+                logger.warning(
+                    "POST %s: giving up after %d attempt(s): %s",
+                    path,
+                    attempt,
+                    _describe(outcome),
+                )
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
 
     @staticmethod
-    def _decide(
+    def _delay(
         config: RetryConfig,
         outcome: Union[requests.Response, Exception],
         attempt: int,
         elapsed: float,
     ) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None if this outcome is final."""
-        if isinstance(outcome, Exception):
-            if not config.retry_connection_errors:
-                return None
-            return next_delay(config, attempt - 1, elapsed)
-        if outcome.status_code not in RETRY_STATUSES:
-            return None
-        retry_after = retry_after_seconds(outcome.headers, time.time())
+        """Seconds to wait before the next attempt, or None when the budget is spent."""
+        retry_after = None
+        if isinstance(outcome, requests.Response):
+            retry_after = retry_after_seconds(outcome.headers, time.time())
         return next_delay(config, attempt - 1, elapsed, retry_after)
 
     def _send_once(
         self, url: str, body: bytes, headers: Dict[str, str], timeout: float
-    ) -> requests.Response:
+    ) -> Union[requests.Response, Exception]:
+        """One attempt: the response, or the network exception to retry on.
+
+        Hook exceptions and non-network errors are raised, never retried.
+        """
         session = self.session
         hooks = self.hooks
         all_headers = {**headers, **self.auth_headers()}
@@ -150,6 +144,10 @@ class HttpClient:
                 response.close()
             if hooks.after_error_hooks:
                 hooks.run_after_error(exc)
+            if isinstance(exc, RETRYABLE_EXCEPTIONS) and not isinstance(
+                exc, requests.exceptions.SSLError
+            ):
+                return exc
             raise
         if 200 <= response.status_code < 300:
             if hooks.after_success_hooks:
@@ -159,16 +157,40 @@ class HttpClient:
         return response
 
 
+def _is_retryable(config: RetryConfig, outcome: Union[requests.Response, Exception]) -> bool:
+    """Whether the policy retries this kind of outcome at all (budget aside)."""
+    if isinstance(outcome, Exception):
+        return config.retry_connection_errors
+    return outcome.status_code in RETRY_STATUSES
+
+
+class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+    """The connection broke while the response body was read.
+
+    requests raises ``ChunkedEncodingError`` there, which is not a
+    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
+    catches a reset before and during the response alike.
+    """
+
+
 def _read_body(response: requests.Response) -> None:
     """Read at most ``MAX_BODY_BYTES`` of the body; drop the connection if there is more."""
     chunks = []
     size = 0
-    for chunk in response.iter_content(64 * 1024):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            response.close()  # the rest is never read: the connection is not reused
-            break
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                response.close()  # the rest is never read: the connection is not reused
+                break
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise BrokenResponseError(*exc.args, request=response.request) from exc
+    except requests.exceptions.ContentDecodingError:
+        # The body contradicts its Content-Encoding. It only ever explains the
+        # status, which stands: keep what was decoded and drop the connection.
+        logger.debug("response body does not match its content-encoding; truncated")
+        response.close()
     response._content = b"".join(chunks)[:MAX_BODY_BYTES]
     response._content_consumed = True  # type: ignore[attr-defined]
 
@@ -180,7 +202,7 @@ def map_error(response: requests.Response) -> SpeakeasyError:
     if 500 <= status < 600 and _is_json(content_type):
         try:
             data = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
             data = None
         if (
             isinstance(data, dict)
@@ -188,8 +210,25 @@ def map_error(response: requests.Response) -> SpeakeasyError:
             and isinstance(data.get("status_code"), int)
             and not isinstance(data.get("status_code"), bool)
         ):
-            return Error(data["message"], data["status_code"], response)
-    return SDKError("API error occurred", status, response.text, response)
+            return Error(_redact(data["message"], response), data["status_code"], response)
+    return SDKError("API error occurred", status, _redact(_text(response), response), response)
+
+
+def _text(response: requests.Response) -> str:
+    """The body as text: the declared charset, else UTF-8; never a guess over 1 MiB."""
+    try:
+        return response.content.decode(response.encoding or "utf-8", "replace")
+    except (LookupError, ValueError):  # unknown, or "idna" and co. that refuse "replace"
+        return response.content.decode("utf-8", "replace")
+
+
+def _redact(text: str, response: requests.Response) -> str:
+    """``text`` without the API key of the request, should a server echo it back."""
+    request = response.request
+    key = request.headers.get("x-api-key") if request is not None else None
+    if isinstance(key, bytes):
+        key = key.decode("latin-1")
+    return text.replace(key, "***") if key else text
 
 
 def _is_json(content_type: str) -> bool:
@@ -199,6 +238,13 @@ def _is_json(content_type: str) -> bool:
     )
 
 
+def _describe(outcome: Union[requests.Response, Exception]) -> str:
+    """``status 503``, or the exception's class name (its text is long and says little more)."""
+    if isinstance(outcome, requests.Response):
+        return f"status {outcome.status_code}"
+    return type(outcome).__name__
+
+
 def _log_attempt(
     path: str,
     attempt: int,
@@ -206,12 +252,12 @@ def _log_attempt(
     seconds: float,
     delay: Optional[float],
 ) -> None:
-    result = (
-        f"status {outcome.status_code}"
-        if isinstance(outcome, requests.Response)
-        else type(outcome).__name__
-    )
     after = "done" if delay is None else f"retrying in {delay:.3f}s"
     logger.debug(
-        "POST %s attempt %d: %s in %.1f ms; %s", path, attempt, result, seconds * 1000, after
+        "POST %s attempt %d: %s in %.1f ms; %s",
+        path,
+        attempt,
+        _describe(outcome),
+        seconds * 1000,
+        after,
     )

@@ -10,6 +10,9 @@ import logging
 import os
 
 logger = logging.getLogger("speakeasy")
+# Without a handler of its own, a WARNING would reach logging's "last resort"
+# stderr printer in apps that never configured logging.
+logger.addHandler(logging.NullHandler())
 
 
 def _configure_from_env() -> None:

@@ -6,7 +6,9 @@ so the rules are tested with plain numbers.
 
 from __future__ import annotations
 
+import math
 import random
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Mapping, Optional
 
@@ -32,26 +34,31 @@ def backoff_delay(
     wait is drawn from the upper half of it, so waits still grow but clients
     that failed together do not retry together.
     """
-    ceiling = min(backoff.max_interval, backoff.initial_interval * backoff.exponent**retries_so_far)
+    try:
+        grown = backoff.initial_interval * backoff.exponent**retries_so_far
+    except OverflowError:  # a long run of fast retries: the cap has long been reached
+        grown = math.inf if backoff.initial_interval else 0.0
+    ceiling = min(backoff.max_interval, grown)
     return ceiling * (0.5 + 0.5 * rand()) / 1000.0
 
 
 def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
     """Seconds asked for by a ``Retry-After`` header (delta-seconds or HTTP-date), or None.
 
-    ``now`` is a Unix timestamp. Unparseable or negative values are ignored.
+    ``now`` is a Unix timestamp. Unparseable or negative values are ignored; a
+    date without a zone (the obsolete asctime form) is GMT, as RFC 9110 says.
     """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit alone accepts "²", which float() refuses
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
-        return None
+        when = when.replace(tzinfo=timezone.utc)
     return max(0.0, when.timestamp() - now)
 
 

@@ -1,0 +1,134 @@
+"""Fixtures of the hardening tests: a scriptable loopback server and clients that are closed.
+
+The ``server`` here replaces the suite-wide one for this folder: these tests script
+faults (resets, odd bodies, redirects) on purpose, so the per-test contract check
+of every received request does not apply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any, Callable, List
+
+import pytest
+import requests
+
+import speakeasy
+from speakeasy.models import operations, shared
+from speakeasy.testing import EventsServer
+from speakeasy.utils import BackoffStrategy, RetryConfig
+
+#: Distinctive, so that a leak anywhere is found by a plain substring search.
+API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
+#: A payload string that must never reach a log record.
+EVENT_ID = "evt-PAYLOAD-d0c7e1a5"
+RAW_COMMAND = "speakeasy run --PAYLOAD-flag-91b2"
+
+#: Millisecond backoff, connection errors retried: retry tests take no time.
+FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 2000), True)
+NO_RETRIES = RetryConfig("none")
+
+T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
+
+
+def make_event(**overrides: Any) -> shared.CliEvent:
+    """A valid event carrying the distinctive payload strings."""
+    fields: dict[str, Any] = {
+        "created_at": T0,
+        "execution_id": "exec-1",
+        "id": EVENT_ID,
+        "interaction_type": shared.InteractionType.CLI_EXEC,
+        "local_started_at": T0,
+        "speakeasy_api_key_name": "key-name",
+        "speakeasy_version": "1.0.0",
+        "success": True,
+        "workspace_id": "ws-1",
+        "raw_command": RAW_COMMAND,
+    }
+    fields.update(overrides)
+    return shared.CliEvent(**fields)
+
+
+def make_request() -> operations.PostWorkspaceEventsRequest:
+    return operations.PostWorkspaceEventsRequest(request_body=[make_event()], workspace_id="ws")
+
+
+@pytest.fixture(scope="session")
+def _loopback() -> Iterator[EventsServer]:
+    with EventsServer(api_key=API_KEY) as srv:
+        yield srv
+
+
+@pytest.fixture
+def server(_loopback: EventsServer) -> Iterator[EventsServer]:
+    """The shared loopback server, reset before and after the test."""
+    _loopback.reset()
+    yield _loopback
+    _loopback.reset()
+
+
+@pytest.fixture
+def other_server() -> Iterator[EventsServer]:
+    """A second server on another port: another origin."""
+    with EventsServer(api_key=None) as srv:
+        yield srv
+
+
+MakeClient = Callable[..., speakeasy.Speakeasy]
+
+
+@pytest.fixture
+def make_client(server: EventsServer) -> Iterator[MakeClient]:
+    """Build clients (``server_url`` defaults to ``server``); their sessions are closed after."""
+    sessions: List[requests.Session] = []
+
+    def build(**kwargs: Any) -> speakeasy.Speakeasy:
+        session = requests.Session()
+        sessions.append(session)
+        kwargs.setdefault("security", shared.Security(api_key=API_KEY))
+        kwargs.setdefault("server_url", server.url)
+        return speakeasy.Speakeasy(client=session, **kwargs)
+
+    yield build
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> speakeasy.Speakeasy:
+    """A client of ``server`` with millisecond retries."""
+    return make_client(retry_config=FAST_RETRIES)
+
+
+class Records(logging.Handler):
+    """Every record of the ``speakeasy`` logger, formatted as a handler would print it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: List[logging.LogRecord] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith("speakeasy.testing"):  # the server's own, not the SDK's
+            self.records.append(record)
+
+    def lines(self, level: int = logging.DEBUG) -> List[str]:
+        return [self.format(r) for r in self.records if r.levelno >= level]
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+@pytest.fixture
+def sdk_log() -> Iterator[Records]:
+    """Capture the ``speakeasy`` logger at DEBUG for one test."""
+    log = logging.getLogger("speakeasy")
+    handler = Records()
+    old_level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    yield handler
+    log.removeHandler(handler)
+    log.setLevel(old_level)

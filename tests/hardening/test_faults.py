@@ -1,0 +1,132 @@
+"""Network faults on real sockets: dropped and reset connections, slow servers."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from speakeasy._http import BrokenResponseError
+from speakeasy.testing import EventsServer, Reply
+from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests.hardening.conftest import FAST_RETRIES, NO_RETRIES, MakeClient, make_request
+
+#: Connection errors retried, within a budget of 0.3 s.
+EXHAUSTED = RetryConfig("backoff", BackoffStrategy(20, 20, 1, 300), True)
+#: Statuses retried, connection errors not.
+STATUSES_ONLY = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 2000), False)
+
+FAULTS = ["drop", "reset", "reset_mid_body"]
+
+
+@pytest.mark.parametrize("action", FAULTS)
+def test_fault_is_retried(server: EventsServer, make_client: MakeClient, action: str) -> None:
+    """A connection dropped or reset before or during the response is retried, then succeeds."""
+    server.replies.extend([Reply(503, action=action), Reply(503, action=action)])
+    res = make_client().events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert res.status_code == 200
+    assert [r.action for r in server.received] == [action, action, "respond"]
+    assert len(server.events) == 1
+
+
+@pytest.mark.parametrize("action", FAULTS)
+def test_fault_with_retries_off_raises_connection_error(
+    server: EventsServer, make_client: MakeClient, action: str
+) -> None:
+    """With retries off, every fault reaches the caller as a requests.ConnectionError."""
+    server.replies.append(Reply(200, action=action))
+    with pytest.raises(requests.ConnectionError):
+        make_client().events.post_workspace_events(make_request(), NO_RETRIES)
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("action", FAULTS)
+def test_fault_not_retried_when_connection_errors_are_off(
+    server: EventsServer, make_client: MakeClient, action: str
+) -> None:
+    """retry_connection_errors=False: one attempt, even under a backoff strategy."""
+    server.replies.append(Reply(200, action=action))
+    with pytest.raises(requests.ConnectionError):
+        make_client().events.post_workspace_events(make_request(), STATUSES_ONLY)
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("action", FAULTS)
+def test_fault_that_never_clears_raises_connection_error(
+    server: EventsServer, make_client: MakeClient, action: str
+) -> None:
+    """When the budget runs out, the last network exception is raised itself."""
+    server.handler = lambda rec: Reply(200, action=action)
+    with pytest.raises(requests.ConnectionError):
+        make_client().events.post_workspace_events(make_request(), EXHAUSTED)
+    assert len(server.received) >= 2
+
+
+def test_reset_mid_body_is_translated_from_chunked_encoding_error(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A break while reading the body is a ConnectionError caused by requests' own error."""
+    server.replies.append(Reply(200, action="reset_mid_body"))
+    with pytest.raises(BrokenResponseError) as info:
+        make_client().events.post_workspace_events(make_request(), NO_RETRIES)
+    assert isinstance(info.value, requests.ConnectionError)
+    assert isinstance(
+        info.value, requests.exceptions.ChunkedEncodingError
+    )  # code written for requests
+    assert isinstance(info.value.__cause__, requests.exceptions.ChunkedEncodingError)
+
+
+def test_reset_before_response_is_plain_connection_error(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A reset before any byte is requests' own ConnectionError, untranslated."""
+    server.replies.append(Reply(200, action="reset"))
+    with pytest.raises(requests.ConnectionError) as info:
+        make_client().events.post_workspace_events(make_request(), NO_RETRIES)
+    assert not isinstance(info.value, BrokenResponseError)
+
+
+def test_connection_refused_raises_connection_error(make_client: MakeClient) -> None:
+    """Nothing listening: requests.ConnectionError after the retries."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound but not listening: connections are refused
+        client = make_client(server_url=f"http://127.0.0.1:{port}")
+        with pytest.raises(requests.ConnectionError):
+            client.events.post_workspace_events(make_request(), EXHAUSTED)
+
+
+def test_slow_server_raises_timeout(server: EventsServer, make_client: MakeClient) -> None:
+    """A server slower than timeout_ms: requests.Timeout, with retries off."""
+    server.replies.append(Reply(200, delay=1.0))
+    with pytest.raises(requests.Timeout):
+        make_client(timeout_ms=100).events.post_workspace_events(make_request(), NO_RETRIES)
+
+
+def test_slow_server_timeout_is_retried(server: EventsServer, make_client: MakeClient) -> None:
+    """A timed-out attempt is retried like a connection error."""
+    server.replies.append(Reply(200, delay=1.0))
+    res = make_client(timeout_ms=100).events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert res.status_code == 200
+    assert len(server.received) == 2
+
+
+def test_per_call_timeout_overrides_client_timeout(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """timeout_ms on the call beats the client's (here: a generous client, a strict call)."""
+    server.replies.append(Reply(200, delay=1.0))
+    client = make_client(timeout_ms=30_000)
+    with pytest.raises(requests.Timeout):
+        client.events.post_workspace_events(make_request(), NO_RETRIES, timeout_ms=100)
+
+
+def test_client_works_after_faults(server: EventsServer, make_client: MakeClient) -> None:
+    """After a reset and a timeout on one client, its next call succeeds (pool not poisoned)."""
+    client = make_client(timeout_ms=200)
+    server.replies.extend([Reply(200, action="reset_mid_body"), Reply(200, delay=1.0)])
+    for _ in range(2):
+        with pytest.raises(requests.RequestException):
+            client.events.post_workspace_events(make_request(), NO_RETRIES)
+    assert client.events.post_workspace_events(make_request(), NO_RETRIES).status_code == 200

@@ -1,0 +1,196 @@
+"""Hooks run around every attempt; what they raise reaches the caller unchanged and unretried."""
+
+from __future__ import annotations
+
+from typing import List, Union
+
+import pytest
+import requests
+
+from speakeasy.models import errors
+from speakeasy.testing import EventsServer, Reply
+from tests.hardening.conftest import FAST_RETRIES, NO_RETRIES, MakeClient, make_request
+
+Outcome = Union[requests.Response, Exception]
+
+
+class HookFailure(Exception):
+    """Raised by a test hook."""
+
+
+def test_before_request_can_add_a_header(server: EventsServer, make_client: MakeClient) -> None:
+    """A header set in before_request arrives at the server."""
+    client = make_client()
+
+    @client.hooks.before_request
+    def trace(request: requests.PreparedRequest) -> None:
+        request.headers["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+    client.events.post_workspace_events(make_request())
+    assert server.received[0].headers["traceparent"].startswith("00-0af76519")
+
+
+def test_before_request_runs_for_every_attempt(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """Two retries: the hook ran three times, and every attempt carried its header."""
+    client = make_client()
+    calls: List[int] = []
+
+    @client.hooks.before_request
+    def count(request: requests.PreparedRequest) -> None:
+        calls.append(1)
+        request.headers["x-attempt"] = str(len(calls))
+
+    server.fail_next(2, status=503)
+    client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert [r.headers["x-attempt"] for r in server.received] == ["1", "2", "3"]
+
+
+def test_before_request_may_return_a_replacement(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A returned PreparedRequest is the one sent."""
+    client = make_client()
+
+    def replace(request: requests.PreparedRequest) -> requests.PreparedRequest:
+        copy = request.copy()
+        copy.headers["x-replaced"] = "yes"
+        return copy
+
+    client.hooks.before_request(replace)
+    client.events.post_workspace_events(make_request())
+    assert server.received[0].headers["x-replaced"] == "yes"
+
+
+def test_after_success_sees_the_response(make_client: MakeClient) -> None:
+    """after_success gets the 2xx requests.Response, the same one the call returns."""
+    client = make_client()
+    seen: List[requests.Response] = []
+    client.hooks.after_success(seen.append)
+    res = client.events.post_workspace_events(make_request())
+    assert [r.status_code for r in seen] == [200]
+    assert seen[0] is res.raw_response
+
+
+def test_after_error_sees_each_failed_attempt(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A 503, a reset and a 429 before success: after_error saw all three, after_success one."""
+    client = make_client()
+    errors_seen: List[Outcome] = []
+    successes: List[requests.Response] = []
+    client.hooks.after_error(errors_seen.append)
+    client.hooks.after_success(successes.append)
+    server.replies.extend([Reply(503), Reply(200, action="reset"), Reply(429)])
+    client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    first, second, third = errors_seen
+    assert isinstance(first, requests.Response) and first.status_code == 503
+    assert isinstance(second, requests.ConnectionError)
+    assert isinstance(third, requests.Response) and third.status_code == 429
+    assert len(successes) == 1
+
+
+def test_after_error_sees_the_final_error_response(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A 404 (not retried): after_error gets it, with its body read."""
+    client = make_client()
+    seen: List[Outcome] = []
+    client.hooks.after_error(seen.append)
+    server.replies.append(Reply(404, body="no such workspace"))
+    with pytest.raises(errors.SDKError):
+        client.events.post_workspace_events(make_request())
+    (response,) = seen
+    assert isinstance(response, requests.Response)
+    assert response.text == "no such workspace"
+
+
+def test_after_error_sees_a_timeout(server: EventsServer, make_client: MakeClient) -> None:
+    """A timed-out attempt reaches after_error as the requests.Timeout."""
+    client = make_client(timeout_ms=100)
+    seen: List[Outcome] = []
+    client.hooks.after_error(seen.append)
+    server.replies.append(Reply(200, delay=0.5))
+    with pytest.raises(requests.Timeout) as info:
+        client.events.post_workspace_events(make_request(), NO_RETRIES)
+    assert seen == [info.value]
+
+
+def test_exception_in_before_request_surfaces_unchanged(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """The very exception object reaches the caller, and nothing is sent."""
+    client = make_client()
+    failure = HookFailure("tracing backend down")
+
+    @client.hooks.before_request
+    def fail(request: requests.PreparedRequest) -> None:
+        raise failure
+
+    with pytest.raises(HookFailure) as info:
+        client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert info.value is failure
+    assert server.received == []
+
+
+def test_network_error_raised_by_a_hook_is_not_retried(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """A hook raising requests.ConnectionError is the hook's failure: raised once, not retried."""
+    client = make_client()
+    calls: List[int] = []
+
+    @client.hooks.before_request
+    def fail(request: requests.PreparedRequest) -> None:
+        calls.append(1)
+        raise requests.ConnectionError("from the hook")
+
+    with pytest.raises(requests.ConnectionError, match="from the hook"):
+        client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert calls == [1]
+    assert server.received == []
+
+
+def test_exception_in_after_success_surfaces_unchanged(
+    server: EventsServer, make_client: MakeClient
+) -> None:
+    """An after_success failure is raised as is, after the one (successful) request."""
+    client = make_client()
+    failure = HookFailure("metrics down")
+
+    @client.hooks.after_success
+    def fail(response: requests.Response) -> None:
+        raise failure
+
+    with pytest.raises(HookFailure) as info:
+        client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert info.value is failure
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("reply", [Reply(503), Reply(200, action="reset")])
+def test_exception_in_after_error_surfaces_unchanged(
+    server: EventsServer, make_client: MakeClient, reply: Reply
+) -> None:
+    """An after_error failure is raised as is, and stops the retries."""
+    client = make_client()
+    failure = HookFailure("alerting down")
+
+    @client.hooks.after_error
+    def fail(outcome: Outcome) -> None:
+        raise failure
+
+    server.replies.append(reply)
+    with pytest.raises(HookFailure) as info:
+        client.events.post_workspace_events(make_request(), FAST_RETRIES)
+    assert info.value is failure
+    assert len(server.received) == 1
+
+
+def test_hooks_repr_counts_registrations(make_client: MakeClient) -> None:
+    """repr(hooks) says how many of each are registered."""
+    client = make_client()
+    client.hooks.before_request(lambda r: None)
+    client.hooks.after_error(lambda o: None)
+    assert repr(client.hooks) == "Hooks(before_request=1, after_success=0, after_error=1)"
