@@ -107,15 +107,19 @@ def _server_url(
     url_params: Optional[Dict[str, str]],
     allow_insecure_http: bool,
 ) -> str:
+    if server is not None and server not in SERVERS:
+        raise ValidationError("server", f"unknown server {server!r}; one of {sorted(SERVERS)}")
     if server_url is None:
-        if server is not None and server not in SERVERS:
-            raise ValidationError("server", f"unknown server {server!r}; one of {sorted(SERVERS)}")
-        return SERVERS[server or "prod"]
-    if not isinstance(server_url, str):
+        server_url = SERVERS[server or "prod"]
+    elif not isinstance(server_url, str):
         raise FieldTypeError("server_url", f"expected str, got {type(server_url).__name__}")
     url = server_url
     for name, value in (url_params or {}).items():
-        url = url.replace("{" + name + "}", str(value))
+        placeholder = "{" + name + "}"
+        if placeholder not in url:
+            # A parameter that fills nothing is a typo, not something to drop silently.
+            raise ValidationError(f"url_params[{name!r}]", f"the URL has no {placeholder}")
+        url = url.replace(placeholder, str(value))
     if "{" in url or "}" in url:
         raise ValidationError("server_url", "has a {placeholder} that url_params does not fill")
     try:

@@ -220,3 +220,16 @@ def test_context_manager_closes_only_its_own_session(server):
         own.close = lambda: (own_closed.append(True), original())  # type: ignore[method-assign]
     assert own_closed == [True]
     requests.Session.close(mine)
+
+
+def test_unknown_server_name_is_rejected_even_with_server_url():
+    """A bad server name is not silently ignored because server_url is set."""
+    with pytest.raises(errors.ValidationError, match="server"):
+        speakeasy.Speakeasy(server="staging", server_url="https://api.example.com")
+
+
+def test_url_param_that_fills_nothing_is_rejected():
+    """A url_params name with no placeholder is reported, not dropped."""
+    with pytest.raises(errors.ValidationError, match="url_params") as info:
+        speakeasy.Speakeasy(server_url="https://{region}.example.com", url_params={"regoin": "eu"})
+    assert info.value.field == "url_params['regoin']"

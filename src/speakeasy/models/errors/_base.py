@@ -82,7 +82,7 @@ class SDKError(SpeakeasyError):
         self.message = message
         self.status_code = status_code
         self.body = body
-        r"""The response body as text, at most ``MAX_ERROR_BODY_BYTES`` of it."""
+        r"""The response body as text: at most its first 1 MiB (the SDK reads no more)."""
         self.raw_response = raw_response
 
     def __str__(self) -> str:

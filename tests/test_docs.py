@@ -1,0 +1,192 @@
+"""Every ```python block of README.md, USAGE.md and docs/**/*.md runs, as users would run it.
+
+Each block runs in a fresh ``__main__``-like namespace against a local events server:
+``speakeasy.Speakeasy`` is swapped for a subclass that points clients built without
+``server`` or ``server_url`` at that server, so the examples read exactly as they do for
+production. Nothing here skips a block: an example that cannot run is a broken example.
+Name resolution is limited to loopback while a block runs, so no example reaches the
+internet even if it names a real server.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import ipaddress
+import re
+import socket
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+
+import pytest
+
+import speakeasy
+from speakeasy.testing import EventsServer
+from tests.contract import assert_conforms
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_FILES = [ROOT / "README.md", ROOT / "USAGE.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+#: A block that contains one of these must make the default server receive a request.
+_SENDS = ("post_workspace_events(", ".add(")
+
+
+class Block(NamedTuple):
+    path: Path
+    line: int  # 1-based line of the opening fence
+    code: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.relative_to(ROOT).as_posix()}:L{self.line}"
+
+
+def _fenced(path: Path) -> Iterator[tuple[str, int, List[str]]]:
+    """(language, line of the opening fence, body lines) of every fenced block of a file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if match is None:
+            index += 1
+            continue
+        fence, language, start = match.group(1), match.group(2).lower(), index
+        index += 1
+        body: List[str] = []
+        while index < len(lines) and not lines[index].startswith(fence):
+            body.append(lines[index])
+            index += 1
+        index += 1
+        yield language, start + 1, body
+
+
+def python_blocks(path: Path) -> List[Block]:
+    return [
+        Block(path, line, "\n".join(body) + "\n")
+        for language, line, body in _fenced(path)
+        if language in ("python", "py")
+    ]
+
+
+BLOCKS = [block for path in DOC_FILES for block in python_blocks(path)]
+
+
+class InternetAccessError(RuntimeError):
+    """A doc example tried to resolve a host other than loopback."""
+
+
+def _loopback_only(real: Any) -> Any:
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode("ascii") if isinstance(host, bytes) else host
+        if name is not None and name.lower() != "localhost":
+            try:
+                loopback = ipaddress.ip_address(name.strip("[]")).is_loopback
+            except ValueError:
+                loopback = False
+            if not loopback:
+                # Not an OSError, so the SDK does not retry it: the block fails at once.
+                raise InternetAccessError(f"doc example tried to reach {name!r}")
+        return real(host, *args, **kwargs)
+
+    return getaddrinfo
+
+
+@pytest.fixture(scope="module")
+def docs_server() -> Iterator[EventsServer]:
+    with EventsServer(api_key=None) as srv:
+        yield srv
+
+
+@pytest.fixture
+def local_speakeasy(docs_server: EventsServer, monkeypatch: pytest.MonkeyPatch) -> EventsServer:
+    """Point clients built without ``server``/``server_url`` at the local server."""
+    base = speakeasy.Speakeasy
+    signature = inspect.signature(base.__init__)
+    url = docs_server.url
+
+    class Speakeasy(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            bound = signature.bind(self, *args, **kwargs)
+            if bound.arguments.get("server") is None and bound.arguments.get("server_url") is None:
+                bound.arguments["server_url"] = url
+            super().__init__(*bound.args[1:], **bound.kwargs)
+
+    Speakeasy.__qualname__ = base.__qualname__
+    Speakeasy.__module__ = base.__module__
+    monkeypatch.setattr(speakeasy, "Speakeasy", Speakeasy)
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo))
+    docs_server.reset()
+    return docs_server
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=b.id) for b in BLOCKS])
+def test_python_block_runs(block: Block, local_speakeasy: EventsServer) -> None:
+    """The example runs without an exception; one that posts reaches the server."""
+    before = len(local_speakeasy.received)
+    # Padding keeps line numbers in tracebacks equal to the lines of the Markdown file.
+    code = compile("\n" * block.line + block.code, str(block.path), "exec")
+    namespace: Dict[str, Any] = {"__name__": "__main__"}
+    exec(code, namespace)
+    namespace.clear()
+    gc.collect()  # an unclosed socket or session fails this block, not a later test
+
+    received = local_speakeasy.received[before:]
+    own_server = "EventsServer(" in block.code  # such a block checks its own server
+    if any(call in block.code for call in _SENDS) and not own_server:
+        assert received, f"{block.id} posts events but the local server received no request"
+    for request in received:
+        assert_conforms(request, local_speakeasy.url)
+
+
+def test_every_doc_file_with_examples_is_collected() -> None:
+    """The collector finds the examples of the main pages (guards against a parser slip)."""
+    collected = {block.path.relative_to(ROOT).as_posix() for block in BLOCKS}
+    for page in ("README.md", "USAGE.md", "docs/sdks/events/README.md"):
+        assert page in collected
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    text = re.sub(r"[`*_]{2,}|`", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    fenced = {
+        line for _, start, body in _fenced(path) for line in range(start, start + len(body) + 2)
+    }
+    anchors = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if number not in fenced and line.startswith("#"):
+            anchors.add(_slug(line.lstrip("#")))
+    return anchors
+
+
+def _links(path: Path) -> Iterator[tuple[int, str]]:
+    fenced = {
+        line for _, start, body in _fenced(path) for line in range(start, start + len(body) + 2)
+    }
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if number not in fenced:
+            for match in _LINK.finditer(line):
+                yield number, match.group(1)
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in DOC_FILES]
+)
+def test_relative_links_resolve(path: Path) -> None:
+    """Every relative link of a page points at a file that exists (and at a heading there)."""
+    broken = []
+    for number, target in _links(path):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:
+            continue
+        file_part, _, anchor = target.partition("#")
+        resolved: Optional[Path] = (path.parent / file_part).resolve() if file_part else path
+        if resolved is None or not resolved.exists():
+            broken.append(f"L{number}: {target} (no such file)")
+        elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
+            broken.append(f"L{number}: {target} (no such heading)")
+    assert not broken, "broken links:\n" + "\n".join(broken)

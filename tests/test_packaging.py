@@ -1,0 +1,131 @@
+"""The wheel holds the package and its metadata, and nothing else.
+
+Built with ``pip wheel --no-deps --no-build-isolation --no-index`` (offline: setuptools and
+wheel come from the ``dev`` extra) from a copy of the work tree, so that a stale ``build/``
+directory cannot leak old files into the wheel and parallel runs do not share one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from email.message import Message
+from email.parser import HeaderParser
+from pathlib import Path
+from typing import List, Set
+
+import pytest
+from packaging.requirements import Requirement
+
+import speakeasy
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "speakeasy"
+DIST_INFO = f"speakeasy_client_sdk_python-{speakeasy.__version__}.dist-info/"
+RUNTIME_DEPENDENCIES = {
+    "requests",
+    "python-dateutil",
+    "dataclasses-json",
+    "jsonpath-python",
+    "typing-inspect",
+}
+_IGNORED = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+)
+
+
+def _not_copied(directory: str, entries: List[str]) -> Set[str]:
+    """Local state the build must not see (and bench results, which can be large)."""
+    ignored = set(_IGNORED(directory, entries))
+    if Path(directory) == ROOT / "bench":
+        ignored.add("results")
+    return ignored
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tree = tmp_path_factory.mktemp("tree") / "src-tree"
+    shutil.copytree(ROOT, tree, ignore=_not_copied)
+    out = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    result = subprocess.run(
+        [*command, "--no-index", "--disable-pip-version-check", "-w", str(out), "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"pip wheel failed:\n{result.stdout}\n{result.stderr}"
+    (built,) = out.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def names(wheel: Path) -> List[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.namelist()
+
+
+@pytest.fixture(scope="module")
+def metadata(wheel: Path) -> Message:
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read(DIST_INFO + "METADATA").decode("utf-8")
+    return HeaderParser().parsestr(text)
+
+
+def test_wheel_holds_only_the_package_and_dist_info(names: List[str]) -> None:
+    """No tests, bench, docs or scripts: only ``speakeasy/`` and the dist-info."""
+    strays = [n for n in names if not n.startswith(("speakeasy/", DIST_INFO))]
+    assert not strays
+
+
+def test_wheel_holds_every_source_file(names: List[str]) -> None:
+    """Every module of src/speakeasy is in the wheel (a package without __init__ would not be)."""
+    sources = {
+        "speakeasy/" + path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert sources <= set(names)
+
+
+def test_wheel_ships_py_typed_and_the_local_server(names: List[str]) -> None:
+    """py.typed and speakeasy.testing (with its ``python -m`` entry) are included."""
+    for name in ("py.typed", "testing/__init__.py", "testing/__main__.py"):
+        assert "speakeasy/" + name in names
+
+
+def test_wheel_has_no_compiled_files(names: List[str]) -> None:
+    """Bytecode is written at install time, never shipped."""
+    assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
+
+
+def test_requires_dist_is_exactly_the_runtime_dependencies(metadata: Message) -> None:
+    """Installing the wheel pulls in the five runtime dependencies and nothing else."""
+    requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
+    unconditional = {r.name.lower() for r in requirements if r.marker is None}
+    assert unconditional == RUNTIME_DEPENDENCIES
+
+
+def test_other_requirements_belong_to_the_dev_extra(metadata: Message) -> None:
+    """Test and lint tools are only pulled in by ``[dev]``."""
+    requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
+    conditional = [r for r in requirements if r.marker is not None]
+    assert all(r.marker.evaluate({"extra": "dev"}) for r in conditional)  # type: ignore[union-attr]
+    assert not any(r.marker.evaluate({"extra": ""}) for r in conditional)  # type: ignore[union-attr]
+
+
+def test_wheel_name_version_and_python(metadata: Message) -> None:
+    """The distribution is speakeasy-client-sdk-python, for Python 3.9 and newer."""
+    assert metadata["Name"] == "speakeasy-client-sdk-python"
+    assert metadata["Version"] == speakeasy.__version__
+    assert metadata["Requires-Python"] == ">=3.9"
+
+
+def test_wheel_carries_the_license(metadata: Message, names: List[str]) -> None:
+    """Apache-2.0, with its text in the dist-info."""
+    assert metadata["License-Expression"] == "Apache-2.0"
+    assert DIST_INFO + "licenses/LICENSE" in names
