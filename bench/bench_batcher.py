@@ -1,0 +1,273 @@
+"""Benchmark of the EventBatcher: ``add`` latency and end-to-end throughput.
+
+    .venv/bin/python bench/bench_batcher.py [--events 200000] [--profile]
+
+Prints, for a batcher in memory and one with a spool:
+
+- the median (and p90/p99) time of one ``add`` call with a ``CliEvent`` already
+  built (the event is validated and encoded inside ``add``);
+- events per second end to end: from the first ``add`` until ``flush()``
+  returns, every event accepted (200) by a sink server.
+
+The sink runs in a separate process (so that it does not share our GIL): a
+minimal stdlib HTTP/1.1 server that reads each body and answers 200 with
+keep-alive. It counts the bytes it received, which the bench checks.
+Targets (issue 4): add <= 5 us in memory, <= 15 us with a spool;
+>= 100,000 events/s in memory, >= 50,000/s with a spool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import List, Optional
+
+# -- the sink (runs in its own process) --------------------------------------------------
+
+
+def _sink_main() -> None:
+    """Serve POSTs on a free loopback port: read the body, answer 200, keep the connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(listener.getsockname()[1], flush=True)
+    totals = {"requests": 0, "bytes": 0}
+    lock = threading.Lock()
+
+    def serve(conn: socket.socket) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = conn.makefile("rb", buffering=256 * 1024)
+        try:
+            while True:
+                length = 0
+                line = reader.readline()
+                if not line:
+                    return
+                if line.startswith(b"GET /stats"):
+                    while reader.readline() not in (b"\r\n", b""):
+                        pass
+                    with lock:
+                        body = b"%d %d" % (totals["requests"], totals["bytes"])
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                    )
+                    continue
+                while True:
+                    line = reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                remaining = length
+                while remaining:
+                    chunk = reader.read(min(remaining, 1 << 20))
+                    if not chunk:
+                        return
+                    remaining -= len(chunk)
+                with lock:
+                    totals["requests"] += 1
+                    totals["bytes"] += length
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        except OSError:
+            pass
+        finally:
+            reader.close()
+            conn.close()
+
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
+def _sink_stats(port: int) -> List[int]:
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        conn.sendall(b"GET /stats HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data or not data.split(b"\r\n\r\n", 1)[1]:
+            data += conn.recv(4096)
+    return [int(x) for x in data.split(b"\r\n\r\n", 1)[1].split()]
+
+
+# -- the measurements ---------------------------------------------------------------------
+
+
+def _events(count: int) -> list:  # type: ignore[type-arg]
+    from speakeasy.models import shared
+
+    base = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
+    out = []
+    for i in range(count):
+        at = base + timedelta(milliseconds=i)
+        out.append(
+            shared.CliEvent(
+                created_at=at,
+                execution_id=f"exec-{i // 100}",
+                id=f"evt-{i}",
+                interaction_type=shared.InteractionType.CLI_EXEC,
+                local_started_at=at,
+                speakeasy_api_key_name="bench-key",
+                speakeasy_version="1.300.0",
+                success=True,
+                workspace_id="ws-bench",
+                duration_ms=i % 5000,
+                hostname="bench-host",
+                raw_command="speakeasy generate sdk --lang python",
+            )
+        )
+    return out
+
+
+def _client(port: int):  # type: ignore[no-untyped-def]
+    import speakeasy
+    from speakeasy.models import shared
+
+    return speakeasy.Speakeasy(
+        security=shared.Security(api_key="bench-key"),
+        workspace_id="ws-bench",
+        server_url=f"http://127.0.0.1:{port}",
+    )
+
+
+def _add_latency(port: int, events: list, spool_dir: Optional[str]) -> List[int]:  # type: ignore[type-arg]
+    """Nanoseconds of each add() call, the worker sending as it would in real use."""
+    client = _client(port)
+    timer = time.perf_counter_ns
+    samples = []
+    with client.events.batcher(spool_dir=spool_dir) as batcher:
+        add = batcher.add
+        for event in events:
+            start = timer()
+            add(event)
+            samples.append(timer() - start)
+    return samples
+
+
+def _throughput(
+    port: int,
+    events: list,  # type: ignore[type-arg]
+    total: int,
+    spool_dir: Optional[str],
+    profile: Optional[cProfile.Profile],
+) -> float:
+    """Events per second from the first add() until flush() returns (all delivered)."""
+    client = _client(port)
+    with client.events.batcher(spool_dir=spool_dir) as batcher:
+        add = batcher.add
+        rounds, rest = divmod(total, len(events))
+        if profile is not None:
+            profile.enable()
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for event in events:
+                add(event)
+        for event in events[:rest]:
+            add(event)
+        if not batcher.flush(120):
+            raise SystemExit("flush() timed out")
+        elapsed = time.perf_counter() - start
+        if profile is not None:
+            profile.disable()
+        stats = batcher.stats
+    if stats.sent != total or stats.pending or stats.failed:
+        raise SystemExit(f"not everything was delivered: {stats}")
+    return total / elapsed
+
+
+def _timer_overhead() -> int:
+    timer = time.perf_counter_ns
+    samples = []
+    for _ in range(10000):
+        start = timer()
+        samples.append(timer() - start)
+    return int(statistics.median(samples))
+
+
+def _pct(samples: List[int], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=200_000, help="events per throughput run")
+    parser.add_argument("--latency-events", type=int, default=50_000, help="add() calls timed")
+    parser.add_argument("--profile", action="store_true", help="cProfile the throughput runs")
+    parser.add_argument("--sink", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.sink:
+        _sink_main()
+        return 0
+
+    sink = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "--sink"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert sink.stdout is not None
+        port = int(sink.stdout.readline())
+        import speakeasy
+
+        cpus = os.cpu_count()
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"speakeasy {speakeasy.__version__}, Python {platform.python_version()} "
+            f"({platform.python_implementation()}), {platform.machine()}, nproc={cpus}, "
+            f"load average {load:.2f}; sink: separate process on 127.0.0.1:{port}"
+        )
+        events = _events(10_000)
+        overhead = _timer_overhead()
+        results = []
+        with tempfile.TemporaryDirectory(prefix="speakeasy-bench-") as tmp:
+            for label, spool, add_target, rate_target in (
+                ("memory", None, 5.0, 100_000),
+                ("spool", os.path.join(tmp, "spool"), 15.0, 50_000),
+            ):
+                latency_events = (events * (args.latency_events // len(events) + 1))[
+                    : args.latency_events
+                ]
+                samples = _add_latency(port, latency_events, spool)
+                profile = cProfile.Profile() if args.profile else None
+                before = _sink_stats(port)
+                rate = _throughput(port, events, args.events, spool, profile)
+                after = _sink_stats(port)
+                median = statistics.median(samples) / 1000
+                results.append((label, median, add_target, rate, rate_target))
+                print(
+                    f"\n[{label}] add(): median {median:.2f} us, p90 {_pct(samples, 0.9):.2f} us, "
+                    f"p99 {_pct(samples, 0.99):.2f} us over {len(samples)} calls "
+                    f"(timer overhead {overhead} ns included); target <= {add_target:g} us"
+                )
+                print(
+                    f"[{label}] end to end: {rate:,.0f} events/s for {args.events:,} events in "
+                    f"{after[0] - before[0]} requests ({(after[1] - before[1]) / 1e6:.1f} MB); "
+                    f"target >= {rate_target:,}/s"
+                )
+                if profile is not None:
+                    print(f"[{label}] profile (top 15 by own time):")
+                    pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+        print("\nsummary:")
+        for label, median, add_target, rate, rate_target in results:
+            verdict_add = "ok" if median <= add_target else "MISSED"
+            verdict_rate = "ok" if rate >= rate_target else "MISSED"
+            print(
+                f"  {label:6} add median {median:6.2f} us (<= {add_target:g}: {verdict_add}); "
+                f"{rate:9,.0f} events/s (>= {rate_target:,}: {verdict_rate})"
+            )
+    finally:
+        sink.terminate()
+        sink.wait()
+        if sink.stdout is not None:
+            sink.stdout.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

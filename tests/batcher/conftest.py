@@ -1,0 +1,37 @@
+"""Fixtures of the batcher tests: a client on the local server, and batchers closed after use."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, List
+
+import pytest
+
+import speakeasy
+from speakeasy import EventBatcher
+from speakeasy.models import shared
+from speakeasy.testing import EventsServer
+
+from ._helpers import FAST_RETRIES
+
+
+@pytest.fixture
+def client(server: EventsServer, api_key: str) -> speakeasy.Speakeasy:
+    return speakeasy.Speakeasy(
+        security=shared.Security(api_key=api_key), workspace_id="ws-1", server_url=server.url
+    )
+
+
+@pytest.fixture
+def make_batcher(client: speakeasy.Speakeasy) -> Iterator[Callable[..., EventBatcher]]:
+    """Build batchers (fast retries unless given); every one is closed after the test."""
+    made: List[EventBatcher] = []
+
+    def make(**options: Any) -> EventBatcher:
+        options.setdefault("retries", FAST_RETRIES)
+        batcher = client.events.batcher(**options)
+        made.append(batcher)
+        return batcher
+
+    yield make
+    for batcher in made:
+        batcher.close(timeout=2)

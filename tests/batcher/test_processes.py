@@ -1,0 +1,182 @@
+"""Across processes: kill -9 mid-stream, two processes on one spool, interpreter exit."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Callable, List
+
+from speakeasy import EventBatcher
+from speakeasy import _batcher as batcher_module
+from speakeasy.testing import EventsServer, Reply
+
+from ._helpers import delivered, events, expected_ids
+
+MakeBatcher = Callable[..., EventBatcher]
+
+# Run in child processes: argv is (server url, spool dir or "", id prefix, count).
+_PRELUDE = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timezone
+
+    import speakeasy
+    from speakeasy.models import shared
+    from speakeasy.utils import BackoffStrategy, RetryConfig
+
+    url, spool, prefix, count = sys.argv[1], sys.argv[2] or None, sys.argv[3], int(sys.argv[4])
+    client = speakeasy.Speakeasy(
+        security=shared.Security(api_key="test-key"), workspace_id="ws-1", server_url=url
+    )
+    FAST = RetryConfig("backoff", BackoffStrategy(1, 10, 1.5, 1000), True)
+    T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
+
+    def event(i):
+        return shared.CliEvent(
+            created_at=T0, execution_id="exec-1", id=f"{prefix}{i}",
+            interaction_type=shared.InteractionType.CLI_EXEC, local_started_at=T0,
+            speakeasy_api_key_name="key-name", speakeasy_version="1.0.0", success=True,
+            workspace_id="ws-1",
+        )
+    """
+)
+
+
+def _spawn(script: str, *args: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _PRELUDE + textwrap.dedent(script), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(proc: subprocess.Popen[str], timeout: float = 60) -> List[str]:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
+    return out.split()
+
+
+_ADD_FOREVER = """
+    import itertools
+
+    batcher = client.events.batcher(
+        spool_dir=spool, max_batch_events=50, flush_interval=0.01, retries=FAST
+    )
+    for i in itertools.count():
+        batcher.add(event(i))
+        if (i + 1) % 250 == 0:
+            print(i + 1, flush=True)
+"""
+
+
+def test_sigkill_mid_stream_loses_nothing(server: EventsServer, tmp_path: Path) -> None:
+    """A process killed with SIGKILL while adding: every add() that returned is delivered later."""
+    spool = tmp_path / "spool"
+    answers = itertools.count()
+    server.delay = 0.01
+    server.handler = lambda request: Reply(503) if next(answers) % 2 else None
+    proc = _spawn(_ADD_FOREVER, server.url, spool, "evt-", 0)
+    assert proc.stdout is not None
+    added = 0
+    while added < 3000:
+        line = proc.stdout.readline()
+        assert line, proc.communicate()[1]
+        added = int(line)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    server.handler = None
+    server.delay = 0.0
+    before = set(delivered(server))
+    with _client(server).events.batcher(spool_dir=spool) as recovery:
+        assert recovery.stats.recovered > 0
+        assert recovery.flush(timeout=30)
+    assert expected_ids(added) <= set(delivered(server))
+    assert len(before) < added  # the kill did leave events behind
+    assert not list(spool.glob("*.seg"))
+
+
+def _client(server: EventsServer) -> Any:
+    import speakeasy
+    from speakeasy.models import shared
+
+    return speakeasy.Speakeasy(
+        security=shared.Security(api_key="test-key"), workspace_id="ws-1", server_url=server.url
+    )
+
+
+_ADD_AND_CLOSE = """
+    batcher = client.events.batcher(spool_dir=spool, max_batch_events=20, retries=FAST)
+    for i in range(count):
+        batcher.add(event(i))
+    assert batcher.close(timeout=30)
+    stats = batcher.stats
+    print(stats.sent, stats.recovered)
+"""
+
+
+def test_two_live_processes_share_a_spool_dir(server: EventsServer, tmp_path: Path) -> None:
+    """Two processes adding at once through one spool_dir: each event arrives exactly once."""
+    spool = tmp_path / "spool"
+    procs = [_spawn(_ADD_AND_CLOSE, server.url, spool, f"p{n}-", 400) for n in range(2)]
+    for proc in procs:
+        _finish(proc)
+    expected = {f"p{n}-{i}" for n in range(2) for i in range(400)}
+    assert delivered(server) == {i: 1 for i in expected}
+    assert os.listdir(spool) == []
+
+
+def test_two_recovering_processes_never_send_the_same_event(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Leftovers in many segments, two processes recovering at once: each event sent once."""
+    monkeypatch.setattr(batcher_module, "SEGMENT_BYTES", 4096)
+    spool = tmp_path / "spool"
+    server.handler = lambda request: Reply(503)
+    first = make_batcher(spool_dir=spool, flush_interval=600)
+    for item in events(300):
+        first.add(item)
+    assert first.close(timeout=0.5) is False
+    assert first.stats.pending == 300
+    assert len(list(spool.glob("*.seg"))) > 4
+    server.handler = None
+    procs = [_spawn(_ADD_AND_CLOSE, server.url, spool, "none-", 0) for _ in range(2)]
+    recovered = [int(_finish(proc)[1]) for proc in procs]
+    assert sum(recovered) == 300
+    assert delivered(server) == {i: 1 for i in expected_ids(300)}
+    assert os.listdir(spool) == []
+
+
+def test_interpreter_exit_delivers_an_open_batcher(server: EventsServer) -> None:
+    """A batcher never closed is flushed at exit (flush_interval notwithstanding)."""
+    script = """
+        batcher = client.events.batcher(flush_interval=600)
+        for i in range(count):
+            batcher.add(event(i))
+    """
+    _finish(_spawn(script, server.url, "", "evt-", 5))
+    assert delivered(server) == {i: 1 for i in expected_ids(5)}
+
+
+def test_interpreter_exit_is_bounded(server: EventsServer) -> None:
+    """With the server down, exit waits at most EXIT_TIMEOUT, then reports the events."""
+    server.handler = lambda request: Reply(503)
+    script = """
+        import speakeasy._batcher
+        speakeasy._batcher.EXIT_TIMEOUT = 0.3
+        batcher = client.events.batcher(
+            retries=FAST, on_error=lambda items, exc: print(len(items), type(exc).__name__)
+        )
+        for i in range(count):
+            batcher.add(event(i))
+    """
+    assert _finish(_spawn(script, server.url, "", "evt-", 5), timeout=30) == [
+        "5",
+        "BatcherClosedError",
+    ]

@@ -1,0 +1,317 @@
+"""The compiled wire encoder against dataclasses-json, and its validation.
+
+The encoder in ``speakeasy._encoding`` is generated from the same field
+metadata dataclasses-json reads; these tests prove the two write the same
+bytes for any event, and that a bad value is refused naming its field.
+
+Datetimes are limited to years 2..9998: at the edges, converting an odd
+offset (or a naive local time) to UTC overflows in ``datetime`` itself, for
+dataclasses-json exactly as for the fast encoder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import re
+import time
+import typing
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from dataclasses_json import DataClassJsonMixin
+from dateutil import tz as dateutil_tz
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from speakeasy._encoding import encode_list, encoder_for
+from speakeasy.models import errors, shared
+from speakeasy.models.shared import CliEvent, GenerateBumpType, InteractionType
+
+encode = encoder_for(CliEvent)
+FIELDS = {f.name: f for f in dataclasses.fields(CliEvent)}
+HINTS = typing.get_type_hints(CliEvent)
+REQUIRED = [n for n, f in FIELDS.items() if "exclude" not in f.metadata["dataclasses_json"]]
+OPTIONAL = [n for n in FIELDS if n not in REQUIRED]
+
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z")
+INT64_EDGES = [-(2**63), -(2**63) + 1, -1, 0, 1, 2**31, 2**53 + 1, 2**63 - 2, 2**63 - 1]
+
+
+def reference(event: CliEvent) -> str:
+    """dataclasses-json's own encoding: compact, sorted keys."""
+    return DataClassJsonMixin.to_json(event, separators=(",", ":"), sort_keys=True)  # type: ignore[arg-type]
+
+
+def kind(name: str) -> Any:
+    """The field's type without Optional."""
+    hint = HINTS[name]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    return args[0] if name in OPTIONAL and len(args) == 1 else hint
+
+
+# --------------------------------------------------------------------------- strategies
+
+# Any code point (lone surrogates included), with JSON's awkward ones made likely.
+awkward = st.sampled_from(['"', "\\", "/", "\x00", "\x1f", "\x7f", "\u2028", "é", "😀", "\ud800"])
+texts = st.text(st.one_of(awkward, st.characters(exclude_categories=())), max_size=12)
+
+
+class MyDatetime(datetime):
+    """A datetime subclass: always takes the encoder's slow path."""
+
+
+fixed_offsets = st.timedeltas(
+    min_value=timedelta(hours=-23, minutes=-59, seconds=-59, microseconds=-999999),
+    max_value=timedelta(hours=23, minutes=59, seconds=59, microseconds=999999),
+).map(timezone)
+odd_offsets = st.sampled_from(
+    [
+        timezone(timedelta(hours=5, minutes=45)),
+        timezone(-timedelta(hours=3, minutes=30)),
+        timezone(timedelta(minutes=19, seconds=32)),  # Amsterdam's LMT: seconds
+        timezone(-timedelta(seconds=1, microseconds=5)),
+        timezone(timedelta(hours=23, minutes=59)),
+        timezone(timedelta(0), "UTC+0"),
+    ]
+)
+zones = st.one_of(
+    st.none(),  # naive: local time
+    st.just(timezone.utc),
+    st.just(dateutil_tz.tzutc()),
+    st.just(dateutil_tz.tzoffset("X", 5400)),
+    odd_offsets,
+    fixed_offsets,
+    st.timezones(),  # zoneinfo, with DST and historic LMT offsets
+)
+plain_datetimes = st.datetimes(
+    min_value=datetime(2, 1, 1),
+    max_value=datetime(9998, 12, 31, 23, 59, 59, 999999),
+    timezones=zones,
+)
+datetimes = st.one_of(
+    plain_datetimes,
+    plain_datetimes.map(
+        lambda d: MyDatetime.combine(d.date(), d.timetz(), tzinfo=d.tzinfo).replace(fold=d.fold)
+    ),
+)
+int64s = st.one_of(st.integers(-(2**63), 2**63 - 1), st.sampled_from(INT64_EDGES))
+interaction_types = st.one_of(
+    st.sampled_from(list(InteractionType)),
+    st.sampled_from([m.value for m in InteractionType]),
+    st.sampled_from(["CI_EXEC", "LINT", "", "cli_exec"]),  # newer than this SDK
+    texts,
+)
+bump_types = st.one_of(
+    st.sampled_from(list(GenerateBumpType)), st.sampled_from([m.value for m in GenerateBumpType])
+)
+
+
+def value_strategy(name: str) -> st.SearchStrategy[Any]:
+    """Valid values for a field, from its type (so a new field is covered too)."""
+    tp = kind(name)
+    if name == "interaction_type":
+        return interaction_types
+    if tp is GenerateBumpType:
+        return bump_types
+    by_type: Dict[Any, st.SearchStrategy[Any]] = {
+        str: texts,
+        bool: st.booleans(),
+        int: int64s,
+        datetime: datetimes,
+    }
+    return by_type[tp]
+
+
+@st.composite
+def events(draw: st.DrawFn) -> CliEvent:
+    """A valid CliEvent: every optional field set, none set, or each at random."""
+    presence = draw(st.sampled_from(["all", "none", "random"]))
+    values = {name: draw(value_strategy(name)) for name in REQUIRED}
+    for name in OPTIONAL:
+        if presence == "all" or (presence == "random" and draw(st.booleans())):
+            values[name] = draw(value_strategy(name))
+    return CliEvent(**values)
+
+
+def valid_event(**changes: Any) -> CliEvent:
+    base = CliEvent(
+        created_at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc),
+        execution_id="exec-1",
+        id="evt-1",
+        interaction_type=InteractionType.CLI_EXEC,
+        local_started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        speakeasy_api_key_name="key",
+        speakeasy_version="1.0.0",
+        success=True,
+        workspace_id="ws-1",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@contextlib.contextmanager
+def local_zone(name: str) -> Iterator[None]:
+    """Run with the process's local time zone set to ``name`` (naive datetimes use it)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def instant(value: datetime) -> datetime:
+    """The moment a datetime names (naive: local time), as an aware UTC datetime."""
+    return value.astimezone(timezone.utc)
+
+
+# --------------------------------------------------------------------------- equality
+
+QUICK = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@QUICK
+@given(events())
+def test_encoder_equals_dataclasses_json(event: CliEvent) -> None:
+    """Any valid event is written exactly as dataclasses-json writes it."""
+    assert encode(event) == reference(event)
+
+
+@settings(max_examples=60, deadline=None)
+@given(events(), st.sampled_from(["Europe/Amsterdam", "Asia/Kathmandu", "America/St_Johns"]))
+def test_encoder_equals_dataclasses_json_in_other_local_zones(event: CliEvent, zone: str) -> None:
+    """Naive datetimes (local time, LMT offsets with seconds too) still match."""
+    with local_zone(zone):
+        assert encode(event) == reference(event)
+
+
+@QUICK
+@given(events())
+def test_output_is_json_with_rfc3339_datetimes_and_no_nulls(event: CliEvent) -> None:
+    """It parses; unset optional fields are absent; datetimes are RFC 3339 of the same instant."""
+    data = json.loads(encode(event))
+    expected = {n for n in FIELDS if getattr(event, n) is not None}
+    assert set(data) == expected
+    assert None not in data.values()
+    for name in expected:
+        if kind(name) is datetime:
+            text = data[name]
+            assert RFC3339.match(text), text
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            assert parsed == instant(getattr(event, name))
+            offset = parsed.utcoffset()
+            assert offset is not None and offset.seconds % 60 == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(events(), max_size=4))
+def test_encode_list_is_the_array_of_the_items(items: List[CliEvent]) -> None:
+    """encode_list is "[" + the items joined by "," + "]", as ASCII bytes."""
+    expected = "[" + ",".join(encode(e) for e in items) + "]"
+    assert encode_list(items, CliEvent, "request_body") == expected.encode("ascii")
+    assert encode_list(tuple(items), CliEvent, "request_body") == expected.encode("ascii")
+
+
+def test_an_offset_encodes_the_same_the_second_time() -> None:
+    """The first sighting of an offset (slow path) and later ones (fast path) agree."""
+    zone = timezone(timedelta(hours=-9, minutes=-17))
+    event = valid_event(created_at=datetime(2030, 5, 6, 7, 8, 9, 1000, tzinfo=zone))
+    first = encode(event)
+    assert encode(event) == first == reference(event)
+    assert '"created_at":"2030-05-06T07:08:09.001000-09:17"' in first
+
+
+def test_dateutil_utc_is_written_with_z() -> None:
+    """dateutil's tzutc() is UTC: written with Z, like timezone.utc."""
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=dateutil_tz.tzutc())
+    assert '"created_at":"2026-01-02T03:04:05Z"' in encode(valid_event(created_at=when))
+
+
+def test_every_optional_field_is_omitted_when_unset() -> None:
+    """An event with only the required fields has only the required keys."""
+    assert sorted(json.loads(encode(valid_event()))) == sorted(REQUIRED)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def bad_values(name: str) -> List[Any]:
+    """Values of the wrong type for a field (and None for a required one)."""
+    tp = kind(name)
+    if tp is str:
+        wrong: List[Any] = [5, b"bytes", 1.5]
+    elif tp is bool:
+        wrong = ["yes", 1, 0]
+    elif tp is int:
+        wrong = ["12", True, 12.0]
+    elif tp is datetime:
+        wrong = ["not a date", date(2026, 1, 2), 0]
+    elif name == "interaction_type":
+        wrong = [GenerateBumpType.MAJOR, 1, b"CLI_EXEC"]
+    else:
+        wrong = [InteractionType.CLI_EXEC, 1, True]
+    return wrong + ([None] if name in REQUIRED else [])
+
+
+WRONG_TYPES = [(name, value) for name in FIELDS for value in bad_values(name)]
+
+
+@pytest.mark.parametrize(("name", "value"), WRONG_TYPES, ids=[f"{n}={v!r}" for n, v in WRONG_TYPES])
+def test_wrong_type_is_refused_naming_the_field(name: str, value: Any) -> None:
+    """A value of the wrong type raises FieldTypeError (a TypeError) naming the item and field."""
+    items = [valid_event(), valid_event(**{name: value})]
+    with pytest.raises(errors.FieldTypeError) as info:
+        encode_list(items, CliEvent, "request_body")
+    assert isinstance(info.value, TypeError)
+    assert info.value.field == f"request_body[1].{name}"
+    with pytest.raises(errors.FieldTypeError) as direct:
+        encode(items[1])
+    assert direct.value.field == f"CliEvent.{name}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"duration_ms": 2**63}, "duration_ms"),
+        ({"duration_ms": -(2**63) - 1}, "duration_ms"),
+        ({"generate_bump_type": "bogus"}, "generate_bump_type"),
+        ({"generate_bump_type": "MAJOR"}, "generate_bump_type"),
+    ],
+)
+def test_bad_value_is_refused_naming_the_field(changes: Dict[str, Any], field: str) -> None:
+    """A value of the right type but out of range raises ValidationError (a ValueError)."""
+    items = [valid_event(), valid_event(), valid_event(**changes)]
+    with pytest.raises(errors.ValidationError) as info:
+        encode_list(items, CliEvent, "request_body")
+    assert isinstance(info.value, ValueError)
+    assert not isinstance(info.value, errors.FieldTypeError)
+    assert info.value.field == f"request_body[2].{field}"
+
+
+@pytest.mark.parametrize("item", [{"id": "evt-1"}, "evt-1", None, shared.Security(api_key="k")])
+def test_an_item_that_is_not_an_event_is_refused(item: Any) -> None:
+    """A dict (or anything else) in place of a CliEvent is refused naming its index."""
+    with pytest.raises(errors.FieldTypeError) as info:
+        encode_list([valid_event(), item], CliEvent, "request_body")
+    assert info.value.field == "request_body[1]"
+
+
+@pytest.mark.parametrize("body", [valid_event(), {"a": 1}, "[]", None, iter([valid_event()])])
+def test_a_body_that_is_not_a_list_is_refused(body: Any) -> None:
+    """A single CliEvent (or any non-list) instead of a list is refused naming the argument."""
+    with pytest.raises(errors.FieldTypeError) as info:
+        encode_list(body, CliEvent, "request_body")
+    assert info.value.field == "request_body"
+
+
+def test_empty_list_is_an_empty_array() -> None:
+    """No events encode as []."""
+    assert encode_list([], CliEvent, "request_body") == b"[]"
