@@ -43,18 +43,15 @@ def events_server() -> Iterator[EventsServer]:
         yield srv
 
 
-@pytest.fixture
-def server(events_server: EventsServer, request: pytest.FixtureRequest) -> Iterator[EventsServer]:
-    events_server.reset()
-    yield events_server
-    received = events_server.received
-    events_server.reset()
+def check_contract(server: EventsServer, request: pytest.FixtureRequest) -> None:
+    """Fail the test if a request the server received does not conform to openapi.yaml."""
+    received = server.received
     if request.node.get_closest_marker("no_contract_check") is not None:
         return
     failures = []
     for index, recorded in enumerate(received):
         try:
-            assert_conforms(recorded, events_server.url)
+            assert_conforms(recorded, server.url)
         except AssertionError as exc:
             failures.append(f"request #{index} ({recorded.method} {recorded.path}): {exc}")
     if failures:
@@ -64,3 +61,11 @@ def server(events_server: EventsServer, request: pytest.FixtureRequest) -> Itera
             "is intended):\n" + "\n".join(failures),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def server(events_server: EventsServer, request: pytest.FixtureRequest) -> Iterator[EventsServer]:
+    events_server.reset()
+    yield events_server
+    check_contract(events_server, request)
+    events_server.reset()

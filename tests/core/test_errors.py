@@ -9,8 +9,6 @@ from speakeasy.models import errors, operations, shared
 from speakeasy.testing import Reply
 from tests.core._helpers import NO_RETRIES, event
 
-pytestmark = pytest.mark.no_contract_check  # responses are scripted; requests still valid
-
 
 def _post(server, retries=NO_RETRIES):
     s = speakeasy.Speakeasy(

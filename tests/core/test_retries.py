@@ -13,8 +13,6 @@ from speakeasy.models import errors, operations, shared
 from speakeasy.testing import Reply
 from tests.core._helpers import FAST_RETRIES, NO_RETRIES, event
 
-pytestmark = pytest.mark.no_contract_check
-
 
 def _client(url: str, **kwargs) -> speakeasy.Speakeasy:
     return speakeasy.Speakeasy(

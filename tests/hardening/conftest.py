@@ -1,8 +1,9 @@
 """Fixtures of the hardening tests: a scriptable loopback server and clients that are closed.
 
-The ``server`` here replaces the suite-wide one for this folder: these tests script
-faults (resets, odd bodies, redirects) on purpose, so the per-test contract check
-of every received request does not apply.
+The ``server`` here replaces the suite-wide one for this folder (it accepts a
+distinctive key, so that leaks are found by substring search). The faults are
+scripted in the responses; the requests the SDK sends must still conform to
+openapi.yaml, so the suite-wide contract check runs after each test here too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests.conftest import check_contract
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
 API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
@@ -62,10 +64,11 @@ def _loopback() -> Iterator[EventsServer]:
 
 
 @pytest.fixture
-def server(_loopback: EventsServer) -> Iterator[EventsServer]:
-    """The shared loopback server, reset before and after the test."""
+def server(_loopback: EventsServer, request: pytest.FixtureRequest) -> Iterator[EventsServer]:
+    """The shared loopback server, reset before and contract-checked after the test."""
     _loopback.reset()
     yield _loopback
+    check_contract(_loopback, request)
     _loopback.reset()
 
 

@@ -59,6 +59,7 @@ def test_session_redirect_settings_do_not_matter(
     assert other_server.received == []
 
 
+@pytest.mark.no_contract_check  # a bare requests.post, not the SDK: no content-type
 def test_plain_requests_would_leak_the_key_on_redirect(
     server: EventsServer, other_server: EventsServer
 ) -> None:
