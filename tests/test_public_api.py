@@ -30,6 +30,7 @@ DOCUMENTED = {
     "speakeasy.models.shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
     "speakeasy.models.operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
     "speakeasy.models.errors": [
+        "BatcherClosedError",
         "Error",
         "FieldTypeError",
         "SDKError",

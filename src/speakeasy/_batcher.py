@@ -32,13 +32,18 @@ from speakeasy._encoding import encoder_for
 from speakeasy._retry import DEFAULT_RETRY_CONFIG, backoff_delay, retry_after_seconds
 from speakeasy._spool import SEGMENT_BYTES, Segment, Spool
 from speakeasy.models import shared
-from speakeasy.models.errors import FieldTypeError, SpeakeasyError, ValidationError
+from speakeasy.models.errors import (
+    BatcherClosedError,
+    FieldTypeError,
+    SpeakeasyError,
+    ValidationError,
+)
 from speakeasy.utils.retries import BackoffStrategy, RetryConfig
 
 if TYPE_CHECKING:
     from speakeasy._events import Events
 
-__all__ = ["BatcherClosedError", "BatcherStats", "EventBatcher"]
+__all__ = ["BatcherClosedError", "BatcherStats", "EventBatcher"]  # the error lives in models.errors
 
 logger = logging.getLogger("speakeasy.batcher")
 
@@ -57,15 +62,6 @@ _SPLIT_STATUSES = frozenset({400, 413, 422})
 _MAX_BACKOFF_STEP = 64
 #: Of close(timeout), the part kept for stopping the worker after the flush.
 _STOP_RESERVE = 0.1
-
-
-class BatcherClosedError(SpeakeasyError, RuntimeError):
-    """The batcher is closed: raised by ``add`` after ``close()``.
-
-    Also handed to ``on_error`` (with the last delivery error as its
-    ``__cause__``) for events a memory-only batcher still held when ``close``
-    gave up waiting.
-    """
 
 
 @dataclasses.dataclass(frozen=True)
@@ -537,13 +533,13 @@ class EventBatcher:
         while True:
             if self._abort.is_set():
                 return False
+            replay = False
             if self._spool is not None:
                 if time.monotonic() >= self._next_scan:
                     self._claim()
-                if (self._replay_lines or self._replay_segments) and (
-                    self._prefer_replay or not self._queue
-                ):
-                    self._prefer_replay = False  # alternate with live events
+                replay = bool(self._replay_lines or self._replay_segments)
+                if replay and self._prefer_replay:
+                    self._prefer_replay = False  # alternate with live batches
                     if self._next_replay_batch():
                         return True
                     continue
@@ -560,8 +556,12 @@ class EventBatcher:
                     self._prefer_replay = True
                     self._take()
                     return True
-                if not n and self._stopping:
+                if not n and self._stopping and not replay:
                     return False
+            if replay:  # no live batch is due: recovered events meanwhile
+                if self._next_replay_batch():
+                    return True
+                continue
             now = time.monotonic()
             if n and deadline is None:
                 deadline = now + self._flush_interval

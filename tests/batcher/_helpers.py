@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List
 
 from speakeasy import BatcherStats
 from speakeasy.models import shared
@@ -53,3 +54,11 @@ def expected_ids(count: int, start: int = 0) -> set[str]:
 
 def assert_balanced(stats: BatcherStats) -> None:
     assert stats.added == stats.sent + stats.failed + stats.dropped + stats.pending, stats
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll ``predicate`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)

@@ -15,7 +15,7 @@ from speakeasy import _batcher as batcher_module
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 
-from ._helpers import assert_balanced, delivered, event, events, expected_ids
+from ._helpers import assert_balanced, delivered, event, events, expected_ids, wait_for
 
 MakeBatcher = Callable[..., EventBatcher]
 
@@ -72,6 +72,24 @@ def test_a_new_batcher_resends_what_was_left(
     assert second.stats == second.stats.__class__(20, 20, 0, 0, 0, 0, 20)
     assert second.close(timeout=10)
     assert _segments(spool) == []
+
+
+def test_recovered_events_do_not_wait_for_the_flush_interval(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """Recovered events go out at once, even while a live event waits out its interval."""
+    spool = tmp_path / "spool"
+    server.handler = lambda request: Reply(503)
+    first = make_batcher(spool_dir=spool, flush_interval=600)
+    first.add_many(events(20))
+    assert first.close(timeout=0.4) is False
+    server.handler = None
+    second = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=5)
+    second.add(event(100))
+    wait_for(lambda: set(delivered(server)) >= expected_ids(20))
+    assert "evt-100" not in delivered(server)
+    assert second.flush(timeout=10)
+    assert "evt-100" in delivered(server)
 
 
 def test_acked_events_are_not_resent(

@@ -1,6 +1,7 @@
 """Exceptions raised by the SDK (see the tree in ``_base``)."""
 
 from speakeasy.models.errors._base import (
+    BatcherClosedError,
     Error,
     FieldTypeError,
     SDKError,
@@ -8,4 +9,11 @@ from speakeasy.models.errors._base import (
     ValidationError,
 )
 
-__all__ = ["Error", "FieldTypeError", "SDKError", "SpeakeasyError", "ValidationError"]
+__all__ = [
+    "BatcherClosedError",
+    "Error",
+    "FieldTypeError",
+    "SDKError",
+    "SpeakeasyError",
+    "ValidationError",
+]

@@ -4,6 +4,7 @@
     └── SpeakeasyError .............. base of everything the SDK raises itself
         ├── Error ................... 5XX with a JSON ``Error`` body
         ├── SDKError ................ any other non-2xx response
+        ├── BatcherClosedError ...... (also RuntimeError) an EventBatcher used after close()
         └── ValidationError ......... (also ValueError) bad input, nothing was sent
             └── FieldTypeError ...... (also TypeError) a value of the wrong type
 
@@ -42,6 +43,15 @@ class ValidationError(SpeakeasyError, ValueError):
 
 class FieldTypeError(ValidationError, TypeError):
     """A value of the wrong type (``success="yes"``, ``duration_ms="12"``)."""
+
+
+class BatcherClosedError(SpeakeasyError, RuntimeError):
+    """The batcher is closed: raised by ``add`` after ``close()``.
+
+    Also handed to ``on_error`` (with the last delivery error as its
+    ``__cause__``) for events a memory-only batcher still held when ``close``
+    gave up waiting.
+    """
 
 
 class Error(SpeakeasyError):
