@@ -234,17 +234,19 @@ def interleaved(
     return times["sdk"], times["plain"]
 
 
-def case_a(url: str, repeats: int) -> Tuple[float, float]:
+Samples = Tuple[List[float], List[float]]
+
+
+def case_a(url: str, repeats: int) -> Samples:
     import requests
 
     rows = raw_rows(10_000)
     with requests.Session() as s1, requests.Session() as s2:
         sdk, plain = sdk_side(url, s1), plain_side(url, s2)
-        a, b = interleaved(lambda: sdk(rows), lambda: plain(rows), repeats)
-    return statistics.median(a), statistics.median(b)
+        return interleaved(lambda: sdk(rows), lambda: plain(rows), repeats)
 
 
-def case_b(url: str, repeats: int) -> Tuple[float, float]:
+def case_b(url: str, repeats: int) -> Samples:
     import requests
 
     singles = [[row] for row in raw_rows(200)]
@@ -259,8 +261,7 @@ def case_b(url: str, repeats: int) -> Tuple[float, float]:
             for one in singles:
                 plain(one)
 
-        a, b = interleaved(sdk_200, plain_200, repeats)
-    return statistics.median(a), statistics.median(b)
+        return interleaved(sdk_200, plain_200, repeats)
 
 
 _IMPORT = {
@@ -279,7 +280,7 @@ def _import_once(side: str, env: Dict[str, str]) -> float:
     return float(out.stdout)
 
 
-def case_c(repeats: int, cache_dir: str) -> Tuple[float, float, Tuple[float, float]]:
+def case_c(repeats: int, cache_dir: str) -> Tuple[List[float], List[float], Tuple[float, float]]:
     """Import in fresh interpreters, bytecode cached (as after pip install) and not."""
     cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cached["PYTHONPYCACHEPREFIX"] = cache_dir  # both sides: .pyc compiled once, then read
@@ -296,12 +297,18 @@ def case_c(repeats: int, cache_dir: str) -> Tuple[float, float, Tuple[float, flo
     nocache.pop("PYTHONPYCACHEPREFIX", None)
     c = [_import_once("sdk", nocache) for _ in range(max(3, repeats // 3))]
     d = [_import_once("plain", nocache) for _ in range(max(3, repeats // 3))]
-    return statistics.median(a), statistics.median(b), (statistics.median(c), statistics.median(d))
+    return a, b, (statistics.median(c), statistics.median(d))
+
+
+def _rss_bytes() -> int:
+    """The resident set size of this process now (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def memory_child(side: str, url: str, n: int) -> None:
-    """Peak traced memory of building ``n`` events and posting them in one call."""
-    import tracemalloc
+    """Peak RSS growth while building ``n`` events and posting them in one call."""
+    import resource
 
     import requests
 
@@ -310,14 +317,15 @@ def memory_child(side: str, url: str, n: int) -> None:
         run = (sdk_side if side == "sdk" else plain_side)(url, session)
         run(rows[:1])  # warm-up: connection, lazy imports, compiled encoder
         gc.collect()
-        tracemalloc.start()
+        before = _rss_bytes()
+        if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > before + (1 << 20):
+            raise SystemExit("bench error: the peak before the run hides the run's peak")
         run(rows)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    print(peak)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    print(peak - before)
 
 
-def case_d(url: str, repeats: int, n: int = 100_000) -> Tuple[float, float]:
+def case_d(url: str, repeats: int, n: int = 100_000) -> Samples:
     a: List[float] = []
     b: List[float] = []
     for i in range(repeats):
@@ -329,7 +337,7 @@ def case_d(url: str, repeats: int, n: int = 100_000) -> Tuple[float, float]:
                 text=True,
             )
             (a if side == "sdk" else b).append(float(out.stdout))
-    return statistics.median(a), statistics.median(b)
+    return a, b
 
 
 # --------------------------------------------------------------------------- report
@@ -356,9 +364,16 @@ def machine() -> str:
     )
 
 
+def quartiles(values: List[float]) -> Tuple[float, float]:
+    if len(values) < 2:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=4)
+    return q[0], q[2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a rough look)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--memory", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -368,7 +383,7 @@ def main() -> None:
         side, url, n = args.memory
         return memory_child(side, url, int(n))
 
-    reps = {"a": 8, "b": 5, "c": 8, "d": 1} if args.quick else {"a": 25, "b": 15, "c": 20, "d": 3}
+    reps = {"a": 8, "b": 8, "c": 10, "d": 1} if args.quick else {"a": 30, "b": 40, "c": 40, "d": 3}
     print(machine())
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
@@ -383,7 +398,7 @@ def main() -> None:
         )
         print("requests:", check_equivalent(url))
         started = time.perf_counter()
-        results: Dict[str, Tuple[float, float]] = {}
+        results: Dict[str, Samples] = {}
         results["a"] = case_a(url, reps["a"])
         results["b"] = case_b(url, reps["b"])
         with tempfile.TemporaryDirectory(prefix="bench-pyc-") as cache_dir:
@@ -402,8 +417,10 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     failed = False
+    spread = []
     for key in "abcd":
-        sdk, plain = results[key]
+        a, b = results[key]
+        sdk, plain = statistics.median(a), statistics.median(b)
         ratio = sdk / plain
         ok = ratio <= TARGETS[key]
         failed |= not ok
@@ -412,24 +429,27 @@ def main() -> None:
             f"{CASES[key]:<34} {sdk * k:>8.1f} {u:<3}{plain * k:>8.1f} {u:<3}"
             f"{ratio:>6.2f}x {TARGETS[key]:>6.2f}x  {'pass' if ok else 'FAIL'}"
         )
+        (a1, a3), (b1, b3) = quartiles(a), quartiles(b)
+        spread.append(f"{key} SDK {a1 * k:.1f}-{a3 * k:.1f}, plain {b1 * k:.1f}-{b3 * k:.1f} {u}")
     print()
     print(
-        f"repeats (medians of): a {reps['a']}, b {reps['b']}, c {reps['c']} per side, "
-        f"interleaved; d {reps['d']} fresh process(es) per side; total {elapsed:.0f} s"
+        f"medians of: a {reps['a']}, b {reps['b']}, c {reps['c']} runs per side, interleaved; "
+        f"d {reps['d']} fresh process(es) per side; bench took {elapsed:.0f} s"
     )
+    print("quartiles (p25-p75): " + "; ".join(spread))
     print(
         "(a)/(b): wall time of constructing the events/dicts + encoding + the POST(s), "
         "one reused requests.Session per side; SDK with the default retry_config"
     )
     print(
         "(c): perf_counter around the imports in a fresh interpreter, bytecode cached "
-        "for both (PYTHONPYCACHEPREFIX), as after pip install; without a bytecode cache "
-        f"(PYTHONDONTWRITEBYTECODE=1) the SDK takes {nocache[0] * 1e3:.1f} ms vs "
-        f"requests {nocache[1] * 1e3:.1f} ms (requests' site-packages .pyc still used)"
+        "for both (PYTHONPYCACHEPREFIX), as after pip install; with PYTHONDONTWRITEBYTECODE=1 "
+        f"and no cache the SDK compiles its source on every start: {nocache[0] * 1e3:.1f} ms "
+        f"vs requests {nocache[1] * 1e3:.1f} ms (requests' site-packages .pyc still read)"
     )
     print(
-        "(d): tracemalloc peak in a fresh process per side, from building the objects/dicts "
-        "to the response (raw values built before tracing)"
+        "(d): peak RSS (ru_maxrss) minus RSS just before the call, in a fresh process per "
+        "side; covers building the objects/dicts, encoding, sending (raw values built before)"
     )
     sys.exit(1 if failed else 0)
 

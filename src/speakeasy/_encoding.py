@@ -137,7 +137,14 @@ def _datetime(cls: type, name: str, value: object, encode: Callable[[Any], str])
     """The slow path: subclasses, naive datetimes, offsets not yet seen."""
     if not isinstance(value, datetime):
         _fail(cls, name, value, "datetime")
-    text = encode(value)
+    try:
+        text = encode(value)
+    except ValidationError:
+        raise
+    except (OverflowError, ValueError) as exc:  # year 1 or 9999 moved to UTC or local time
+        raise ValidationError(
+            f"{cls.__name__}.{name}", f"cannot be written as an RFC 3339 date-time ({exc})"
+        ) from None
     if encode is datetime_to_wire and value.__class__ is datetime:
         offset = value.utcoffset()
         if offset is not None and not (offset.seconds % 60 or offset.microseconds):

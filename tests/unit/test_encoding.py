@@ -4,9 +4,10 @@ The encoder in ``speakeasy._encoding`` is generated from the same field
 metadata dataclasses-json reads; these tests prove the two write the same
 bytes for any event, and that a bad value is refused naming its field.
 
-Datetimes are limited to years 2..9998: at the edges, converting an odd
-offset (or a naive local time) to UTC overflows in ``datetime`` itself, for
-dataclasses-json exactly as for the fast encoder.
+The random datetimes are limited to years 2..9998: at the edges, moving a
+datetime with an odd offset to UTC (or a naive one to local time) overflows
+in ``datetime`` itself, so there is nothing to compare; the encoder refuses
+those with a ValidationError naming the field (tested below).
 """
 
 from __future__ import annotations
@@ -294,6 +295,22 @@ def test_bad_value_is_refused_naming_the_field(changes: Dict[str, Any], field: s
     assert isinstance(info.value, ValueError)
     assert not isinstance(info.value, errors.FieldTypeError)
     assert info.value.field == f"request_body[2].{field}"
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(seconds=30))),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(seconds=30))),
+        datetime(1, 1, 1),
+    ],
+)
+def test_a_datetime_that_overflows_is_refused_naming_the_field(when: datetime) -> None:
+    """A datetime at the edge of the calendar that cannot be written is a ValidationError."""
+    with local_zone("America/St_Johns"):
+        with pytest.raises(errors.ValidationError) as info:
+            encode_list([valid_event(local_completed_at=when)], CliEvent, "request_body")
+    assert info.value.field == "request_body[0].local_completed_at"
 
 
 @pytest.mark.parametrize("item", [{"id": "evt-1"}, "evt-1", None, shared.Security(api_key="k")])
