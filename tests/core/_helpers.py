@@ -1,32 +1,13 @@
-"""Builders shared by the core tests."""
+"""Settings shared by the core tests."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
-
-from speakeasy.models import shared
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._factories import T0, cli_event
 
 #: Retries in milliseconds, so that retry tests take no time.
 FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 3000), True)
 NO_RETRIES = RetryConfig("none")
 
-T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
-
-
-def event(**overrides: Any) -> shared.CliEvent:
-    """A valid event with the nine required fields, changed by ``overrides``."""
-    fields: dict[str, Any] = {
-        "created_at": T0,
-        "execution_id": "exec-1",
-        "id": "evt-1",
-        "interaction_type": shared.InteractionType.CLI_EXEC,
-        "local_started_at": T0,
-        "speakeasy_api_key_name": "key-name",
-        "speakeasy_version": "1.0.0",
-        "success": True,
-        "workspace_id": "ws-1",
-    }
-    fields.update(overrides)
-    return shared.CliEvent(**fields)
+event = cli_event
+__all__ = ["FAST_RETRIES", "NO_RETRIES", "T0", "event"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from typing import Any, Callable, List
 
 import pytest
@@ -20,6 +19,7 @@ import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._factories import cli_event
 from tests.conftest import check_contract
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
@@ -32,25 +32,10 @@ RAW_COMMAND = "speakeasy run --PAYLOAD-flag-91b2"
 FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 2000), True)
 NO_RETRIES = RetryConfig("none")
 
-T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
-
 
 def make_event(**overrides: Any) -> shared.CliEvent:
     """A valid event carrying the distinctive payload strings."""
-    fields: dict[str, Any] = {
-        "created_at": T0,
-        "execution_id": "exec-1",
-        "id": EVENT_ID,
-        "interaction_type": shared.InteractionType.CLI_EXEC,
-        "local_started_at": T0,
-        "speakeasy_api_key_name": "key-name",
-        "speakeasy_version": "1.0.0",
-        "success": True,
-        "workspace_id": "ws-1",
-        "raw_command": RAW_COMMAND,
-    }
-    fields.update(overrides)
-    return shared.CliEvent(**fields)
+    return cli_event(**{"id": EVENT_ID, "raw_command": RAW_COMMAND, **overrides})
 
 
 def make_request() -> operations.PostWorkspaceEventsRequest:
