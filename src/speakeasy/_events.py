@@ -44,7 +44,7 @@ class Events:
                 "request", f"expected PostWorkspaceEventsRequest, got {type(request).__name__}"
             )
         body = encode_list(request.request_body, shared.CliEvent, "request_body")
-        response = self.post_body(
+        response = self._post_body(
             body, request.workspace_id, retries=retries, timeout_ms=timeout_ms
         )
         return operations.PostWorkspaceEventsResponse(
@@ -53,7 +53,7 @@ class Events:
             raw_response=response,
         )
 
-    def post_body(
+    def _post_body(
         self,
         body: bytes,
         workspace_id: Optional[str],

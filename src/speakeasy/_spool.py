@@ -26,7 +26,8 @@ import logging
 import os
 import secrets
 import time
-from typing import List, Optional, Tuple
+from collections import deque
+from typing import Deque, Dict, Iterable, List, Optional, Tuple
 
 try:
     import fcntl
@@ -43,6 +44,9 @@ SEGMENT_SUFFIX = ".seg"
 ACK_SUFFIX = ".ack"
 TMP_SUFFIX = ".tmp"
 REJECTED_NAME = "rejected.jsonl"
+
+#: Where an event ends in its segment: acking it acks everything before.
+Mark = Tuple["Segment", int]
 
 _READ_CHUNK = 1 << 20
 _TMP_AGE = 60.0  # seconds
@@ -259,6 +263,101 @@ class Spool:
                 written += os.write(fd, data[written:])
         finally:
             os.close(fd)
+
+
+class Journal:
+    """One batcher's segments: the one ``add`` appends to, those it replays, every one it holds.
+
+    Not thread-safe: the batcher calls every method with its lock held.
+    """
+
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
+        self.segment: Optional[Segment] = None
+        self.held: List[Segment] = []
+        #: Claimed from dead owners, not read yet (each is also in ``held``).
+        self.claimed: Deque[Segment] = deque()
+
+    def append(self, part: str) -> Mark:
+        """Write one event; where it ends."""
+        segment = self._writable()
+        end = self._write(segment, part + "\n")
+        return segment, end
+
+    def append_many(self, parts: List[str]) -> List[Mark]:
+        """Write events with one system call; where each ends."""
+        segment = self._writable()
+        offset = segment.size
+        self._write(segment, "\n".join(parts) + "\n")
+        marks = []
+        for part in parts:
+            offset += len(part) + 1
+            marks.append((segment, offset))
+        return marks
+
+    def _writable(self) -> Segment:
+        if self.segment is None:
+            self.segment = self.spool.create()
+            self.held.append(self.segment)
+        return self.segment
+
+    def _write(self, segment: Segment, text: str) -> int:
+        try:
+            end = segment.write(text.encode("latin-1"))
+        except OSError:
+            self._retire(segment)  # a torn line may only ever be a segment's last
+            raise
+        if end >= SEGMENT_BYTES:
+            self._retire(segment)
+        return end
+
+    def _retire(self, segment: Segment) -> None:
+        """No more appends to ``segment``; it is deleted once resolved to its end."""
+        segment.writing = False
+        if self.segment is segment:
+            self.segment = None
+        if segment.done:
+            self.release(segment)
+
+    def ack(self, ends: Dict[Segment, int]) -> None:
+        """Record that each segment is resolved up to its end in ``ends``; delete finished ones."""
+        for segment, end in ends.items():
+            if segment.fd < 0:
+                continue  # closed already: nothing left to record
+            try:
+                segment.ack(end)
+            except OSError as exc:  # delivered anyway; a later batcher may resend them
+                logger.warning(
+                    "spool: cannot record delivery in %s: %s", segment.name, exc.strerror
+                )
+                continue
+            if segment.done:
+                self.release(segment)
+
+    def adopt(self, segments: Iterable[Segment]) -> None:
+        """Hold segments claimed from dead owners, to be replayed."""
+        for segment in segments:
+            self.held.append(segment)
+            self.claimed.append(segment)
+
+    def release(self, segment: Segment) -> None:
+        segment.release()
+        if segment in self.held:
+            self.held.remove(segment)
+
+    def close(self) -> None:
+        """Close every segment held; delete those resolved to their end."""
+        held, self.held = self.held, []
+        self.segment = None
+        self.claimed.clear()
+        for segment in held:
+            segment.writing = False
+            segment.release()
+
+    def forget(self) -> None:
+        """In a forked child: close our copies of the descriptors (the parent keeps its locks)."""
+        for segment in self.held:
+            segment.forget()
 
 
 def _unlink(path: str) -> None:

@@ -1,4 +1,7 @@
-"""Delivery: retries, Retry-After, 413 splitting, 400/422 bisection, giving up, on_error."""
+"""Delivery on the wire: retries, Retry-After, 413 splitting, 400/422 bisection, on_error.
+
+The decisions themselves are tested as pure functions in tests/unit/test_delivery_policy.py.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,12 @@ import logging
 from typing import Any, Callable, List, Tuple
 
 import pytest
-import requests
 
 import speakeasy
 from speakeasy import EventBatcher
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
-from speakeasy.utils import BackoffStrategy, RetryConfig
+from speakeasy.utils import RetryConfig
 
 from ._helpers import assert_balanced, delivered, event, events, expected_ids, ids
 
@@ -72,40 +74,6 @@ def test_429_waits_for_retry_after(server: EventsServer, make_batcher: MakeBatch
     first, second = server.received
     assert (first.status, second.status) == (429, 200)
     assert second.received_at - first.received_at >= 0.95  # a lower bound: never flaky
-
-
-def _response(status: int, headers: dict[str, str]) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response.headers.update(headers)
-    return response
-
-
-def test_retry_delay_takes_a_longer_retry_after(make_batcher: MakeBatcher) -> None:
-    """Retry-After replaces the backoff wait when it is longer."""
-    error = errors.SDKError("x", 429, "", _response(429, {"Retry-After": "7"}))
-    assert make_batcher()._retry_delay(error, 0) == 7.0
-
-
-def test_retry_delay_keeps_a_longer_backoff(make_batcher: MakeBatcher) -> None:
-    """A Retry-After shorter than the backoff wait does not shorten it."""
-    backoff = RetryConfig("backoff", BackoffStrategy(4000, 4000, 1, 1), True)
-    error = errors.SDKError("x", 503, "", _response(503, {"Retry-After": "1"}))
-    assert make_batcher(retries=backoff)._retry_delay(error, 0) >= 2.0
-
-
-def test_retry_delay_grows_and_ignores_max_elapsed_time(make_batcher: MakeBatcher) -> None:
-    """The wait after many failures is capped by max_interval, never None (no giving up)."""
-    backoff = RetryConfig("backoff", BackoffStrategy(100, 2000, 2, 1), True)
-    batcher = make_batcher(retries=backoff)
-    delay = batcher._retry_delay(requests.ConnectionError("down"), 10_000)
-    assert delay is not None and 1.0 <= delay <= 2.0
-
-
-def test_retry_delay_is_none_without_retries(make_batcher: MakeBatcher) -> None:
-    """RetryConfig("none") means no wait at all: give up."""
-    batcher = make_batcher(retries=RetryConfig("none"))
-    assert batcher._retry_delay(requests.ConnectionError("down"), 0) is None
 
 
 def test_413_splits_the_batch_until_it_fits(

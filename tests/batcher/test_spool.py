@@ -11,7 +11,7 @@ from typing import Any, Callable, List
 import pytest
 
 from speakeasy import EventBatcher
-from speakeasy import _batcher as batcher_module
+from speakeasy import _spool as spool_module
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 
@@ -172,7 +172,7 @@ def test_segments_rotate_and_are_deleted_once_delivered(
     server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, monkeypatch: Any
 ) -> None:
     """With small segments, several are written; each goes once all its events arrived."""
-    monkeypatch.setattr(batcher_module, "SEGMENT_BYTES", 1024)
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 1024)
     spool = tmp_path / "spool"
     server.handler = lambda request: Reply(503)
     batcher = make_batcher(spool_dir=spool, flush_interval=600)

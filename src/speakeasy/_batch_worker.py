@@ -1,0 +1,330 @@
+"""The worker of an ``EventBatcher``: a daemon thread that gathers batches and delivers them.
+
+``_next_batch`` waits until a batch is due (full by count or bytes,
+``flush_interval`` after its first event, or at once when ``flush``/``close``
+ask, or an ``add`` is blocked), alternating with events recovered from the
+spool. ``_deliver`` sends it, one attempt at a time, and follows
+``_delivery.decide``. Logs give counts, sizes and statuses, never payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
+
+from speakeasy._batch_queue import Batch, BatchQueue
+from speakeasy._delivery import DELIVERED, GIVE_UP, SPLIT, decide, describe
+from speakeasy._spool import Journal, Mark, Segment
+from speakeasy.models.errors import BatcherClosedError
+from speakeasy.utils.retries import BackoffStrategy
+
+logger = logging.getLogger("speakeasy.batcher")
+
+#: ``on_error(events, exception)``: ``events`` are the wire JSON objects (dicts).
+ErrorCallback = Callable[[List[Dict[str, Any]], BaseException], object]
+#: Posts one JSON array body once; raises what the client's send path raises.
+Send = Callable[[bytes], object]
+
+#: How often a running worker looks for segments left by dead processes (seconds).
+RESCAN_INTERVAL = 30.0
+#: At most this many recovered segments are claimed (locked) at a time.
+MAX_CLAIMED = 16
+
+
+class Worker:
+    """Delivers what ``queue`` holds; one per batcher (and a new one in a forked child)."""
+
+    def __init__(
+        self,
+        queue: BatchQueue,
+        journal: Optional[Journal],
+        send: Send,
+        *,
+        max_batch_events: int,
+        max_batch_bytes: int,
+        flush_interval: float,
+        backoff: Optional[BackoffStrategy],
+        on_error: Optional[ErrorCallback],
+    ) -> None:
+        self._queue = queue
+        self._journal = journal
+        self._send = send
+        self._max_batch_events = max_batch_events
+        self._max_batch_bytes = max_batch_bytes
+        self._flush_interval = flush_interval
+        self._backoff = backoff
+        self._on_error = on_error
+        # Replay: the lines left of the segment being read, and that segment.
+        self._replay_lines: Deque[Tuple[str, int]] = deque()
+        self._replay_segment: Optional[Segment] = None
+        self._prefer_replay = True  # live and recovered batches take turns
+        self._next_scan = time.monotonic() + RESCAN_INTERVAL
+        #: The cause given to events abandoned at close.
+        self._last_error: Optional[BaseException] = None
+
+    def start(self) -> None:
+        """Start the thread (lock held)."""
+        thread = threading.Thread(target=self._run, name="speakeasy-batcher", daemon=True)
+        self._queue.thread = thread
+        thread.start()
+
+    def claim(self) -> None:
+        """Take over segments left by dead processes, and count their events."""
+        journal = self._journal
+        assert journal is not None
+        self._next_scan = time.monotonic() + RESCAN_INTERVAL
+        room = MAX_CLAIMED - len(journal.claimed)
+        if room <= 0:
+            return
+        found = journal.spool.claim(room)  # disk only: outside the lock
+        if not found:
+            return
+        count = sum(n for _, n in found)
+        queue = self._queue
+        with queue.lock:
+            journal.adopt(segment for segment, _ in found)
+            queue.added += count
+            queue.recovered += count
+
+    def abandon(self, batches: List[Batch]) -> None:
+        """Events still held when the worker stops: left in the spool, or given up."""
+        batches = [b for b in batches if len(b)]
+        count = sum(map(len, batches))
+        if not count:
+            return
+        if self._journal is not None:
+            logger.warning("%d events left undelivered in the spool for the next batcher", count)
+            return
+        logger.warning("%d events undelivered at close: given up", count)
+        error = BatcherClosedError("closed before these events were delivered")
+        error.__cause__ = self._last_error
+        for batch in batches:
+            self._report(batch.parts, error)
+            self._queue.settle(batch, delivered=False)
+
+    # -- the thread -----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while self._next_batch():
+                self._deliver()
+        except Exception:
+            logger.exception("batcher worker failed; the batcher is closed")
+            with self._queue.lock:
+                self._queue.closed = True
+        finally:
+            self._exit()
+
+    def _exit(self) -> None:
+        queue = self._queue
+        with queue.lock:
+            leftovers = queue.take_everything()
+        self.abandon(leftovers)
+        self._replay_lines.clear()
+        with queue.lock:
+            if self._journal is not None:
+                self._journal.close()
+            if queue.thread is threading.current_thread():
+                queue.thread = None
+            queue.not_full.notify_all()
+            queue.progress.notify_all()
+
+    # -- gathering ------------------------------------------------------------------------
+
+    def _next_batch(self) -> bool:
+        """Put the next batch on the stack, waiting for one to be due; False: stop."""
+        queue = self._queue
+        deadline: Optional[float] = None  # flush_interval after the first queued event
+        while True:
+            if queue.abort.is_set():
+                return False
+            replay = False
+            if self._journal is not None:
+                if time.monotonic() >= self._next_scan:
+                    self.claim()
+                replay = bool(self._replay_lines or self._journal.claimed)
+                if replay and self._prefer_replay:
+                    self._prefer_replay = False
+                    if self._push_replay_batch():
+                        return True
+                    continue
+            with queue.lock:
+                n = len(queue.events)
+                if n and self._live_batch_due(n, deadline):
+                    self._prefer_replay = True
+                    queue.take(self._max_batch_events, self._max_batch_bytes)
+                    return True
+                if not n and queue.stopping and not replay:
+                    return False
+            if replay:  # no live batch is due: recovered events meanwhile
+                if self._push_replay_batch():
+                    return True
+                continue
+            now = time.monotonic()
+            if n and deadline is None:
+                deadline = now + self._flush_interval
+                continue
+            if deadline is not None:
+                timeout: Optional[float] = max(0.0, deadline - now)
+            elif self._journal is not None:
+                timeout = max(0.0, self._next_scan - now)
+            else:
+                timeout = None
+            queue.wake.wait(timeout)
+            queue.wake.clear()
+
+    def _live_batch_due(self, n: int, deadline: Optional[float]) -> bool:
+        """Whether the ``n`` queued events go now (lock held)."""
+        queue = self._queue
+        return (
+            n >= self._max_batch_events
+            or queue.nbytes >= self._max_batch_bytes
+            or queue.drain_seq > queue.taken  # a flush asked for events still queued
+            or queue.stopping
+            or queue.blocked > 0
+            or (deadline is not None and time.monotonic() >= deadline)
+        )
+
+    def _push_replay_batch(self) -> bool:
+        """Put the next batch of recovered events on the stack; False if none could be read."""
+        journal = self._journal
+        assert journal is not None
+        lines = self._replay_lines
+        if not lines:
+            loading = journal.claimed.popleft()
+            try:
+                lines.extend(journal.spool.read(loading))
+            except OSError as exc:
+                # Left on disk (and pending here) for a later batcher.
+                logger.error("spool: cannot read %s: %s", loading.name, exc.strerror)
+                with self._queue.lock:
+                    journal.release(loading)
+                return False
+            self._replay_segment = loading
+        segment = self._replay_segment
+        assert segment is not None
+        parts: List[str] = []
+        marks: List[Mark] = []
+        nbytes = 1
+        while lines and len(parts) < self._max_batch_events:
+            part, end = lines[0]
+            if parts and nbytes + len(part) + 1 > self._max_batch_bytes:
+                break  # (a recovered event larger than max_batch_bytes goes alone)
+            lines.popleft()
+            parts.append(part)
+            marks.append((segment, end))
+            nbytes += len(part) + 1
+        with self._queue.lock:
+            self._queue.stack.append(Batch(parts, marks, True))
+        return True
+
+    # -- delivering -----------------------------------------------------------------------
+
+    def _deliver(self) -> None:
+        """Send the batches on the stack until each is sent or given up (or we stop)."""
+        queue = self._queue
+        failures = 0  # failed attempts since the last delivery (a split or give-up keeps it)
+        while True:
+            with queue.lock:
+                if queue.orphaned or not queue.stack:
+                    return
+                batch = queue.stack[-1]
+            if queue.abort.is_set():
+                return  # _exit abandons the stack
+            error = self._post(batch)
+            verdict = decide(error, len(batch), failures, self._backoff, time.time())
+            if verdict is DELIVERED:
+                if not queue.pop(batch):
+                    return
+                if failures:
+                    logger.info(
+                        "batch of %d events delivered after %d retries", len(batch), failures
+                    )
+                failures = 0
+                self._settle(batch, None)
+                continue
+            assert error is not None
+            if verdict is SPLIT:
+                first, second = batch.halves()
+                if not queue.pop(batch, second, first):
+                    return
+                logger.debug("batch of %d events: %s; splitting", len(batch), describe(error))
+                continue
+            self._last_error = error
+            if verdict is GIVE_UP:
+                if not queue.pop(batch):
+                    return
+                self._settle(batch, error)
+                continue
+            log = logger.warning if failures == 0 else logger.debug
+            log(
+                "batch of %d events (%d bytes): %s; retrying in %.3fs",
+                len(batch),
+                batch.nbytes,
+                describe(error),
+                verdict.delay,
+            )
+            failures += 1
+            if queue.abort.wait(verdict.delay):
+                return
+            with queue.lock:
+                queue.retried += len(batch)
+
+    def _post(self, batch: Batch) -> Optional[Exception]:
+        """One attempt: None if the server accepted the batch, else the error."""
+        body = ("[" + ",".join(batch.parts) + "]").encode("latin-1")
+        try:
+            self._send(body)
+        except Exception as exc:
+            return exc
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("sent batch of %d events (%d bytes)", len(batch), len(body))
+        return None
+
+    def _settle(self, batch: Batch, error: Optional[Exception]) -> None:
+        """``batch`` is resolved: delivered (``error`` None) or given up."""
+        if error is not None:
+            logger.warning(
+                "%d events given up: %s%s",
+                len(batch),
+                describe(error),
+                "; passed to on_error" if self._on_error is not None else "",
+            )
+            self._keep_rejected(batch.parts)
+        if batch.marks and self._journal is not None:
+            ends = dict(batch.marks)  # the last mark of each segment
+            with self._queue.lock:
+                self._journal.ack(ends)
+        if error is not None:
+            self._report(batch.parts, error)
+        self._queue.settle(batch, delivered=error is None)
+
+    def _keep_rejected(self, parts: List[str]) -> None:
+        if self._journal is None:
+            return
+        try:
+            self._journal.spool.reject(parts)
+        except OSError as exc:
+            # They still reach on_error; the spool cannot hold them back
+            # without stalling every later event behind them.
+            logger.error("spool: cannot write the rejected file: %s", exc.strerror)
+
+    def _report(self, parts: List[str], error: BaseException) -> None:
+        callback = self._on_error
+        if callback is None:
+            return
+        try:
+            callback([_loads(part) for part in parts], error)
+        except Exception:
+            logger.error("on_error raised; ignored", exc_info=True)
+
+
+def _loads(part: str) -> Any:
+    try:
+        return json.loads(part)
+    except ValueError:
+        return part  # a damaged spool line: handed over as it is
