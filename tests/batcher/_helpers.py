@@ -4,35 +4,21 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List
 
 from speakeasy import BatcherStats
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._factories import cli_event
 
 #: Retries in milliseconds, so that fault tests take no time.
 FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 10, 1.5, 1000), True)
 
-T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
-
 
 def event(i: int = 0, **overrides: Any) -> shared.CliEvent:
     """A valid event whose id is ``evt-<i>``."""
-    fields: Dict[str, Any] = {
-        "created_at": T0,
-        "execution_id": "exec-1",
-        "id": f"evt-{i}",
-        "interaction_type": shared.InteractionType.CLI_EXEC,
-        "local_started_at": T0,
-        "speakeasy_api_key_name": "key-name",
-        "speakeasy_version": "1.0.0",
-        "success": True,
-        "workspace_id": "ws-1",
-    }
-    fields.update(overrides)
-    return shared.CliEvent(**fields)
+    return cli_event(**{"id": f"evt-{i}", **overrides})
 
 
 def events(count: int, start: int = 0) -> List[shared.CliEvent]:
