@@ -17,7 +17,8 @@ from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
 from speakeasy._batch_queue import Batch, BatchQueue
-from speakeasy._delivery import DELIVERED, GIVE_UP, SPLIT, decide, describe
+from speakeasy._delivery import DELIVERED, GIVE_UP, SPLIT, decide
+from speakeasy._retry import describe
 from speakeasy._spool import Journal, Mark, Segment
 from speakeasy.models.errors import BatcherClosedError
 from speakeasy.utils.retries import BackoffStrategy

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import functools
 import logging
 import math
 import os
 import threading
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional
 
 from speakeasy._batch_queue import BatchQueue
 from speakeasy._batch_worker import ErrorCallback, Worker
-from speakeasy._config import timeout_seconds
 from speakeasy._encoding import encoder_for
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
 from speakeasy._spool import Journal, Spool
@@ -35,19 +33,27 @@ from speakeasy.models import shared
 from speakeasy.models.errors import BatcherClosedError, FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
-if TYPE_CHECKING:
-    from speakeasy._events import Events
-
-__all__ = ["BatcherClosedError", "BatcherStats", "EventBatcher"]  # the error lives in models.errors
+__all__ = ["BatcherClosedError", "BatcherStats", "ErrorCallback", "EventBatcher", "Transport"]
 
 logger = logging.getLogger("speakeasy.batcher")
 
 #: At interpreter exit, every open batcher is closed within this many seconds in all.
 EXIT_TIMEOUT = 5.0
 
-_SINGLE_ATTEMPT = RetryConfig("none")  # the worker runs its own retry loop
 #: Of close(timeout), the part kept for stopping the worker after the flush.
 _STOP_RESERVE = 0.1
+
+
+@dataclasses.dataclass(frozen=True)
+class Transport:
+    """What a batcher needs of a client, handed over as values (the one seam between them)."""
+
+    send: Callable[[bytes], object]
+    r"""Posts one JSON array body once (no retries), raising what the client's send path raises."""
+    reset: Callable[[], None]
+    r"""Drops pooled connections: a forked child must not share its parent's sockets."""
+    workspace_id: Optional[str]
+    r"""Where the batches go (already checked); for ``repr`` only."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,22 +112,18 @@ class EventBatcher:
 
     def __init__(
         self,
-        events: Events,
+        transport: Transport,
         *,
-        workspace_id: Optional[str] = None,
-        max_batch_events: int = 1000,
-        max_batch_bytes: int = 1_000_000,
-        flush_interval: float = 1.0,
-        max_queue_events: int = 100_000,
-        on_full: str = "block",
-        spool_dir: Optional[Any] = None,
-        retries: Optional[RetryConfig] = None,
-        on_error: Optional[ErrorCallback] = None,
-        timeout_ms: Optional[int] = None,
+        max_batch_events: int,
+        max_batch_bytes: int,
+        flush_interval: float,
+        max_queue_events: int,
+        on_full: str,
+        spool_dir: Optional[Any],
+        retries: Optional[RetryConfig],
+        on_error: Optional[ErrorCallback],
     ) -> None:
-        events._url(workspace_id)  # checks it (or that the client has one) before any add
-        self._events = events
-        self._workspace_id = workspace_id
+        self._transport = transport
         self._max_batch_events = _positive_int("max_batch_events", max_batch_events)
         self._max_batch_bytes = _positive_int("max_batch_bytes", max_batch_bytes)
         self._max_event_bytes = self._max_batch_bytes - 2  # the brackets of the array
@@ -138,8 +140,6 @@ class EventBatcher:
         if on_error is not None and not callable(on_error):
             raise FieldTypeError("on_error", f"expected a callable, got {type(on_error).__name__}")
         self._on_error = on_error
-        timeout_seconds(timeout_ms, "timeout_ms")
-        self._timeout_ms = timeout_ms
         self._encode = encoder_for(shared.CliEvent)
         self._spool = None if spool_dir is None else _open_spool(spool_dir)
         self._start_fresh()
@@ -158,12 +158,7 @@ class EventBatcher:
         self._worker = Worker(
             self._queue,
             self._journal,
-            functools.partial(
-                self._events._post_body,
-                workspace_id=self._workspace_id,
-                retries=_SINGLE_ATTEMPT,
-                timeout_ms=self._timeout_ms,
-            ),
+            self._transport.send,
             max_batch_events=self._max_batch_events,
             max_batch_bytes=self._max_batch_bytes,
             flush_interval=self._flush_interval,
@@ -384,7 +379,7 @@ class EventBatcher:
     def __repr__(self) -> str:
         spool = None if self._spool is None else self._spool.directory
         return (
-            f"EventBatcher(workspace_id={self._workspace_id!r}, spool_dir={spool!r}, "
+            f"EventBatcher(workspace_id={self._transport.workspace_id!r}, spool_dir={spool!r}, "
             f"closed={self.closed})"
         )
 
@@ -397,7 +392,7 @@ class EventBatcher:
             parent_journal.forget()
         try:
             # Pooled keep-alive sockets are shared with the parent: never reuse them here.
-            self._events._http.session.close()
+            self._transport.reset()
         except Exception:
             logger.debug("could not reset the HTTP connection pool after fork", exc_info=True)
 

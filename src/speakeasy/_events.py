@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
+import functools
+import os
+from typing import TYPE_CHECKING, Any, Dict, Literal, Optional, Tuple, Union
 from urllib.parse import quote
 
 from speakeasy._config import USER_AGENT, check_workspace_id, timeout_seconds
@@ -12,10 +14,12 @@ from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    from speakeasy._batcher import EventBatcher
+    from speakeasy._batcher import ErrorCallback, EventBatcher
     from speakeasy._http import HttpClient
 
 _HEADERS = {"content-type": "application/json", "Accept": "application/json"}
+#: The batcher runs its own retry loop: each of its sends is one attempt.
+_SINGLE_ATTEMPT = RetryConfig("none")
 
 
 class Events:
@@ -67,11 +71,53 @@ class Events:
         timeout = timeout_seconds(timeout_ms, "timeout_ms") if timeout_ms is not None else None
         return self._http.send(url, path, body, self._headers, retries, timeout)
 
-    def batcher(self, **options: Any) -> EventBatcher:
-        """A background batcher posting events through this client (see Batching)."""
-        from speakeasy._batcher import EventBatcher
+    def batcher(
+        self,
+        *,
+        workspace_id: Optional[str] = None,
+        max_batch_events: int = 1000,
+        max_batch_bytes: int = 1_000_000,
+        flush_interval: float = 1.0,
+        max_queue_events: int = 100_000,
+        on_full: Literal["block", "drop"] = "block",
+        spool_dir: Optional[Union[str, os.PathLike[str]]] = None,
+        retries: Optional[RetryConfig] = None,
+        on_error: Optional[ErrorCallback] = None,
+        timeout_ms: Optional[int] = None,
+    ) -> EventBatcher:
+        """A background batcher posting events through this client (see docs/batching.md).
 
-        return EventBatcher(self, **options)
+        ``workspace_id`` (default: the client's) and ``timeout_ms`` (per
+        request, default: the client's) are checked here, before any event is
+        added; the other options are the batcher's own.
+        """
+        from speakeasy._batcher import EventBatcher, Transport
+
+        url, path = self._url(workspace_id)
+        timeout = timeout_seconds(timeout_ms, "timeout_ms")
+        transport = Transport(
+            send=functools.partial(
+                self._http.send,
+                url,
+                path,
+                headers=self._headers,
+                retries=_SINGLE_ATTEMPT,
+                timeout=timeout,
+            ),
+            reset=self._http.reset_connections,
+            workspace_id=self._workspace_id if workspace_id is None else workspace_id,
+        )
+        return EventBatcher(
+            transport,
+            max_batch_events=max_batch_events,
+            max_batch_bytes=max_batch_bytes,
+            flush_interval=flush_interval,
+            max_queue_events=max_queue_events,
+            on_full=on_full,
+            spool_dir=spool_dir,
+            retries=retries,
+            on_error=on_error,
+        )
 
     def _url(self, workspace_id: Optional[str]) -> Tuple[str, str]:
         """URL and path for a workspace, percent-encoded as one path segment."""

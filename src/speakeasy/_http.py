@@ -18,7 +18,7 @@ import requests
 
 from speakeasy._hooks import Hooks
 from speakeasy._logging import logger
-from speakeasy._retry import RETRY_STATUSES, next_delay, retry_after_seconds
+from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
 from speakeasy.models.errors import Error, SDKError, SpeakeasyError
 from speakeasy.utils.retries import RetryConfig
 
@@ -51,6 +51,10 @@ class HttpClient:
         self.retry_config = retry_config
         self.timeout = timeout
         self.hooks = hooks
+
+    def reset_connections(self) -> None:
+        """Drop pooled connections (a forked child must not share its parent's sockets)."""
+        self.session.close()
 
     def send(
         self,
@@ -100,7 +104,7 @@ class HttpClient:
                     "POST %s: giving up after %d attempt(s): %s",
                     path,
                     attempt,
-                    _describe(outcome),
+                    describe(outcome),
                 )
             if isinstance(outcome, Exception):
                 raise outcome
@@ -161,7 +165,7 @@ def _is_retryable(config: RetryConfig, outcome: Union[requests.Response, Excepti
     """Whether the policy retries this kind of outcome at all (budget aside)."""
     if isinstance(outcome, Exception):
         return config.retry_connection_errors
-    return outcome.status_code in RETRY_STATUSES
+    return outcome.status_code in POST_RETRY_STATUSES
 
 
 class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
@@ -238,13 +242,6 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _describe(outcome: Union[requests.Response, Exception]) -> str:
-    """``status 503``, or the exception's class name (its text is long and says little more)."""
-    if isinstance(outcome, requests.Response):
-        return f"status {outcome.status_code}"
-    return type(outcome).__name__
-
-
 def _log_attempt(
     path: str,
     attempt: int,
@@ -257,7 +254,7 @@ def _log_attempt(
         "POST %s attempt %d: %s in %.1f ms; %s",
         path,
         attempt,
-        _describe(outcome),
+        describe(outcome),
         seconds * 1000,
         after,
     )

@@ -16,10 +16,9 @@ from speakeasy._delivery import (
     SPLIT,
     Verdict,
     decide,
-    describe,
-    retry_delay,
-    status_of,
 )
+from speakeasy._retry import batch_delay as retry_delay
+from speakeasy._retry import describe, status_of
 from speakeasy.models import errors
 from speakeasy.utils import BackoffStrategy
 

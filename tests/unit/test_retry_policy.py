@@ -14,7 +14,9 @@ from requests.structures import CaseInsensitiveDict
 
 from speakeasy._retry import (
     DEFAULT_RETRY_CONFIG,
-    RETRY_STATUSES,
+    POST_RETRY_STATUSES,
+    READ_RETRY_STATUSES,
+    RETRY_AFTER_MAX,
     backoff_delay,
     next_delay,
     parse_retry_after,
@@ -151,8 +153,8 @@ def test_retry_after_within_remaining_budget_is_taken() -> None:
 
 
 def test_retry_after_delta_seconds() -> None:
-    """``Retry-After: 120`` is 120 seconds."""
-    assert parse_retry_after("120", NOW) == 120.0
+    """``Retry-After: 45`` is 45 seconds."""
+    assert parse_retry_after("45", NOW) == 45.0
 
 
 def test_retry_after_delta_seconds_with_whitespace() -> None:
@@ -162,8 +164,8 @@ def test_retry_after_delta_seconds_with_whitespace() -> None:
 
 def test_retry_after_imf_fixdate() -> None:
     """An HTTP-date in the preferred IMF-fixdate form is seconds from now."""
-    when = datetime.fromtimestamp(NOW + 90, timezone.utc)
-    assert parse_retry_after(format_datetime(when, usegmt=True), NOW) == pytest.approx(90.0)
+    when = datetime.fromtimestamp(NOW + 42, timezone.utc)
+    assert parse_retry_after(format_datetime(when, usegmt=True), NOW) == pytest.approx(42.0)
 
 
 def test_retry_after_rfc850_date() -> None:
@@ -219,4 +221,15 @@ def test_default_policy_is_the_contracts() -> None:
 
 def test_retried_statuses() -> None:
     """The contract's 408/500/502/503, plus 429."""
-    assert frozenset({408, 429, 500, 502, 503}) == RETRY_STATUSES
+    assert frozenset({408, 429, 500, 502, 503}) == POST_RETRY_STATUSES
+
+
+def test_reads_also_retry_504() -> None:
+    """Reads are idempotent: a gateway timeout is safe to repeat."""
+    assert READ_RETRY_STATUSES == POST_RETRY_STATUSES | {504}
+
+
+@pytest.mark.parametrize("value", ["99999999999", "Fri, 31 Dec 9999 23:59:59 GMT", str(10**400)])
+def test_retry_after_is_capped(value: str) -> None:
+    """An absurd Retry-After (seconds or a date in year 9999) is cut to RETRY_AFTER_MAX."""
+    assert parse_retry_after(value, NOW) == RETRY_AFTER_MAX
