@@ -1,4 +1,4 @@
-"""The one builder of valid test events, shared by every test folder."""
+"""The one place for test builders, shared by every test folder: events and retry policies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from speakeasy.models import shared
+from speakeasy.utils import BackoffStrategy, RetryConfig
 
 T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
+
+#: Millisecond backoff, connection errors retried: retry tests take no time.
+FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 2000), True)
+NO_RETRIES = RetryConfig("none")
 
 
 def cli_event(**overrides: Any) -> shared.CliEvent:

@@ -9,11 +9,7 @@ from typing import Any, Callable, Dict, Iterable, List
 from speakeasy import BatcherStats
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
-from speakeasy.utils import BackoffStrategy, RetryConfig
 from tests._factories import cli_event
-
-#: Retries in milliseconds, so that fault tests take no time.
-FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 10, 1.5, 1000), True)
 
 
 def event(i: int = 0, **overrides: Any) -> shared.CliEvent:

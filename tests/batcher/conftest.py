@@ -10,8 +10,7 @@ import speakeasy
 from speakeasy import EventBatcher
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
-
-from ._helpers import FAST_RETRIES
+from tests._factories import FAST_RETRIES
 
 
 @pytest.fixture

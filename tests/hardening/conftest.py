@@ -18,8 +18,7 @@ import requests
 import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
-from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests._factories import cli_event
+from tests._factories import FAST_RETRIES, cli_event
 from tests.conftest import check_contract
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
@@ -27,10 +26,6 @@ API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
 #: A payload string that must never reach a log record.
 EVENT_ID = "evt-PAYLOAD-d0c7e1a5"
 RAW_COMMAND = "speakeasy run --PAYLOAD-flag-91b2"
-
-#: Millisecond backoff, connection errors retried: retry tests take no time.
-FAST_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 2000), True)
-NO_RETRIES = RetryConfig("none")
 
 
 def make_event(**overrides: Any) -> shared.CliEvent:

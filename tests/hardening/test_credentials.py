@@ -12,13 +12,8 @@ import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.hardening.conftest import (
-    API_KEY,
-    FAST_RETRIES,
-    NO_RETRIES,
-    MakeClient,
-    make_request,
-)
+from tests._factories import FAST_RETRIES, NO_RETRIES
+from tests.hardening.conftest import API_KEY, MakeClient, make_request
 
 BAD_KEYS = [
     API_KEY + "\r\nX-Injected: 1",

@@ -10,7 +10,8 @@ import pytest
 from speakeasy._http import MAX_BODY_BYTES
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
-from tests.hardening.conftest import NO_RETRIES, MakeClient, make_request
+from tests._factories import NO_RETRIES
+from tests.hardening.conftest import MakeClient, make_request
 
 JSON = {"Content-Type": "application/json"}
 

@@ -10,7 +10,8 @@ import requests
 from speakeasy._http import BrokenResponseError
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.hardening.conftest import FAST_RETRIES, NO_RETRIES, MakeClient, make_request
+from tests._factories import FAST_RETRIES, NO_RETRIES
+from tests.hardening.conftest import MakeClient, make_request
 
 #: Connection errors retried, within a budget of 0.3 s.
 EXHAUSTED = RetryConfig("backoff", BackoffStrategy(20, 20, 1, 300), True)

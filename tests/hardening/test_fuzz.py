@@ -16,7 +16,8 @@ from speakeasy._http import MAX_BODY_BYTES
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.hardening.conftest import API_KEY, NO_RETRIES, make_request
+from tests._factories import NO_RETRIES
+from tests.hardening.conftest import API_KEY, make_request
 
 #: Everything the SDK documents that a call may raise.
 DOCUMENTED = (

@@ -9,7 +9,8 @@ import requests
 
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
-from tests.hardening.conftest import FAST_RETRIES, NO_RETRIES, MakeClient, make_request
+from tests._factories import FAST_RETRIES, NO_RETRIES
+from tests.hardening.conftest import MakeClient, make_request
 
 Outcome = Union[requests.Response, Exception]
 

@@ -15,11 +15,10 @@ import requests
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import (
     API_KEY,
     EVENT_ID,
-    FAST_RETRIES,
-    NO_RETRIES,
     RAW_COMMAND,
     MakeClient,
     Records,

@@ -8,7 +8,8 @@ import requests
 import speakeasy
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
-from tests.hardening.conftest import API_KEY, FAST_RETRIES, MakeClient, make_request
+from tests._factories import FAST_RETRIES
+from tests.hardening.conftest import API_KEY, MakeClient, make_request
 
 REDIRECTS = [301, 302, 303, 307, 308]
 

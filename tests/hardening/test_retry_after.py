@@ -15,7 +15,8 @@ from speakeasy import _http
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.hardening.conftest import NO_RETRIES, MakeClient, Records, make_request
+from tests._factories import NO_RETRIES
+from tests.hardening.conftest import MakeClient, Records, make_request
 
 #: Backoff of a few ms, a budget of 30 s: any long wait can only come from Retry-After.
 SHORT_BACKOFF = RetryConfig("backoff", BackoffStrategy(2, 4, 1.5, 30000), True)
