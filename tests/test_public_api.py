@@ -28,9 +28,17 @@ DOCUMENTED = {
         "utils",
     ],
     "speakeasy.models.shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
-    "speakeasy.models.operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
+    "speakeasy.models.operations": [
+        "GetWorkspaceEventsByTargetRequest",
+        "GetWorkspaceEventsByTargetResponse",
+        "PostWorkspaceEventsRequest",
+        "PostWorkspaceEventsResponse",
+        "SearchWorkspaceEventsRequest",
+        "SearchWorkspaceEventsResponse",
+    ],
     "speakeasy.models.errors": [
         "BatcherClosedError",
+        "BrokenResponseError",  # docs/reliability.md
         "Error",
         "FieldTypeError",
         "SDKError",
@@ -43,7 +51,14 @@ DOCUMENTED = {
 #: Models with a page under docs/models/ (``docs/models/<package>/<name lower-cased>.md``).
 MODEL_PAGES = {
     "shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
-    "operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
+    "operations": [
+        "GetWorkspaceEventsByTargetRequest",
+        "GetWorkspaceEventsByTargetResponse",
+        "PostWorkspaceEventsRequest",
+        "PostWorkspaceEventsResponse",
+        "SearchWorkspaceEventsRequest",
+        "SearchWorkspaceEventsResponse",
+    ],
     "errors": ["Error", "SDKError"],
     "utils": ["BackoffStrategy", "RetryConfig"],
 }

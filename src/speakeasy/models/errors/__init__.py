@@ -2,6 +2,7 @@
 
 from speakeasy.models.errors._base import (
     BatcherClosedError,
+    BrokenResponseError,
     Error,
     FieldTypeError,
     SDKError,
@@ -11,6 +12,7 @@ from speakeasy.models.errors._base import (
 
 __all__ = [
     "BatcherClosedError",
+    "BrokenResponseError",
     "Error",
     "FieldTypeError",
     "SDKError",

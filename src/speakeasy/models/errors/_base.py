@@ -10,15 +10,17 @@
 
 Network failures are not wrapped: once retries are exhausted the caller gets
 the ``requests`` exception itself (``requests.ConnectionError``,
-``requests.Timeout``).
+``requests.Timeout``), or, when the connection broke while the body was read::
+
+    requests.ConnectionError
+    └── BrokenResponseError ......... (also requests' ChunkedEncodingError)
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-if TYPE_CHECKING:
-    import requests
+import requests
 
 
 class SpeakeasyError(Exception):
@@ -51,6 +53,15 @@ class BatcherClosedError(SpeakeasyError, RuntimeError):
     Also handed to ``on_error`` (with the last delivery error as its
     ``__cause__``) for events a memory-only batcher still held when ``close``
     gave up waiting.
+    """
+
+
+class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+    """The connection broke while the response body was read.
+
+    requests raises ``ChunkedEncodingError`` there, which is not a
+    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
+    catches a reset before and during the response alike.
     """
 
 
