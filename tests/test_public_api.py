@@ -39,6 +39,7 @@ DOCUMENTED = {
     "speakeasy.models.errors": [
         "BatcherClosedError",
         "BrokenResponseError",  # docs/reliability.md
+        "ClientClosedError",  # docs/sdks/speakeasy/README.md
         "Error",
         "FieldTypeError",
         "SDKError",
@@ -102,7 +103,7 @@ def test_no_public_definition_is_left_out_of_all(name: str) -> None:
 
 
 def test_utils_is_an_attribute_after_plain_import() -> None:
-    """``speakeasy.utils.RetryConfig`` works after a plain ``import speakeasy`` (seed spelling)."""
+    """``speakeasy.utils.RetryConfig`` works after a plain ``import speakeasy``."""
     code = (
         "import speakeasy\n"
         "utils = speakeasy.utils\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import json
@@ -26,7 +27,7 @@ from urllib.parse import quote
 from speakeasy._config import USER_AGENT, check_workspace_id, timeout_seconds
 from speakeasy._decoding import DecodeError, decode_list
 from speakeasy._encoding import encode_list
-from speakeasy._http import MAX_BODY_BYTES, ApiRequest, is_json, text_of
+from speakeasy._http import MAX_BODY_BYTES, ApiRequest, error_text, is_json
 from speakeasy._model import datetime_to_wire
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
@@ -344,7 +345,9 @@ def _decode(response: requests.Response, cls: Type[_M]) -> List[_M]:
 
 
 def _excerpt(response: requests.Response) -> str:
-    """At most the first MiB of a body, as text, for an error."""
-    if len(response.content) <= MAX_BODY_BYTES:
-        return text_of(response)
-    return response.content[:MAX_BODY_BYTES].decode("utf-8", "replace")
+    """At most the first MiB of a body, as text, secrets redacted, for an error."""
+    keep = MAX_BODY_BYTES + MAX_BODY_BYTES // 16  # a key across the cut is still redacted
+    if len(response.content) > keep:
+        response = copy.copy(response)
+        response._content = response.content[:keep]
+    return error_text(response)

@@ -16,21 +16,34 @@ Decoding a 2xx body into models is the operation's business (``_events``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
+import re
 import time
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Sequence, Tuple, Union
 
 import requests
 
+from speakeasy import _deadline
 from speakeasy._hooks import Hooks
 from speakeasy._logging import logger
 from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
-from speakeasy.models.errors import BrokenResponseError, Error, SDKError, SpeakeasyError
+from speakeasy.models.errors import (
+    BrokenResponseError,
+    ClientClosedError,
+    Error,
+    SDKError,
+    SpeakeasyError,
+)
 from speakeasy.utils.retries import RetryConfig
 
-#: At most this much of an error body is read; past it the connection is dropped.
+#: At most this much of an error body is kept; past it the connection is dropped.
 MAX_BODY_BYTES = 1 << 20
+#: Read past ``MAX_BODY_BYTES``, so that a key echoed across the cut is redacted whole.
+_REDACT_SLACK = 64 << 10
+#: Request headers whose values are secrets, redacted from error text.
+SECRET_HEADERS = ("x-api-key", "authorization", "x-workspace-identifier")
 
 #: Network failures worth another attempt (certificate errors are not).
 RETRYABLE_EXCEPTIONS = (
@@ -70,12 +83,17 @@ class HttpClient:
         retry_config: RetryConfig,
         timeout: float,
         hooks: Hooks,
+        *,
+        bypass_proxies: bool = False,
     ) -> None:
         self.session = session
         self.auth_headers = auth_headers
         self.retry_config = retry_config
         self.timeout = timeout
         self.hooks = hooks
+        #: A loopback server is reached directly: a proxy would carry the key off the machine.
+        self.bypass_proxies = bypass_proxies
+        self.closed = False
 
     def reset_connections(self) -> None:
         """Drop pooled connections (a forked child must not share its parent's sockets)."""
@@ -88,6 +106,8 @@ class HttpClient:
         timeout: Optional[float] = None,
     ) -> requests.Response:
         """Send ``request``; return the 2xx response (body read) or raise the mapped error."""
+        if self.closed:
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         response = self._send_with_retries(
             request, retries or self.retry_config, timeout or self.timeout
         )
@@ -156,20 +176,35 @@ class HttpClient:
         if hooks.before_request_hooks:
             prepared = hooks.run_before_request(prepared)
         settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+        if self.bypass_proxies:
+            settings["proxies"] = {}
         response = None
+        attempt = _deadline.start(timeout)
         try:
             response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
             complete = _read_body(response, request.max_body or MAX_BODY_BYTES)
-        except Exception as exc:
+        except Exception as caught:
+            exc = caught
             if response is not None:
                 response.close()
+            if attempt.expired:
+                exc = requests.exceptions.ReadTimeout(
+                    f"{request.method} {request.path}: no complete response within the "
+                    f"attempt's deadline of {timeout:g} s",
+                    request=prepared,
+                )
+                exc.__cause__ = caught
             if hooks.after_error_hooks:
                 hooks.run_after_error(exc)
             if isinstance(exc, RETRYABLE_EXCEPTIONS) and not isinstance(
                 exc, requests.exceptions.SSLError
             ):
                 return exc
-            raise
+            if exc is caught:
+                raise
+            raise exc from caught
+        finally:
+            _deadline.finish(attempt)
         if 200 <= response.status_code < 300:
             if not complete and request.max_body is not None:
                 raise SDKError(
@@ -196,8 +231,14 @@ def _read_body(response: requests.Response, max_2xx: int) -> bool:
     """Read the body: up to ``max_2xx`` bytes for a 2xx, ``MAX_BODY_BYTES`` otherwise.
 
     Past the limit the connection is dropped, not drained. False if the body was cut.
+    An error body keeps a little more than its limit, for ``_redact`` to see whole.
     """
-    limit = max_2xx if 200 <= response.status_code < 300 else MAX_BODY_BYTES
+    if isinstance(response._content, bytes):
+        # Already loaded (a test double or a custom adapter): nothing to stream.
+        response._content_consumed = True  # type: ignore[attr-defined]
+        return len(response._content) <= max_2xx
+    ok = 200 <= response.status_code < 300
+    limit = max_2xx if ok else MAX_BODY_BYTES + _REDACT_SLACK
     chunks = []
     size = 0
     truncated = False
@@ -223,6 +264,13 @@ def _read_body(response: requests.Response, max_2xx: int) -> bool:
 
 def map_error(response: requests.Response) -> SpeakeasyError:
     """The exception for a non-2xx response (see the tree in ``models.errors``)."""
+    error = _map_error(response)
+    # The body was read a little past the cap for redaction; keep the cap's promise.
+    response._content = response.content[:MAX_BODY_BYTES]
+    return error
+
+
+def _map_error(response: requests.Response) -> SpeakeasyError:
     status = response.status_code
     content_type = response.headers.get("content-type", "")
     if 500 <= status < 600 and is_json(content_type):
@@ -236,8 +284,14 @@ def map_error(response: requests.Response) -> SpeakeasyError:
             and isinstance(data.get("status_code"), int)
             and not isinstance(data.get("status_code"), bool)
         ):
-            return Error(_redact(data["message"], response), data["status_code"], response)
-    return SDKError("API error occurred", status, _redact(text_of(response), response), response)
+            message = _redact(data["message"], response)[:MAX_BODY_BYTES]
+            return Error(message, data["status_code"], response)
+    return SDKError("API error occurred", status, error_text(response), response)
+
+
+def error_text(response: requests.Response) -> str:
+    """The body for an error: as text, secrets redacted, then cut to ``MAX_BODY_BYTES``."""
+    return _redact(text_of(response), response)[:MAX_BODY_BYTES]
 
 
 def text_of(response: requests.Response) -> str:
@@ -249,12 +303,49 @@ def text_of(response: requests.Response) -> str:
 
 
 def _redact(text: str, response: requests.Response) -> str:
-    """``text`` without the API key of the request, should a server echo it back."""
+    """``text`` without the request's secrets, however a server echoed them.
+
+    A JSON body may carry a key as is or escaped (``\\/`` for ``/``,
+    ``\\u002b`` for ``+``): every such spelling is replaced by ``***``.
+    """
     request = response.request
-    key = request.headers.get("x-api-key") if request is not None else None
-    if isinstance(key, bytes):
-        key = key.decode("latin-1")
-    return text.replace(key, "***") if key else text
+    if request is None:
+        return text
+    for name in SECRET_HEADERS:
+        value = request.headers.get(name)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not value:
+            continue
+        if name == "authorization" and value[:7].lower() == "bearer ":
+            value = value[7:]
+        text = _spellings(value).sub("***", text)
+    return text
+
+
+@functools.lru_cache(maxsize=16)
+def _spellings(secret: str) -> re.Pattern[str]:
+    """Every way JSON text can spell ``secret``: each character literal or escaped."""
+    parts = []
+    for char in secret:
+        hex4 = "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in f"{ord(char):04x}")
+        options = [re.escape(char), r"\\u" + hex4]
+        if char in _JSON_SHORT_ESCAPES:
+            options.append(re.escape(_JSON_SHORT_ESCAPES[char]))
+        parts.append("(?:" + "|".join(options) + ")")
+    return re.compile("".join(parts))
+
+
+_JSON_SHORT_ESCAPES = {
+    "/": "\\/",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
 
 
 def is_json(content_type: str) -> bool:

@@ -1,4 +1,4 @@
-"""Mapping of non-2xx responses to exceptions (issue 2)."""
+"""Mapping of non-2xx responses to exceptions."""
 
 from __future__ import annotations
 

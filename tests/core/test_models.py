@@ -1,4 +1,4 @@
-"""Reading models back from the wire, and their reprs (issue 2)."""
+"""Reading models back from the wire, and their reprs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bad input is rejected before any byte is sent (issue 2)."""
+"""Bad input is rejected before any byte is sent."""
 
 from __future__ import annotations
 

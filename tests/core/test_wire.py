@@ -1,4 +1,4 @@
-"""What goes on the wire: body bytes, headers, path (issue 2)."""
+"""What goes on the wire: body bytes, headers, path."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ def _client(server, **kwargs) -> speakeasy.Speakeasy:
     return speakeasy.Speakeasy(server_url=server.url, **kwargs)
 
 
-def test_seed_example_runs_with_only_a_server_url_added(server):
-    """The seed's example, unchanged but for server_url, gets a 200."""
+def test_docs_example_runs_with_only_a_server_url_added(server):
+    """The API docs' example, unchanged but for server_url, gets a 200."""
     s = speakeasy.Speakeasy(
         security=shared.Security(
             api_key="test-key",

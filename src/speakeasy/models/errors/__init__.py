@@ -3,6 +3,7 @@
 from speakeasy.models.errors._base import (
     BatcherClosedError,
     BrokenResponseError,
+    ClientClosedError,
     Error,
     FieldTypeError,
     SDKError,
@@ -13,6 +14,7 @@ from speakeasy.models.errors._base import (
 __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
+    "ClientClosedError",
     "Error",
     "FieldTypeError",
     "SDKError",

@@ -5,6 +5,7 @@
         ├── Error ................... 5XX with a JSON ``Error`` body
         ├── SDKError ................ any other non-2xx response
         ├── BatcherClosedError ...... (also RuntimeError) an EventBatcher used after close()
+        ├── ClientClosedError ....... (also RuntimeError) a Speakeasy client used after close()
         └── ValidationError ......... (also ValueError) bad input, nothing was sent
             └── FieldTypeError ...... (also TypeError) a value of the wrong type
 
@@ -63,6 +64,10 @@ class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedE
     ``ConnectionError``; this is both, so ``except requests.ConnectionError``
     catches a reset before and during the response alike.
     """
+
+
+class ClientClosedError(SpeakeasyError, RuntimeError):
+    """The client is closed: raised by every call after ``close()`` (or leaving ``with``)."""
 
 
 class Error(SpeakeasyError):
