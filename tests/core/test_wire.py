@@ -9,6 +9,7 @@ import dateutil.parser
 
 import speakeasy
 from speakeasy.models import operations, shared
+from speakeasy.testing._schema import CLI_EVENT_REQUIRED
 from tests.core._helpers import T0, event
 
 
@@ -79,19 +80,7 @@ def test_unset_optional_fields_are_omitted_never_null(server):
         operations.PostWorkspaceEventsRequest(request_body=[event()])
     )
     (sent,) = server.received[-1].events
-    assert sorted(sent) == sorted(
-        [
-            "created_at",
-            "execution_id",
-            "id",
-            "interaction_type",
-            "local_started_at",
-            "speakeasy_api_key_name",
-            "speakeasy_version",
-            "success",
-            "workspace_id",
-        ]
-    )
+    assert sorted(sent) == sorted(CLI_EVENT_REQUIRED)  # the contract's, checked in tests/testing
     assert b"null" not in server.received[-1].body
 
 

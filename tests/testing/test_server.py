@@ -14,96 +14,24 @@ import sys
 import threading
 import time
 from contextlib import closing
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
 from speakeasy.testing import EventsServer, ReceivedRequest, Reply
-
-KEY = "test-key"
-PATH = "/v1/workspace/ws-1/events"
-EVENT: Dict[str, Any] = {
-    "created_at": "2024-11-21T06:58:42.120Z",
-    "execution_id": "string",
-    "id": "evt-0",
-    "interaction_type": "CLI_EXEC",
-    "local_started_at": "2024-05-07T12:35:47.182Z",
-    "speakeasy_api_key_name": "string",
-    "speakeasy_version": "string",
-    "success": False,
-    "workspace_id": "string",
-}
-JSON_HEADERS = {"x-api-key": KEY, "content-type": "application/json"}
-
-
-def event(**changes: Any) -> Dict[str, Any]:
-    return {**EVENT, **changes}
-
-
-Response = Tuple[int, Dict[str, str], bytes]
-
-
-def connect(server: EventsServer, timeout: float = 5.0) -> http.client.HTTPConnection:
-    return http.client.HTTPConnection(server.host, server.port, timeout=timeout)
-
-
-def send(
-    conn: http.client.HTTPConnection,
-    body: Union[bytes, str, List[Any], Dict[str, Any], None] = None,
-    *,
-    method: str = "POST",
-    path: str = PATH,
-    headers: Optional[Dict[str, str]] = None,
-) -> Response:
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body)
-    conn.request(method, path, body=body, headers=JSON_HEADERS if headers is None else headers)
-    resp = conn.getresponse()
-    data = resp.read()
-    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
-
-
-def post(
-    server: EventsServer,
-    body: Union[bytes, str, List[Any], Dict[str, Any], None] = None,
-    **kwargs: Any,
-) -> Response:
-    with closing(connect(server)) as conn:
-        return send(conn, [EVENT] if body is None else body, **kwargs)
-
-
-def error_of(response: Response) -> str:
-    status, headers, data = response
-    assert headers["content-type"] == "application/json"
-    payload = json.loads(data)
-    assert set(payload) == {"message", "status_code"}
-    assert payload["status_code"] == status
-    assert isinstance(payload["message"], str)
-    return str(payload["message"])
-
-
-@pytest.fixture
-def srv(events_server: EventsServer) -> Iterator[EventsServer]:
-    events_server.reset()
-    yield events_server
-    events_server.reset()
-
-
-@pytest.fixture
-def own_srv() -> Iterator[EventsServer]:
-    """A private server, for tests that count connections (the shared one has others')."""
-    with EventsServer(api_key="test-key") as server:
-        yield server
-
-
-def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return bool(predicate())
-
+from tests.testing._helpers import (
+    EVENT,
+    JSON_HEADERS,
+    KEY,
+    NO_KEY,
+    PATH,
+    connect,
+    error_of,
+    event,
+    post,
+    send,
+    wait_until,
+)
 
 # ----------------------------------------------------------------------------------------
 # Normal handling
@@ -190,8 +118,6 @@ def test_received_and_events_are_snapshots(srv: EventsServer) -> None:
 # ----------------------------------------------------------------------------------------
 # Rejections, each answered like the API with an Error JSON body
 # ----------------------------------------------------------------------------------------
-
-NO_KEY = {"content-type": "application/json"}
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ Run it on its own with ``python -m speakeasy.testing --port 8080``.
 
 from __future__ import annotations
 
-from ._server import EventsServer, ReceivedRequest, Reply
+from ._records import ReceivedRequest, Reply
+from ._server import EventsServer
 
 __all__ = ["EventsServer", "ReceivedRequest", "Reply"]
