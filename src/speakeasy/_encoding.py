@@ -25,7 +25,8 @@ from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
-from speakeasy._model import datetime_to_wire
+from speakeasy._datetime import datetime_to_wire
+from speakeasy._model import JsonModel
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -39,6 +40,16 @@ _encoders: dict[type, Encoder] = {}
 _DIGITS: dict[str, tuple[str, ...]] = {}  # "d2", "d3", "d3dot"; filled by the first compile
 _DAYS: dict[date, str] = {}
 _SUFFIXES: dict[timedelta, str] = {timedelta(0): "Z"}
+
+
+class WireModel(JsonModel):
+    """A model whose ``to_json`` is the validated wire encoding the SDK sends."""
+
+    __slots__ = ()
+
+    def to_json(self) -> str:
+        """The compact JSON this model is sent as (validated first)."""
+        return encoder_for(type(self))(self)
 
 
 def encoder_for(cls: type) -> Encoder:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 _T = TypeVar("_T")
-_ZERO = timedelta(0)
 
 
 def slotted(cls: type[_T]) -> type[_T]:
@@ -41,27 +39,6 @@ def _fixed_name(name: str) -> Callable[[str], str]:
 
 def _is_none(value: object) -> bool:
     return value is None
-
-
-def datetime_to_wire(value: datetime) -> str:
-    """RFC 3339 with an explicit offset; UTC as ``Z``; naive means local time."""
-    if value.tzinfo is timezone.utc:
-        return value.isoformat()[:-6] + "Z"
-    offset = value.utcoffset()
-    if offset is None:
-        value = value.astimezone()  # naive: the caller's local time, made explicit
-        offset = value.utcoffset()
-    if offset is not None and (offset.seconds % 60 or offset.microseconds):
-        # RFC 3339 offsets have no seconds (historic zones such as LMT do).
-        value, offset = value.astimezone(timezone.utc), _ZERO
-    text = value.isoformat()
-    return text[:-6] + "Z" if offset == _ZERO else text
-
-
-def datetime_from_wire(value: str) -> datetime:
-    from dateutil.parser import isoparse  # 50 ms to import: only readers pay it
-
-    return isoparse(value)
 
 
 def wire_field(
@@ -94,15 +71,12 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
 
 
 class JsonModel:
-    """Wire (de)serialisation for the models. Decoding is done by dataclasses-json."""
+    """dataclasses-json's dict and JSON methods, without importing it until used.
+
+    ``_encoding.WireModel`` adds the compiled, validating ``to_json``.
+    """
 
     __slots__ = ()
-
-    def to_json(self) -> str:
-        """The compact JSON this model is sent as (validated first)."""
-        from speakeasy._encoding import encoder_for
-
-        return encoder_for(type(self))(self)
 
     def to_dict(self, encode_json: bool = False) -> dict[str, Any]:
         """A dict of the wire fields, by dataclasses-json (unset optional fields left out)."""

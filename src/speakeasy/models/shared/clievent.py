@@ -6,21 +6,16 @@ import dataclasses
 from datetime import datetime
 from typing import Optional, Union
 
-from speakeasy._model import (
-    JsonModel,
-    datetime_from_wire,
-    datetime_to_wire,
-    open_enum_decoder,
-    slotted,
-    wire_field,
-)
+from speakeasy._datetime import datetime_from_wire, datetime_to_wire
+from speakeasy._encoding import WireModel
+from speakeasy._model import open_enum_decoder, slotted, wire_field
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
 
 
 @slotted
 @dataclasses.dataclass
-class CliEvent(JsonModel):
+class CliEvent(WireModel):
     """One event recorded by the Speakeasy CLI.
 
     Optional fields left as ``None`` are omitted from the JSON, never sent as ``null``.
