@@ -18,6 +18,8 @@ from typing import List, Set
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 import speakeasy
 
@@ -30,6 +32,17 @@ RUNTIME_DEPENDENCIES = {
     "dataclasses-json",
     "jsonpath-python",
     "typing-inspect",
+}
+#: The release of upstream's requests + dataclasses-json line that this package replaces.
+SUPERSEDED = Version("5.9.15")
+#: Upstream's releases from 5.9.0 on (``pip index versions speakeasy-client-sdk-python``,
+#: November 2026); this package must not reuse one of them.
+UPSTREAM_RELEASES = {
+    Version(v)
+    for v in (
+        "5.9.0 5.9.1 5.9.2 5.9.3 5.9.4 5.9.5 5.9.6 5.9.7 5.9.8 5.9.9 5.9.10 5.9.12 5.9.13 "
+        "5.9.14 5.9.15 5.10.1 6.0.0 6.0.1 6.2.0 6.3.0"
+    ).split()
 }
 _IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
@@ -129,3 +142,17 @@ def test_wheel_carries_the_license(metadata: Message, names: List[str]) -> None:
     """Apache-2.0, with its text in the dist-info."""
     assert metadata["License-Expression"] == "Apache-2.0"
     assert DIST_INFO + "licenses/LICENSE" in names
+
+
+def test_version_sorts_above_the_release_it_supersedes() -> None:
+    """An installed copy satisfies the ``>=5`` / ``~=5.9`` pins of 5.x users and upgrades 5.9.15."""
+    version = Version(speakeasy.__version__)
+    assert version > SUPERSEDED
+    assert version in SpecifierSet(">=5,~=5.9")
+
+
+def test_version_was_never_published_by_upstream() -> None:
+    """A pin ``==<version>`` can only resolve to this package, never to an upstream release."""
+    version = Version(speakeasy.__version__)
+    assert version not in UPSTREAM_RELEASES
+    assert version.local is None and not version.is_prerelease  # plain, sortable, uploadable
