@@ -1,15 +1,18 @@
-"""The wheel holds the package and its metadata, and nothing else.
+"""The wheel holds the package and its metadata, and nothing else; the sdist holds the tree.
 
-Built with ``pip wheel --no-deps --no-build-isolation --no-index`` (offline: setuptools and
-wheel come from the ``dev`` extra) from a copy of the work tree, so that a stale ``build/``
-directory cannot leak old files into the wheel and parallel runs do not share one.
+Both are built offline (setuptools, wheel and build come from the ``dev`` extra) from a copy
+of the work tree, so that a stale ``build/`` directory cannot leak old files into them and
+parallel runs do not share one. The sdist must be a working source tree: ``pytest`` inside it
+collects the same tests as here (scripts/check-install runs them all there).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.message import Message
 from email.parser import HeaderParser
@@ -57,10 +60,21 @@ def _not_copied(directory: str, entries: List[str]) -> Set[str]:
     return ignored
 
 
+#: What the sdist must hold besides the package: everything the tests read or link to.
+SDIST_DIRECTORIES = ("src", "tests", "docs", "scripts", "bench", ".ci")
+SDIST_FILES = ("README.md", "USAGE.md", "SECURITY.md", "LICENSE", "openapi.yaml", "pyproject.toml")
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = tmp_path_factory.mktemp("tree") / "src-tree"
-    shutil.copytree(ROOT, tree, ignore=_not_copied)
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the work tree without local state, to build from."""
+    copy = tmp_path_factory.mktemp("tree") / "src-tree"
+    shutil.copytree(ROOT, copy, ignore=_not_copied)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def wheel(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
     result = subprocess.run(
@@ -74,6 +88,72 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, f"pip wheel failed:\n{result.stdout}\n{result.stderr}"
     (built,) = out.glob("*.whl")
     return built
+
+
+@pytest.fixture(scope="module")
+def sdist(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sdist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"build --sdist failed:\n{result.stdout}\n{result.stderr}"
+    (built,) = out.glob("*.tar.gz")
+    return built
+
+
+@pytest.fixture(scope="module")
+def unpacked_sdist(sdist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # 3.12+ warns without a filter
+            archive.extractall(out, filter="data")
+        else:  # pragma: no cover - older patch releases
+            archive.extractall(out)
+    (top,) = out.iterdir()
+    return top
+
+
+def _collected(directory: Path, source: Path) -> List[str]:
+    """The test ids ``pytest --collect-only`` finds in ``directory``, importing ``source``."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"collection failed in {directory}:\n{result.stdout[-4000:]}"
+    return [line for line in result.stdout.splitlines() if "::" in line]
+
+
+def test_sdist_holds_the_source_tree(sdist: Path) -> None:
+    """Every file the tests import, read or link to is in the sdist (not only tests/test_*.py)."""
+    expected = {name for name in SDIST_FILES if (ROOT / name).is_file()}
+    for directory in SDIST_DIRECTORIES:
+        for base, dirs, files in os.walk(ROOT / directory):
+            dirs[:] = sorted(set(dirs) - _not_copied(base, dirs))
+            for name in set(files) - _not_copied(base, files):
+                expected.add((Path(base) / name).relative_to(ROOT).as_posix())
+    with tarfile.open(sdist) as archive:
+        shipped = {name.partition("/")[2] for name in archive.getnames()}
+    assert sorted(expected - shipped) == []
+    assert not [n for n in shipped if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
+
+
+def test_pytest_inside_the_unpacked_sdist_collects_every_test(unpacked_sdist: Path) -> None:
+    """Same test ids there as here: no missing module, test folder, doc page or fixture file."""
+    inside = _collected(unpacked_sdist, unpacked_sdist / "src")
+    here = _collected(ROOT, ROOT / "src")
+    assert len(here) > 100
+    assert sorted(set(here) - set(inside)) == []
 
 
 @pytest.fixture(scope="module")
