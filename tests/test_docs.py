@@ -1,4 +1,5 @@
-"""Every ```python block of README.md, USAGE.md and docs/**/*.md runs, as users would run it.
+"""Every ```python block of README.md, USAGE.md and docs/**/*.md runs, as users would run it,
+and passes ``mypy --strict``.
 
 Each block runs in a fresh ``__main__``-like namespace against a local events server:
 ``speakeasy.Speakeasy`` is swapped for a subclass that points clients built without
@@ -6,6 +7,14 @@ Each block runs in a fresh ``__main__``-like namespace against a local events se
 production. Nothing here skips a block: an example that cannot run is a broken example.
 Name resolution is limited to loopback while a block runs, so no example reaches the
 internet even if it names a real server.
+
+A block preceded by the line ``<!-- continues the example above -->`` (invisible once
+rendered; say so in the prose too) runs after the blocks it continues, in their namespace,
+and is type-checked with them: a page can set up a client and an event once and keep its
+other examples short.
+
+All blocks are type-checked in one ``mypy --strict`` run, each chain of blocks as one module
+whose line numbers are those of its Markdown file.
 """
 
 from __future__ import annotations
@@ -13,8 +22,11 @@ from __future__ import annotations
 import gc
 import inspect
 import ipaddress
+import os
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
@@ -29,6 +41,7 @@ DOC_FILES = [ROOT / "README.md", ROOT / "USAGE.md", *sorted((ROOT / "docs").rglo
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+_CONTINUES = re.compile(r"^<!--\s*continues the example above\s*-->\s*$")
 #: A block that contains one of these must make the default server receive a request.
 _SENDS = ("post_workspace_events(", ".add(")
 
@@ -37,14 +50,15 @@ class Block(NamedTuple):
     path: Path
     line: int  # 1-based line of the opening fence
     code: str
+    continues: bool = False  # runs after the previous block of its page, in its namespace
 
     @property
     def id(self) -> str:
         return f"{self.path.relative_to(ROOT).as_posix()}:L{self.line}"
 
 
-def _fenced(path: Path) -> Iterator[tuple[str, int, List[str]]]:
-    """(language, line of the opening fence, body lines) of every fenced block of a file."""
+def _fenced(path: Path) -> Iterator[tuple[str, int, List[str], str]]:
+    """(language, line of the opening fence, body lines, line above the fence) of each block."""
     lines = path.read_text(encoding="utf-8").splitlines()
     index = 0
     while index < len(lines):
@@ -59,15 +73,27 @@ def _fenced(path: Path) -> Iterator[tuple[str, int, List[str]]]:
             body.append(lines[index])
             index += 1
         index += 1
-        yield language, start + 1, body
+        yield language, start + 1, body, lines[start - 1] if start else ""
 
 
 def python_blocks(path: Path) -> List[Block]:
-    return [
-        Block(path, line, "\n".join(body) + "\n")
-        for language, line, body in _fenced(path)
+    blocks = [
+        Block(path, line, "\n".join(body) + "\n", bool(_CONTINUES.match(above)))
+        for language, line, body, above in _fenced(path)
         if language in ("python", "py")
     ]
+    if blocks and blocks[0].continues:
+        raise ValueError(f"{blocks[0].id}: the first block of a page continues nothing")
+    return blocks
+
+
+def chain(block: Block) -> List[Block]:
+    """The blocks to run for ``block``: the ones it continues, in page order, then itself."""
+    page = [b for b in BLOCKS if b.path == block.path]
+    start = page.index(block)
+    while page[start].continues:
+        start -= 1
+    return page[start : page.index(block) + 1]
 
 
 BLOCKS = [block for path in DOC_FILES for block in python_blocks(path)]
@@ -124,20 +150,68 @@ def local_speakeasy(docs_server: EventsServer, monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("block", [pytest.param(b, id=b.id) for b in BLOCKS])
 def test_python_block_runs(block: Block, local_speakeasy: EventsServer) -> None:
     """The example runs without an exception; one that posts reaches the server."""
-    before = len(local_speakeasy.received)
-    # Padding keeps line numbers in tracebacks equal to the lines of the Markdown file.
-    code = compile("\n" * block.line + block.code, str(block.path), "exec")
     namespace: Dict[str, Any] = {"__name__": "__main__"}
-    exec(code, namespace)
+    blocks = chain(block)
+    for step in blocks:
+        before = len(local_speakeasy.received)
+        # Padding keeps line numbers in tracebacks equal to the lines of the Markdown file.
+        code = compile("\n" * step.line + step.code, str(step.path), "exec")
+        exec(code, namespace)
     namespace.clear()
     gc.collect()  # an unclosed socket or session fails this block, not a later test
 
     received = local_speakeasy.received[before:]
-    own_server = "EventsServer(" in block.code  # such a block checks its own server
+    own_server = any("EventsServer(" in b.code for b in blocks)  # it checks its own server
     if any(call in block.code for call in _SENDS) and not own_server:
         assert received, f"{block.id} posts events but the local server received no request"
     for request in received:
         assert_conforms(request, local_speakeasy.url)
+
+
+def _module_name(block: Block) -> str:
+    return "doc_" + re.sub(r"\W", "_", block.id)
+
+
+@pytest.fixture(scope="module")
+def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, List[str]]:
+    """``mypy --strict`` over every block at once: its messages by block id."""
+    directory = tmp_path_factory.mktemp("doc_blocks")
+    owner: Dict[str, List[Block]] = {}  # module name -> the blocks of its chain
+    for block in BLOCKS:
+        owner.setdefault(_module_name(chain(block)[0]), []).append(block)
+    for name, blocks in owner.items():
+        lines: List[str] = []
+        for block in blocks:  # the line of each block's code is its line in the Markdown file
+            lines += [""] * (block.line - len(lines)) + block.code.splitlines()
+        (directory / f"{name}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary"]
+    command += ["--config-file", str(ROOT / "pyproject.toml"), "--hide-error-context"]
+    command += ["--cache-dir", str(directory / ".mypy_cache"), "--show-error-codes"]
+    result = subprocess.run(
+        [*command, *sorted(str(p) for p in directory.glob("*.py"))],
+        cwd=directory,
+        env={**os.environ, "MYPYPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode in (0, 1), f"mypy did not run:\n{result.stdout}\n{result.stderr}"
+    errors: Dict[str, List[str]] = {block.id: [] for block in BLOCKS}
+    for message in result.stdout.splitlines():
+        match = re.match(r"(doc_\w+)\.py:(\d+): (?:error|note): (.*)", message)
+        assert match, f"unexpected mypy output: {message}"
+        blocks = owner[match.group(1)]
+        line = int(match.group(2))
+        block = next(b for b in reversed(blocks) if b.line < line)
+        errors[block.id].append(f"{block.path.relative_to(ROOT)}:{line}: {match.group(3)}")
+    return errors
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=b.id) for b in BLOCKS])
+def test_python_block_type_checks(block: Block, mypy_errors: Dict[str, List[str]]) -> None:
+    """The example passes ``mypy --strict``, as user code that copies it would."""
+    assert not mypy_errors[block.id], "\n".join(mypy_errors[block.id])
 
 
 def test_every_doc_file_with_examples_is_collected() -> None:
@@ -155,7 +229,7 @@ def _slug(heading: str) -> str:
 
 def _anchors(path: Path) -> set[str]:
     fenced = {
-        line for _, start, body in _fenced(path) for line in range(start, start + len(body) + 2)
+        line for _, start, body, _ in _fenced(path) for line in range(start, start + len(body) + 2)
     }
     anchors = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -166,7 +240,7 @@ def _anchors(path: Path) -> set[str]:
 
 def _links(path: Path) -> Iterator[tuple[int, str]]:
     fenced = {
-        line for _, start, body in _fenced(path) for line in range(start, start + len(body) + 2)
+        line for _, start, body, _ in _fenced(path) for line in range(start, start + len(body) + 2)
     }
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if number not in fenced:

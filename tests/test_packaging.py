@@ -1,15 +1,18 @@
-"""The wheel holds the package and its metadata, and nothing else.
+"""The wheel holds the package and its metadata, and nothing else; the sdist holds the tree.
 
-Built with ``pip wheel --no-deps --no-build-isolation --no-index`` (offline: setuptools and
-wheel come from the ``dev`` extra) from a copy of the work tree, so that a stale ``build/``
-directory cannot leak old files into the wheel and parallel runs do not share one.
+Both are built offline (setuptools, wheel and build come from the ``dev`` extra) from a copy
+of the work tree, so that a stale ``build/`` directory cannot leak old files into them and
+parallel runs do not share one. The sdist must be a working source tree: ``pytest`` inside it
+collects the same tests as here (scripts/check-install runs them all there).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.message import Message
 from email.parser import HeaderParser
@@ -18,6 +21,8 @@ from typing import List, Set
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 import speakeasy
 
@@ -30,6 +35,17 @@ RUNTIME_DEPENDENCIES = {
     "dataclasses-json",
     "jsonpath-python",
     "typing-inspect",
+}
+#: The release of upstream's requests + dataclasses-json line that this package replaces.
+SUPERSEDED = Version("5.9.15")
+#: Upstream's releases from 5.9.0 on (``pip index versions speakeasy-client-sdk-python``,
+#: November 2026); this package must not reuse one of them.
+UPSTREAM_RELEASES = {
+    Version(v)
+    for v in (
+        "5.9.0 5.9.1 5.9.2 5.9.3 5.9.4 5.9.5 5.9.6 5.9.7 5.9.8 5.9.9 5.9.10 5.9.12 5.9.13 "
+        "5.9.14 5.9.15 5.10.1 6.0.0 6.0.1 6.2.0 6.3.0"
+    ).split()
 }
 _IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
@@ -44,10 +60,21 @@ def _not_copied(directory: str, entries: List[str]) -> Set[str]:
     return ignored
 
 
+#: What the sdist must hold besides the package: everything the tests read or link to.
+SDIST_DIRECTORIES = ("src", "tests", "docs", "scripts", "bench", ".ci")
+SDIST_FILES = ("README.md", "USAGE.md", "SECURITY.md", "LICENSE", "openapi.yaml", "pyproject.toml")
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = tmp_path_factory.mktemp("tree") / "src-tree"
-    shutil.copytree(ROOT, tree, ignore=_not_copied)
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the work tree without local state, to build from."""
+    copy = tmp_path_factory.mktemp("tree") / "src-tree"
+    shutil.copytree(ROOT, copy, ignore=_not_copied)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def wheel(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
     result = subprocess.run(
@@ -61,6 +88,72 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, f"pip wheel failed:\n{result.stdout}\n{result.stderr}"
     (built,) = out.glob("*.whl")
     return built
+
+
+@pytest.fixture(scope="module")
+def sdist(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sdist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"build --sdist failed:\n{result.stdout}\n{result.stderr}"
+    (built,) = out.glob("*.tar.gz")
+    return built
+
+
+@pytest.fixture(scope="module")
+def unpacked_sdist(sdist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # 3.12+ warns without a filter
+            archive.extractall(out, filter="data")
+        else:  # pragma: no cover - older patch releases
+            archive.extractall(out)
+    (top,) = out.iterdir()
+    return top
+
+
+def _collected(directory: Path, source: Path) -> List[str]:
+    """The test ids ``pytest --collect-only`` finds in ``directory``, importing ``source``."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"collection failed in {directory}:\n{result.stdout[-4000:]}"
+    return [line for line in result.stdout.splitlines() if "::" in line]
+
+
+def test_sdist_holds_the_source_tree(sdist: Path) -> None:
+    """Every file the tests import, read or link to is in the sdist (not only tests/test_*.py)."""
+    expected = {name for name in SDIST_FILES if (ROOT / name).is_file()}
+    for directory in SDIST_DIRECTORIES:
+        for base, dirs, files in os.walk(ROOT / directory):
+            dirs[:] = sorted(set(dirs) - _not_copied(base, dirs))
+            for name in set(files) - _not_copied(base, files):
+                expected.add((Path(base) / name).relative_to(ROOT).as_posix())
+    with tarfile.open(sdist) as archive:
+        shipped = {name.partition("/")[2] for name in archive.getnames()}
+    assert sorted(expected - shipped) == []
+    assert not [n for n in shipped if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
+
+
+def test_pytest_inside_the_unpacked_sdist_collects_every_test(unpacked_sdist: Path) -> None:
+    """Same test ids there as here: no missing module, test folder, doc page or fixture file."""
+    inside = _collected(unpacked_sdist, unpacked_sdist / "src")
+    here = _collected(ROOT, ROOT / "src")
+    assert len(here) > 100
+    assert sorted(set(here) - set(inside)) == []
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +222,17 @@ def test_wheel_carries_the_license(metadata: Message, names: List[str]) -> None:
     """Apache-2.0, with its text in the dist-info."""
     assert metadata["License-Expression"] == "Apache-2.0"
     assert DIST_INFO + "licenses/LICENSE" in names
+
+
+def test_version_sorts_above_the_release_it_supersedes() -> None:
+    """An installed copy satisfies the ``>=5`` / ``~=5.9`` pins of 5.x users and upgrades 5.9.15."""
+    version = Version(speakeasy.__version__)
+    assert version > SUPERSEDED
+    assert version in SpecifierSet(">=5,~=5.9")
+
+
+def test_version_was_never_published_by_upstream() -> None:
+    """A pin ``==<version>`` can only resolve to this package, never to an upstream release."""
+    version = Version(speakeasy.__version__)
+    assert version not in UPSTREAM_RELEASES
+    assert version.local is None and not version.is_prerelease  # plain, sortable, uploadable
