@@ -25,10 +25,10 @@ from typing import (
 from urllib.parse import quote
 
 from speakeasy._config import USER_AGENT, check_workspace_id, timeout_seconds
+from speakeasy._datetime import datetime_to_wire
 from speakeasy._decoding import DecodeError, decode_list
 from speakeasy._encoding import encode_list
 from speakeasy._http import MAX_BODY_BYTES, ApiRequest, error_text, is_json
-from speakeasy._model import datetime_to_wire
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
 from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
