@@ -14,7 +14,8 @@ from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    from speakeasy._batcher import ErrorCallback, EventBatcher
+    from speakeasy._batching.batcher import EventBatcher
+    from speakeasy._batching.transport import ErrorCallback
     from speakeasy._http import HttpClient
 
 _HEADERS = {"content-type": "application/json", "Accept": "application/json"}
@@ -91,7 +92,8 @@ class Events:
         request, default: the client's) are checked here, before any event is
         added; the other options are the batcher's own.
         """
-        from speakeasy._batcher import EventBatcher, Transport
+        from speakeasy._batching.batcher import EventBatcher
+        from speakeasy._batching.transport import Transport
 
         url, path = self._url(workspace_id)
         timeout = timeout_seconds(timeout_ms, "timeout_ms")
