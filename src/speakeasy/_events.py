@@ -37,7 +37,8 @@ from speakeasy.utils.retries import RetryConfig
 if TYPE_CHECKING:
     import requests
 
-    from speakeasy._batcher import ErrorCallback, EventBatcher
+    from speakeasy._batching.batcher import EventBatcher
+    from speakeasy._batching.transport import ErrorCallback
     from speakeasy._http import HttpClient
 
 #: The most a read may answer (10,000 full events are tens of MB); larger is an SDKError.
@@ -147,7 +148,8 @@ class Events:
         request, default: the client's) are checked here, before any event is
         added; the other options are the batcher's own.
         """
-        from speakeasy._batcher import EventBatcher, Transport
+        from speakeasy._batching.batcher import EventBatcher
+        from speakeasy._batching.transport import Transport
 
         template = self._post_request(workspace_id, b"")
         send = functools.partial(
