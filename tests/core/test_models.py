@@ -1,12 +1,9 @@
-"""Reading models back from the wire, their reprs, and the import graph of the machinery."""
+"""Reading models back from the wire, and their reprs (import cycles: tests/test_architecture.py)."""
 
 from __future__ import annotations
 
-import ast
 import json
 from datetime import timedelta, timezone
-from pathlib import Path
-from typing import Dict, List, Set
 
 from speakeasy.models import shared
 from tests._factories import T0, cli_event
@@ -80,68 +77,3 @@ def test_events_are_slotted():
 
 
 # --------------------------------------------------------------------------- import graph
-
-SRC = Path(__file__).resolve().parents[2] / "src"
-#: The model machinery: none of these may sit on an import cycle, lazy or type-only.
-MODEL_MODULES = ("speakeasy._datetime", "speakeasy._decoding", "speakeasy._encoding")
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(SRC).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def import_graph() -> Dict[str, Set[str]]:
-    """Every import statement of the package (in functions and TYPE_CHECKING blocks too)."""
-    files = {_module_name(p): p for p in (SRC / "speakeasy").rglob("*.py")}
-    graph: Dict[str, Set[str]] = {name: set() for name in files}
-    for name, path in files.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets: List[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*anchor, base] if base else anchor)
-                targets = [
-                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base
-                    for alias in node.names
-                ]
-            graph[name].update(t for t in targets if t in files and t != name)
-    return graph
-
-
-def cycles_through(graph: Dict[str, Set[str]], start: str) -> List[List[str]]:
-    """Import paths that lead from ``start`` back to itself."""
-    found: List[List[str]] = []
-    stack = [(start, [start])]
-    seen: Set[str] = set()
-    while stack:
-        node, path = stack.pop()
-        for nxt in sorted(graph[node]):
-            if nxt == start:
-                found.append([*path, start])
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, [*path, nxt]))
-    return found
-
-
-def test_the_model_machinery_is_on_no_import_cycle():
-    """The models, their encoder, decoder and date-time helpers import one way only."""
-    graph = import_graph()
-    shared = sorted(m for m in graph if m.startswith("speakeasy.models.shared"))
-    modules = [m for m in (*MODEL_MODULES, "speakeasy._model", *shared) if m in graph]
-    assert "speakeasy._model" in modules and "speakeasy._encoding" in modules
-    assert {m: cycles_through(graph, m) for m in modules} == {m: [] for m in modules}
-
-
-def test_the_import_graph_sees_lazy_imports():
-    """The checker itself finds an import made inside a function."""
-    graph = import_graph()
-    assert "speakeasy._batcher" in graph["speakeasy"]  # speakeasy.__getattr__ imports it lazily
