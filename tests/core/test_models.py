@@ -1,4 +1,4 @@
-"""Reading models back from the wire, and their reprs (import cycles: tests/test_architecture.py)."""
+"""Reading models back from the wire, and their reprs."""
 
 from __future__ import annotations
 
