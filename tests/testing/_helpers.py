@@ -80,3 +80,27 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return bool(predicate())
+
+
+def get(server: EventsServer, path: str, headers: Optional[Dict[str, str]] = None) -> Response:
+    """GET ``path`` with the test key (or ``headers``)."""
+    with closing(connect(server)) as conn:
+        return send(
+            conn,
+            None,
+            method="GET",
+            path=path,
+            headers={"x-api-key": KEY} if headers is None else headers,
+        )
+
+
+def read(server: EventsServer, path: str, headers: Optional[Dict[str, str]] = None) -> Any:
+    """GET ``path``, check it answered 200 with JSON, and return the parsed answer."""
+    status, response_headers, data = get(server, path, headers)
+    assert status == 200, data
+    assert response_headers["content-type"] == "application/json"
+    return json.loads(data)
+
+
+def ids(events: List[Dict[str, Any]]) -> List[str]:
+    return [e["id"] for e in events]

@@ -16,7 +16,7 @@ GUIDE = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
 
 
 def test_all_is_sorted_and_documented() -> None:
-    assert speakeasy.testing.__all__ == ["EventsServer", "ReceivedRequest", "Reply"]
+    assert speakeasy.testing.__all__ == ["EventsServer", "ReceivedRequest", "Reply", "SentResponse"]
     for name in speakeasy.testing.__all__:
         assert f"`{name}" in GUIDE, name
 

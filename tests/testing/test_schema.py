@@ -1,4 +1,4 @@
-"""The server's hand-written CliEvent table agrees with openapi.yaml, field by field.
+"""The server's hand-written CliEvent and TargetSDK tables agree with openapi.yaml.
 
 The server cannot read openapi.yaml (it ships without it, and is stdlib only), so it keeps
 its own table; this test is what keeps the two from drifting apart.
@@ -56,27 +56,43 @@ def _kind(node: Dict[str, Any]) -> str:
 
 #: Each enum kind of the server, and the values it holds for it.
 ENUMS: Dict[str, Tuple[str, ...]] = {
-    _schema.BUMP: _schema.BUMP_TYPES,
+    **_schema.CLOSED_ENUMS,
     _schema.INTERACTION: _schema.INTERACTION_TYPES,
 }
 
+#: Each model: the server's field table and required fields.
+MODELS = {
+    "CliEvent": (_schema.CLI_EVENT_FIELDS, _schema.CLI_EVENT_REQUIRED),
+    "TargetSDK": (_schema.TARGET_SDK_FIELDS, _schema.TARGET_SDK_REQUIRED),
+}
 
-def test_cli_event_fields_and_kinds_agree() -> None:
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_fields_and_kinds_agree(model: str) -> None:
     """Same field names, and for each the same type, format or enum."""
-    properties = SCHEMAS["CliEvent"]["properties"]
+    properties = SCHEMAS[model]["properties"]
     spec_kinds = {name: _kind(node) for name, node in properties.items()}
-    assert spec_kinds == _schema.CLI_EVENT_FIELDS
+    assert spec_kinds == MODELS[model][0]
 
 
-def test_cli_event_required_fields_agree() -> None:
-    assert sorted(SCHEMAS["CliEvent"]["required"]) == sorted(_schema.CLI_EVENT_REQUIRED)
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_required_fields_agree(model: str) -> None:
+    assert sorted(SCHEMAS[model]["required"]) == sorted(MODELS[model][1])
 
 
-def test_cli_event_is_closed_and_never_null() -> None:
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_models_are_closed_and_never_null(model: str) -> None:
     """Unknown keys and nulls are rejected by both."""
-    cli_event = SCHEMAS["CliEvent"]
-    assert cli_event["additionalProperties"] is False
-    assert not any(node.get("nullable") for node in cli_event["properties"].values())
+    schema = SCHEMAS[model]
+    assert schema["additionalProperties"] is False
+    assert not any(node.get("nullable") for node in schema["properties"].values())
+
+
+def test_the_contract_counts() -> None:
+    """82 CliEvent fields (9 required), 45 TargetSDK fields, 12 interaction types."""
+    assert (len(_schema.CLI_EVENT_FIELDS), len(_schema.CLI_EVENT_REQUIRED)) == (82, 9)
+    assert (len(_schema.TARGET_SDK_FIELDS), len(_schema.TARGET_SDK_REQUIRED)) == (45, 6)
+    assert len(_schema.INTERACTION_TYPES) == 12
 
 
 @pytest.mark.parametrize("name", sorted(ENUMS))
@@ -88,4 +104,5 @@ def test_enum_values_agree(name: str) -> None:
 def test_every_enum_kind_is_checked() -> None:
     """A new enum in the table needs its values here too."""
     simple = {_schema.STRING, _schema.DATETIME, _schema.BOOLEAN, _schema.INT64}
-    assert set(_schema.CLI_EVENT_FIELDS.values()) - simple == set(ENUMS)
+    kinds = {*_schema.CLI_EVENT_FIELDS.values(), *_schema.TARGET_SDK_FIELDS.values()}
+    assert kinds - simple == set(ENUMS)

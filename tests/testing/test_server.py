@@ -150,8 +150,10 @@ def test_request_level_rejections(
 
 
 def test_405_names_the_allowed_method_and_head_gets_no_body(srv: EventsServer) -> None:
-    status, headers, _ = post(srv, None, method="GET")
-    assert (status, headers["allow"]) == (405, "POST")
+    status, headers, _ = post(srv, None, method="PUT")
+    assert (status, headers["allow"]) == (405, "GET, POST")
+    status, headers, _ = post(srv, None, method="POST", path="/v1/workspace/ws-1/events/targets")
+    assert (status, headers["allow"]) == (405, "GET")
     with closing(connect(srv)) as conn:
         conn.request("HEAD", PATH, headers=JSON_HEADERS)
         resp = conn.getresponse()

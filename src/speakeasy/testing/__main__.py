@@ -16,8 +16,9 @@ from ._server import EventsServer
 def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m speakeasy.testing",
-        description="Serve a local Speakeasy Events API for tests (POST "
-        "/v1/workspace/{workspaceID}/events), validating requests against the contract.",
+        description="Serve a local Speakeasy Events API for tests: POST events to "
+        "/v1/workspace/{workspaceID}/events and read them back (search, targets, events "
+        "of a target), every request validated against the contract.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(

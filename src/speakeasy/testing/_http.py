@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
 
 from ._api import Answer, error_body, workspace_of
-from ._records import MaskedHeaders, ReceivedRequest, Reply, Slot
+from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse, Slot
 from ._schema import parse_json
 
 logger = logging.getLogger("speakeasy.testing")
@@ -259,6 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
             merged.append(("Connection", "close"))
         return merged
 
+    def _response_headers(
+        self, body: bytes, content_type: Optional[str], extra: Dict[str, str]
+    ) -> List[Tuple[str, str]]:
+        defaults = self._base_headers()
+        if content_type is not None:
+            defaults.append(("Content-Type", content_type))
+        defaults.append(("Content-Length", str(len(body))))
+        return self._merge(defaults, extra)
+
     def _send(
         self,
         status: int,
@@ -266,11 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: Optional[str],
         extra: Optional[Dict[str, str]] = None,
     ) -> None:
-        defaults = self._base_headers()
-        if content_type is not None:
-            defaults.append(("Content-Type", content_type))
-        defaults.append(("Content-Length", str(len(body))))
-        head = self._head(status, self._merge(defaults, extra or {}))
+        head = self._head(status, self._response_headers(body, content_type, extra or {}))
         self.wfile.write(head if self.command == "HEAD" else head + body)
 
     # -- handling ---------------------------------------------------------------------
@@ -315,10 +320,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
         answer = backend.answer(rec, parsed, parse_error)
-        rec = replace(rec, status=answer.status, error=answer.error)
+        body = b"" if self.command == "HEAD" else answer.body
+        head = self._response_headers(answer.body, answer.content_type, answer.headers)
+        response = SentResponse(answer.status, MaskedHeaders((n.lower(), v) for n, v in head), body)
+        rec = replace(rec, status=answer.status, error=answer.error, response=response)
+        # Recorded before the answer leaves: a client that has the answer sees the record.
         backend.finish(slot, rec, answer.accepted)
         self._log(rec)
-        self._send(answer.status, answer.body, answer.content_type, answer.headers)
+        self.wfile.write(self._head(answer.status, head) + body)
 
     def _reply(self, reply: Reply, rec: ReceivedRequest, slot: Slot) -> None:
         """Carry out a scripted reply, faults included."""

@@ -10,7 +10,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Literal, Optional, Tuple, Union
+from datetime import datetime
+from typing import Any, Dict, List, Literal, NamedTuple, Optional, Tuple, Union
+
+from ._schema import parse_rfc3339
 
 #: What a scripted :class:`Reply` does on the wire.
 Action = Literal["respond", "drop", "reset", "reset_mid_body", "endless"]
@@ -83,19 +86,45 @@ class MaskedHeaders(Dict[str, str]):
 
 
 @dataclass(frozen=True, repr=False)
+class SentResponse:
+    """What the server answered by normal handling (as the real API would).
+
+    ``headers`` has lower-case names. ``body`` is empty for a ``HEAD`` request.
+    """
+
+    status: int
+    headers: Dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""
+        return json.loads(self.body.decode("utf-8"))
+
+    def __repr__(self) -> str:
+        return (
+            f"SentResponse(status={self.status!r}, headers={self.headers!r}, "
+            f"body=<{len(self.body)} bytes>)"
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, repr=False)
 class ReceivedRequest:
     """One request the server received (valid or not).
 
     ``path`` is the raw (still percent-encoded) path without the query; ``query`` the raw
     query string ("" when none); ``headers`` has lower-case names (repeated headers joined
     with ", "); ``workspace_id`` is the decoded ``{workspaceID}`` path segment, or None when
-    the path is not the events path; ``events`` is the parsed body when it is a JSON array
-    (whether or not its items are valid events), else None.
+    the path is none of the API's paths; ``events`` is the parsed body when it is a JSON
+    array (whether or not its items are valid events), else None.
 
     ``status`` is the status answered (0 while the request is still being answered, and when
     a scripted ``drop``/``reset`` answered no status); ``error`` says why the server rejected
     it (None when accepted); ``action`` is the scripted action taken ("respond" normally);
-    ``received_at`` is the :func:`time.monotonic` time when the request line arrived.
+    ``received_at`` is the :func:`time.monotonic` time when the request line arrived;
+    ``response`` is what normal handling answered (None for a scripted reply, which the
+    test wrote itself, and while the request is being answered).
 
     The repr masks ``x-api-key`` (and other credentials) as ``'***'``; use :attr:`api_key`
     to check the key that was sent.
@@ -112,6 +141,7 @@ class ReceivedRequest:
     error: Optional[str] = None
     action: str = "respond"
     received_at: float = 0.0
+    response: Optional[SentResponse] = None
 
     @property
     def api_key(self) -> Optional[str]:
@@ -129,7 +159,7 @@ class ReceivedRequest:
             f"ReceivedRequest(method={self.method!r}, path={self.path!r}, query={self.query!r}, "
             f"headers={headers!r}, body=<{len(self.body)} bytes>, "
             f"workspace_id={self.workspace_id!r}, events={events}, status={self.status!r}, "
-            f"error={self.error!r}, action={self.action!r})"
+            f"error={self.error!r}, action={self.action!r}, response={self.response!r})"
         )
 
     __str__ = __repr__
@@ -137,6 +167,15 @@ class ReceivedRequest:
 
 #: Where a request sits in the store: (generation, index); index -1 when not kept.
 Slot = Tuple[int, int]
+
+
+class StoredEvent(NamedTuple):
+    """An accepted event, with what the reads sort and filter by."""
+
+    seq: int  # arrival order, across workspaces
+    workspace_id: str
+    created_at: datetime
+    event: Dict[str, Any]
 
 
 class Recorder:
@@ -150,10 +189,11 @@ class Recorder:
         self._lock = threading.Lock()
         self._answered = threading.Condition(self._lock)
         self._received: List[ReceivedRequest] = []
-        self._events: List[Dict[str, Any]] = []
+        self._events: List[StoredEvent] = []
         self._generation = 0
         self._request_count = 0
         self._event_count = 0
+        self._seq = 0
 
     def arrive(self, rec: ReceivedRequest, keep: bool) -> Slot:
         """Count a request that arrived; keep it unless ``keep`` is False."""
@@ -165,7 +205,18 @@ class Recorder:
             return self._generation, len(self._received) - 1
 
     def finish(self, slot: Slot, rec: ReceivedRequest, accepted: Optional[List[Any]]) -> None:
-        """Replace the request's record by its answered one; store the events it delivered."""
+        """Replace the request's record by its answered one; store the events it delivered.
+
+        ``accepted`` events must have passed the contract checks (a valid ``created_at``)
+        and ``rec.workspace_id`` must be set.
+        """
+        stored: List[StoredEvent] = []
+        if accepted and slot[1] >= 0:
+            workspace = rec.workspace_id or ""
+            for event in accepted:
+                created = parse_rfc3339(event["created_at"])
+                assert created is not None  # checked before it was accepted
+                stored.append(StoredEvent(0, workspace, created, event))
         with self._answered:
             generation, index = slot
             if generation != self._generation:
@@ -175,8 +226,9 @@ class Recorder:
             if index < 0:
                 return  # not kept
             self._received[index] = rec
-            if accepted:
-                self._events.extend(accepted)
+            for item in stored:
+                self._events.append(item._replace(seq=self._seq))
+                self._seq += 1
             self._answered.notify_all()
 
     def clear(self) -> None:
@@ -193,7 +245,12 @@ class Recorder:
 
     def events(self) -> List[Dict[str, Any]]:
         with self._lock:
-            return list(self._events)
+            return [item.event for item in self._events]
+
+    def events_of(self, workspace_id: str) -> List[StoredEvent]:
+        """The stored events of one workspace, in arrival order."""
+        with self._lock:
+            return [item for item in self._events if item.workspace_id == workspace_id]
 
     def counts(self) -> Tuple[int, int]:
         """(requests arrived, events accepted), counted even when not kept."""

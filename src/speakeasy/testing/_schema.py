@@ -1,7 +1,7 @@
-"""The wire contract of ``CliEvent``, checked by hand (no SDK models, no third-party code).
+"""The wire contract of ``CliEvent`` and ``TargetSDK``, by hand (no SDK models, stdlib only).
 
-This table is the server's own reading of the contract; ``tests/testing`` proves it
-agrees with ``openapi.yaml`` field by field (names, types, formats, required, enums).
+These tables are the server's own reading of the contract; ``tests/testing`` proves
+they agree with ``openapi.yaml`` field by field (names, types, formats, required, enums).
 """
 
 from __future__ import annotations
@@ -18,15 +18,32 @@ BOOLEAN = "boolean"
 INT64 = "integer"
 DATETIME = "date-time"
 BUMP = "GenerateBumpType"
+DIFF_BUMP = "OpenapiDiffBumpType"
 INTERACTION = "InteractionType"
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
-#: The GenerateBumpType values, in the contract's order.
-BUMP_TYPES: Tuple[str, ...] = ("major", "minor", "patch", "custom", "none")
+#: The values of each closed enum, in the contract's order.
+CLOSED_ENUMS: Dict[str, Tuple[str, ...]] = {
+    BUMP: ("major", "minor", "patch", "custom", "graduate", "prerelease", "none"),
+    DIFF_BUMP: ("major", "minor", "patch", "none"),
+}
 #: The InteractionType values the contract lists; newer non-empty values are accepted too.
-INTERACTION_TYPES: Tuple[str, ...] = ("CLI_EXEC", "TARGET_GENERATE")
+INTERACTION_TYPES: Tuple[str, ...] = (
+    "CI_EXEC",
+    "CLI_EXEC",
+    "LINT",
+    "OPENAPI_DIFF",
+    "TARGET_GENERATE",
+    "TOMBSTONE",
+    "AUTHENTICATE",
+    "QUICKSTART",
+    "RUN",
+    "CONFIGURE",
+    "PUBLISH",
+    "TEST",
+)
 
 CLI_EVENT_REQUIRED: Tuple[str, ...] = (
     "created_at",
@@ -39,7 +56,7 @@ CLI_EVENT_REQUIRED: Tuple[str, ...] = (
     "success",
     "workspace_id",
 )
-#: Every CliEvent field and its kind.
+#: Every CliEvent field and its kind (what the server accepts in a POST body).
 CLI_EVENT_FIELDS: Dict[str, str] = {
     "created_at": DATETIME,
     "execution_id": STRING,
@@ -51,7 +68,9 @@ CLI_EVENT_FIELDS: Dict[str, str] = {
     "success": BOOLEAN,
     "workspace_id": STRING,
     "commit_head": STRING,
+    "continuous_integration_environment": STRING,
     "duration_ms": INT64,
+    "error": STRING,
     "generate_bump_type": BUMP,
     "generate_config_post_checksum": STRING,
     "generate_config_post_raw": STRING,
@@ -59,19 +78,100 @@ CLI_EVENT_FIELDS: Dict[str, str] = {
     "generate_config_pre_checksum": STRING,
     "generate_config_pre_raw": STRING,
     "generate_config_pre_version": STRING,
+    "generate_eligible_features": STRING,
     "generate_gen_lock_id": STRING,
     "generate_gen_lock_post_features": STRING,
+    "generate_gen_lock_pre_blob_digest": STRING,
     "generate_gen_lock_pre_doc_checksum": STRING,
     "generate_gen_lock_pre_doc_version": STRING,
     "generate_gen_lock_pre_features": STRING,
+    "generate_gen_lock_pre_namespace_name": STRING,
+    "generate_gen_lock_pre_revision_digest": STRING,
     "generate_gen_lock_pre_version": STRING,
+    "generate_number_of_operations_ignored": INT64,
+    "generate_number_of_operations_used": INT64,
+    "generate_number_of_terraform_resources": INT64,
     "generate_output_tests": BOOLEAN,
     "generate_published": BOOLEAN,
     "generate_repo_url": STRING,
     "generate_target": STRING,
+    "generate_target_name": STRING,
     "generate_target_version": STRING,
     "generate_version": STRING,
     "gh_action_organization": STRING,
+    "gh_action_ref": STRING,
+    "gh_action_repository": STRING,
+    "gh_action_run_link": STRING,
+    "gh_action_version": STRING,
+    "gh_changes_committed": BOOLEAN,
+    "gh_pull_request": STRING,
+    "git_relative_cwd": STRING,
+    "git_remote_default_owner": STRING,
+    "git_remote_default_repo": STRING,
+    "git_user_email": STRING,
+    "git_user_name": STRING,
+    "hostname": STRING,
+    "last_step": STRING,
+    "lint_report_digest": STRING,
+    "lint_report_error_count": INT64,
+    "lint_report_info_count": INT64,
+    "lint_report_warning_count": INT64,
+    "local_completed_at": DATETIME,
+    "management_doc_checksum": STRING,
+    "management_doc_version": STRING,
+    "mermaid_diagram": STRING,
+    "openapi_diff_base_source_blob_digest": STRING,
+    "openapi_diff_base_source_namespace_name": STRING,
+    "openapi_diff_base_source_revision_digest": STRING,
+    "openapi_diff_breaking_changes_count": INT64,
+    "openapi_diff_bump_type": DIFF_BUMP,
+    "openapi_diff_report_digest": STRING,
+    "publish_package_name": STRING,
+    "publish_package_registry_name": STRING,
+    "publish_package_url": STRING,
+    "publish_package_version": STRING,
+    "raw_command": STRING,
+    "repo_label": STRING,
+    "source_blob_digest": STRING,
+    "source_namespace_name": STRING,
+    "source_revision_digest": STRING,
+    "test_report_raw": STRING,
+    "workflow_lock_post_raw": STRING,
+    "workflow_lock_pre_raw": STRING,
+    "workflow_post_raw": STRING,
+    "workflow_pre_raw": STRING,
+}
+TARGET_SDK_REQUIRED: Tuple[str, ...] = (
+    "generate_gen_lock_id",
+    "generate_target",
+    "id",
+    "last_event_created_at",
+    "last_event_id",
+    "last_event_interaction_type",
+)
+#: Every TargetSDK field and its kind (what the targets read answers).
+TARGET_SDK_FIELDS: Dict[str, str] = {
+    "generate_gen_lock_id": STRING,
+    "generate_target": STRING,
+    "id": STRING,
+    "last_event_created_at": DATETIME,
+    "last_event_id": STRING,
+    "last_event_interaction_type": INTERACTION,
+    "commit_head": STRING,
+    "continuous_integration_environment": STRING,
+    "error": STRING,
+    "generate_config_post_version": STRING,
+    "generate_eligible_features": STRING,
+    "generate_gen_lock_pre_features": STRING,
+    "generate_gen_lock_pre_version": STRING,
+    "generate_number_of_operations_ignored": INT64,
+    "generate_number_of_operations_used": INT64,
+    "generate_number_of_terraform_resources": INT64,
+    "generate_published": BOOLEAN,
+    "generate_target_name": STRING,
+    "generate_target_version": STRING,
+    "gh_action_organization": STRING,
+    "gh_action_ref": STRING,
     "gh_action_repository": STRING,
     "gh_action_run_link": STRING,
     "gh_action_version": STRING,
@@ -81,11 +181,21 @@ CLI_EVENT_FIELDS: Dict[str, str] = {
     "git_user_email": STRING,
     "git_user_name": STRING,
     "hostname": STRING,
-    "local_completed_at": DATETIME,
-    "management_doc_checksum": STRING,
-    "management_doc_version": STRING,
-    "raw_command": STRING,
+    "last_publish_created_at": DATETIME,
+    "last_publish_gh_action_run_link": STRING,
+    "publish_package_name": STRING,
+    "publish_package_registry_name": STRING,
+    "publish_package_url": STRING,
+    "publish_package_version": STRING,
     "repo_label": STRING,
+    "source_blob_digest": STRING,
+    "source_namespace_name": STRING,
+    "source_revision_digest": STRING,
+    "success": BOOLEAN,
+    "workflow_lock_post_raw": STRING,
+    "workflow_lock_pre_raw": STRING,
+    "workflow_post_raw": STRING,
+    "workflow_pre_raw": STRING,
 }
 
 _DATETIME_RE = re.compile(
@@ -113,26 +223,34 @@ def json_type(value: Any) -> str:
 
 
 @lru_cache(maxsize=4096)
-def is_rfc3339(value: str) -> bool:
-    """True for an RFC 3339 date-time with an explicit offset (``Z`` or ``+hh:mm``)."""
+def parse_rfc3339(value: str) -> Optional[datetime]:
+    """An RFC 3339 date-time with an explicit offset (``Z`` or ``+hh:mm``), or None.
+
+    Fractions beyond microseconds are cut; a leap second (``:60``) reads as ``:59``.
+    """
     match = _DATETIME_RE.match(value)
     if match is None or not value.isascii():
-        return False
+        return None
     year, month, day, hour, minute, second = (int(g) for g in match.group(1, 2, 3, 4, 5, 6))
     if second == 60:  # a leap second is valid RFC 3339
         second = 59
+    micro = int((match.group(7) or "0")[:6].ljust(6, "0"))
     try:
         offset = timezone.utc
         if match.group(8) != "Z":
             off_h, off_m = int(match.group(10)), int(match.group(11))
             if off_h > 23 or off_m > 59:
-                return False
+                return None
             delta = timedelta(hours=off_h, minutes=off_m)
             offset = timezone(-delta if match.group(9) == "-" else delta)
-        datetime(year, month, day, hour, minute, second, tzinfo=offset)
+        return datetime(year, month, day, hour, minute, second, micro, tzinfo=offset)
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def is_rfc3339(value: str) -> bool:
+    """True for an RFC 3339 date-time with an explicit offset."""
+    return parse_rfc3339(value) is not None
 
 
 def check_event(index: int, event: Any) -> Optional[str]:
@@ -160,11 +278,12 @@ def check_event(index: int, event: Any) -> Optional[str]:
                 return f"{where}.{key}: expected integer (int64), got {json_type(value)}"
             if not INT64_MIN <= value <= INT64_MAX:
                 return f"{where}.{key}: integer out of int64 range"
-        elif kind == BUMP:
+        elif kind in CLOSED_ENUMS:
             if type(value) is not str:
-                return f"{where}.{key}: expected string (GenerateBumpType), got {json_type(value)}"
-            if value not in BUMP_TYPES:
-                return f"{where}.{key}: expected one of {', '.join(BUMP_TYPES)}, got {value!r}"
+                return f"{where}.{key}: expected string ({kind}), got {json_type(value)}"
+            values = CLOSED_ENUMS[kind]
+            if value not in values:
+                return f"{where}.{key}: expected one of {', '.join(values)}, got {value!r}"
         elif kind == INTERACTION:
             if type(value) is not str:
                 return f"{where}.{key}: expected string (InteractionType), got {json_type(value)}"

@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from typing import Any, Callable, Dict, List, Optional
 
-from ._api import Answer, EventPredicate, answer
+from ._api import Answer, EventPredicate, Settings, answer
 from ._http import HTTPServer
 from ._records import Action, ReceivedRequest, Recorder, Reply, ReplyBody, Slot
 
@@ -27,7 +27,10 @@ Handler = Callable[[ReceivedRequest], Optional[Reply]]
 class EventsServer:
     """A local Events API server for tests, on real loopback sockets.
 
-    ``api_key``: the accepted ``x-api-key``; None accepts any non-empty key. ``port=0``
+    It stores the events posted to each workspace and answers the reads from them.
+
+    ``api_key``: the accepted key (as ``x-api-key`` or bearer token); None accepts any
+    non-empty credential (key, bearer token or workspace identifier). ``port=0``
     picks a free port. ``verbose=True`` logs one line per request to the
     ``speakeasy.testing`` logger (method, path, event count, byte count, status; never
     bodies or keys).
@@ -243,11 +246,5 @@ class _Backend:
 
     def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
         server = self._server
-        return answer(
-            rec,
-            parsed,
-            parse_error,
-            api_key=server.api_key,
-            max_body_bytes=server.max_body_bytes,
-            reject_event=server.reject_event,
-        )
+        settings = Settings(server.api_key, server.max_body_bytes, server.reject_event)
+        return answer(rec, parsed, parse_error, settings, server._recorder.events_of)
