@@ -1,52 +1,28 @@
-"""Post the README's example to a local events server and print what the server received.
+"""Run the README's example against a local events server and print what the server received.
 
 Run it with ``./scripts/demo``. The server listens on a free port of 127.0.0.1 and accepts
-any API key; the key is shown masked.
+any API key; the key is shown masked. The example is read from README.md and runs as
+written, its client pointed at the local server (see _readme_example.py).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import dateutil.parser
+from _readme_example import first_example, run
 
-import speakeasy
-from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
 
 _SECRET_HEADERS = {"x-api-key", "authorization", "cookie"}
+_README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def main() -> int:
     with EventsServer(api_key=None) as server:
         print(f"Local events server listening on {server.url}\n")
 
-        # The README's example, with server_url added.
-        s = speakeasy.Speakeasy(
-            security=shared.Security(
-                api_key="<YOUR_API_KEY_HERE>",
-            ),
-            workspace_id="string",
-            server_url=server.url,
-        )
-
-        req = operations.PostWorkspaceEventsRequest(
-            request_body=[
-                shared.CliEvent(
-                    created_at=dateutil.parser.isoparse("2024-11-21T06:58:42.120Z"),
-                    execution_id="string",
-                    id="<ID>",
-                    interaction_type=shared.InteractionType.CLI_EXEC,
-                    local_started_at=dateutil.parser.isoparse("2024-05-07T12:35:47.182Z"),
-                    speakeasy_api_key_name="string",
-                    speakeasy_version="string",
-                    success=False,
-                    workspace_id="string",
-                ),
-            ],
-        )
-
-        res = s.events.post_workspace_events(req)
+        res = run(first_example(_README), server.url, str(_README))["res"]
 
         for received in server.received:
             print("The server received:")

@@ -83,7 +83,7 @@ def python_blocks(path: Path) -> List[Block]:
         if language in ("python", "py")
     ]
     if blocks and blocks[0].continues:
-        raise ValueError(f"{blocks[0].id}: the first block of a page continues nothing")
+        raise ValueError(f"{path.name}:L{blocks[0].line}: the first block continues nothing")
     return blocks
 
 
@@ -248,6 +248,12 @@ def _links(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, match.group(1)
 
 
+#: Pages written on other branches that the docs already link to. A missing one is tolerated
+#: until it lands; once it exists its links and headings are checked like any other page.
+#: Empty this set when they have landed.
+_WRITTEN_ELSEWHERE = {"docs/architecture.md", "docs/testing.md"}
+
+
 @pytest.mark.parametrize(
     "path", [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in DOC_FILES]
 )
@@ -260,7 +266,64 @@ def test_relative_links_resolve(path: Path) -> None:
         file_part, _, anchor = target.partition("#")
         resolved: Optional[Path] = (path.parent / file_part).resolve() if file_part else path
         if resolved is None or not resolved.exists():
+            if resolved is not None and resolved.relative_to(ROOT).as_posix() in _WRITTEN_ELSEWHERE:
+                continue
             broken.append(f"L{number}: {target} (no such file)")
         elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
             broken.append(f"L{number}: {target} (no such heading)")
     assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_a_block_after_the_marker_continues_the_one_above(tmp_path: Path) -> None:
+    """The marker must sit right above the fence; a page cannot start with it."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python\nx = 1\n```\n<!-- continues the example above -->\n```python\nx\n```\n"
+        "<!-- continues the example above -->\n\n```python\ny = 2\n```\n",
+        encoding="utf-8",
+    )
+    assert [b.continues for b in python_blocks(page)] == [False, True, False]
+    page.write_text("<!-- continues the example above -->\n```python\nx\n```\n", "utf-8")
+    with pytest.raises(ValueError, match="continues nothing"):
+        python_blocks(page)
+
+
+README = ROOT / "README.md"
+#: The pages the README's table of contents must link to.
+FRONT_PAGE_LINKS = (
+    "docs/errors.md",
+    "docs/retries.md",
+    "docs/batching.md",
+    "docs/testing.md",
+    "docs/reliability.md",
+    "docs/performance.md",
+    "docs/migrating-from-5x.md",
+    "docs/architecture.md",
+)
+
+
+def test_readme_is_a_front_page() -> None:
+    """At most 400 lines, the two commands near the top, one example, links to the rest."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 400
+    top = "\n".join(lines[:40])
+    assert "./scripts/demo" in top and "./scripts/test" in top
+    assert len(python_blocks(README)) == 1
+    targets = {target.partition("#")[0] for _, target in _links(README)}
+    assert sorted(set(FRONT_PAGE_LINKS) - targets) == []
+
+
+def test_demo_posts_the_readme_example_and_masks_the_key() -> None:
+    """scripts/demo.py runs the README's example as written against a local server."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "POST /v1/workspace/string/events" in result.stdout
+    assert "answered 200 (accepted)" in result.stdout
+    assert "x-api-key: ***" in result.stdout
+    assert "<YOUR_API_KEY_HERE>" not in result.stdout + result.stderr

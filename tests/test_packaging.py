@@ -8,7 +8,9 @@ collects the same tests as here (scripts/check-install runs them all there).
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -236,3 +238,33 @@ def test_version_was_never_published_by_upstream() -> None:
     version = Version(speakeasy.__version__)
     assert version not in UPSTREAM_RELEASES
     assert version.local is None and not version.is_prerelease  # plain, sortable, uploadable
+
+
+def _imported_top_level_modules() -> Set[str]:
+    """Every module name that src/speakeasy imports (lazily or not), top level only."""
+    names: Set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.partition(".")[0])
+    return names
+
+
+def test_readme_says_what_each_runtime_dependency_is_for() -> None:
+    """The README's table covers the five, and its "not imported" claims hold for src/."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Dependencies") :]
+    rows = dict(re.findall(r"^\| `([\w-]+)` \| (.*) \|$", section, re.MULTILINE))
+    assert set(rows) == RUNTIME_DEPENDENCIES
+    imported = _imported_top_level_modules()
+    module = {
+        "requests": "requests",
+        "python-dateutil": "dateutil",
+        "dataclasses-json": "dataclasses_json",
+        "jsonpath-python": "jsonpath",
+        "typing-inspect": "typing_inspect",
+    }
+    for name, purpose in rows.items():
+        assert (module[name] not in imported) == purpose.startswith("Not imported"), name
