@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sdk import machine, quartiles  # noqa: E402
+from bench_sdk import machine, quartiles
 
 API_KEY = "bench-key-0123456789"
 WORKSPACE = "ws-bench"
@@ -194,18 +194,22 @@ def interleaved(sdk: Call, plain: Call, repeats: int, calls: int) -> Tuple[List[
     return times["sdk"], times["plain"]
 
 
-_UPSTREAM_CODE = """
+_UPSTREAM_CODE = f"""
 import sys, time
 import speakeasy
 from speakeasy.models import operations, shared
-s = speakeasy.Speakeasy(security=shared.Security(api_key=%r), workspace_id=%r, server_url=sys.argv[1])
+s = speakeasy.Speakeasy(
+    security=shared.Security(api_key={API_KEY!r}),
+    workspace_id={WORKSPACE!r},
+    server_url=sys.argv[1],
+)
 req = operations.SearchWorkspaceEventsRequest()
 assert len(s.events.search_workspace_events(req).cli_event_batch) == 10000
 for _ in range(int(sys.argv[2])):
     t0 = time.perf_counter()
     s.events.search_workspace_events(req)
     print(time.perf_counter() - t0)
-""" % (API_KEY, WORKSPACE)
+"""
 
 
 def upstream_search(url: str, repeats: int) -> List[float]:

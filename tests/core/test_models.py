@@ -83,6 +83,9 @@ def test_events_are_slotted():
     assert not hasattr(e, "__dict__")
 
 
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
 # --------------------------------------------------------------------------- types for users
 
 #: User code, type-checked with ``mypy --strict``: exactly the lines marked ``# error`` fail.
