@@ -171,4 +171,7 @@ class JsonModel:
                 warnings.simplefilter("ignore")
                 schema_cls = build_schema(cls, DataClassJsonMixin, infer_missing, partial)
             _SCHEMAS[key] = schema_cls
+        off = tuple(f.name for f in dataclasses.fields(cls) if not is_on_wire(f))  # type: ignore[arg-type]
+        if off:
+            kw.setdefault("exclude", off)
         return schema_cls(partial=partial, unknown=unknown, **kw)

@@ -112,9 +112,7 @@ def test_a_target_id_stays_one_path_segment(server: EventsServer) -> None:
     _client(server).events.get_workspace_events_by_target(
         operations.GetWorkspaceEventsByTargetRequest(target_id="t/1 x", workspace_id="w s")
     )
-    assert server.received[-1].path == (
-        "/v1/workspace/w%20s/events/targets/t%2F1%20x/events"
-    )
+    assert server.received[-1].path == ("/v1/workspace/w%20s/events/targets/t%2F1%20x/events")
 
 
 def test_request_workspace_wins_then_the_clients(server: EventsServer) -> None:

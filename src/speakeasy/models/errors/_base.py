@@ -19,9 +19,12 @@ the ``requests`` exception itself (``requests.ConnectionError``,
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 import requests
+
+from speakeasy._model import JsonModel, off_wire, wire
 
 
 class SpeakeasyError(Exception):
@@ -70,22 +73,24 @@ class ClientClosedError(SpeakeasyError, RuntimeError):
     """The client is closed: raised by every call after ``close()`` (or leaving ``with``)."""
 
 
-class Error(SpeakeasyError):
-    """The API's error model, returned with a 5XX ``application/json`` body."""
+@dataclasses.dataclass(eq=False, repr=False)
+class Error(SpeakeasyError, JsonModel):
+    """The API's error model, returned with a 5XX ``application/json`` body.
 
-    def __init__(
-        self,
-        message: str,
-        status_code: int,
-        raw_response: Optional[requests.Response] = None,
-    ) -> None:
-        super().__init__(message, status_code)
-        self.message = message
-        r"""A developer-facing error message."""
-        self.status_code = status_code
-        r"""The HTTP status code, as the server wrote it in the body."""
-        self.raw_response = raw_response
-        r"""The HTTP response the error was read from."""
+    Like a 5.x generated model it offers ``to_dict``, ``to_json``,
+    ``from_dict``, ``from_json`` and ``schema()`` (of ``message`` and
+    ``status_code``; ``raw_response`` is not part of the wire model).
+    """
+
+    message: str = dataclasses.field(metadata=wire())
+    r"""A developer-facing error message."""
+    status_code: int = dataclasses.field(metadata=wire())
+    r"""The HTTP status code, as the server wrote it in the body."""
+    raw_response: Optional[requests.Response] = dataclasses.field(default=None, metadata=off_wire())
+    r"""The HTTP response the error was read from."""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message, self.status_code)
 
     def __str__(self) -> str:
         return f"{self.message} (status {self.status_code})"
