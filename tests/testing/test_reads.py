@@ -132,7 +132,7 @@ def test_search_answer_is_recorded_with_the_request(server: EventsServer) -> Non
 
 
 def test_large_search_answer(server: EventsServer) -> None:
-    """Thousands of events come back whole (the server has no default limit)."""
+    """Over a thousand events come back whole: the server has no default limit."""
     store(server, *(event(id=f"e{i}", created_at=at(i)) for i in range(1100)))
     found = read(server, SEARCH)
     assert len(found) == 1100 and found[0]["id"] == "e1099"

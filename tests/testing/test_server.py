@@ -5,12 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from contextlib import closing
@@ -514,34 +510,37 @@ def test_stop_is_prompt_with_open_keep_alive_connections() -> None:
         pass
 
 
-def test_cli_serves_until_interrupted() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "speakeasy.testing", "--port", "0", "--api-key", "cli-secret"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().decode()
-        match = re.fullmatch(
-            r"Speakeasy local events server listening on (http://127\.0\.0\.1:(\d+))\n", line
-        )
-        assert match, line
-        port = int(match.group(2))
-        with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=5)) as conn:
-            headers = {**NO_KEY, "x-api-key": "cli-secret"}
-            assert send(conn, [EVENT], headers=headers)[0] == 200
-            assert send(conn, [EVENT], headers={**NO_KEY, "x-api-key": "bad"})[0] == 401
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err.decode()
-    log = err.decode()
-    assert "POST /v1/workspace/ws-1/events events=1 bytes=" in log and "-> 200" in log
-    assert "-> 401" in log
-    assert "cli-secret" not in log
+# ----------------------------------------------------------------------------------------
+# Unfilled path placeholders (what generated 5.x clients send when no workspace is set)
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "named"),
+    [
+        ("POST", "/v1/workspace/%7BworkspaceID%7D/events", "workspaceID"),
+        ("POST", "/v1/workspace/%7Bworkspace_id%7D/events", "workspaceID"),
+        ("POST", "/v1/workspace/{workspaceID}/events", "workspaceID"),
+        ("GET", "/v1/workspace/%7BworkspaceID%7D/events", "workspaceID"),
+        ("GET", "/v1/workspace/%7Bworkspace_id%7D/events/targets", "workspaceID"),
+        ("GET", "/v1/workspace/%7BworkspaceID%7D/events/targets/t/events", "workspaceID"),
+        ("GET", "/v1/workspace/ws-1/events/targets/%7BtargetID%7D/events", "targetID"),
+        ("GET", "/v1/workspace/ws-1/events/targets/%7Btarget_id%7D/events", "targetID"),
+    ],
+)
+@pytest.mark.parametrize("headers", [JSON_HEADERS, NO_KEY], ids=["key", "no-key"])
+def test_unfilled_placeholder_gets_400_naming_it(
+    srv: EventsServer, method: str, path: str, named: str, headers: Dict[str, str]
+) -> None:
+    response = post(srv, [EVENT], method=method, path=path, headers=headers)
+    assert response[0] == 400
+    message = error_of(response)
+    assert message.startswith(f"{named}: the path holds the unfilled placeholder")
+    placeholder = path.replace("%7B", "{").replace("%7D", "}").split("/")
+    assert any(f"'{segment}'" in message for segment in placeholder if segment.startswith("{"))
+    assert srv.events == []
+
+
+def test_names_that_only_look_like_placeholders_are_fine(srv: EventsServer) -> None:
+    for workspace in ("workspaceID", "%7Bws%7D", "%7BworkspaceID%7D-2"):
+        assert post(srv, [EVENT], path=f"/v1/workspace/{workspace}/events")[0] == 200

@@ -16,8 +16,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import unquote
 
 from . import _reads
-from ._records import ReceivedRequest, StoredEvent
+from ._records import ReceivedRequest
 from ._schema import check_event, json_type
+from ._store import StoredEvent
 
 logger = logging.getLogger("speakeasy.testing")
 
@@ -32,6 +33,12 @@ _ROUTES: Tuple[Tuple[re.Pattern[str], Dict[str, str]], ...] = (
         {"GET": "events_by_target"},
     ),
 )
+
+
+#: A path segment that is a template placeholder left unfilled, e.g. ``{workspaceID}`` (what
+#: generated 5.x clients send when no workspace is set) or ``{workspace_id}``.
+_WORKSPACE_PLACEHOLDER = re.compile(r"^\{\s*workspace_?id\s*\}$", re.IGNORECASE)
+_TARGET_PLACEHOLDER = re.compile(r"^\{\s*target_?id\s*\}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,21 @@ def workspace_of(path: str) -> Optional[str]:
     return None if found is None else found.workspace_id
 
 
+def _unfilled(found: Route) -> Optional[str]:
+    """Why a path with an unfilled placeholder is refused, or None."""
+    if _WORKSPACE_PLACEHOLDER.match(found.workspace_id):
+        return (
+            f"workspaceID: the path holds the unfilled placeholder {found.workspace_id!r}, "
+            "not a workspace: set workspace_id on the request or on the client"
+        )
+    if found.target_id is not None and _TARGET_PLACEHOLDER.match(found.target_id):
+        return (
+            f"targetID: the path holds the unfilled placeholder {found.target_id!r}, "
+            "not a target: set target_id on the request"
+        )
+    return None
+
+
 def check_credentials(headers: Dict[str, str], api_key: Optional[str]) -> Optional[str]:
     """Why the request's credentials are refused (401), or None when they are accepted.
 
@@ -146,6 +168,9 @@ def answer(
     found = route(rec.path)
     if found is None:
         return error_answer(404, f"no route for {rec.path}")
+    unfilled = _unfilled(found)
+    if unfilled is not None:
+        return error_answer(400, unfilled)
     operation = found.operations.get(rec.method)
     if operation is None:
         message = f"method {rec.method} not allowed on {rec.path}"

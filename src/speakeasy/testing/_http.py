@@ -19,8 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
 
 from ._api import Answer, error_body, workspace_of
-from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse, Slot
+from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse
 from ._schema import parse_json
+from ._store import Slot
 
 logger = logging.getLogger("speakeasy.testing")
 

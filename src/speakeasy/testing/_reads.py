@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import parse_qsl
 
-from ._records import StoredEvent
 from ._schema import (
     BOOLEAN,
     CLI_EVENT_FIELDS,
@@ -26,6 +25,7 @@ from ._schema import (
     TARGET_SDK_FIELDS,
     parse_rfc3339,
 )
+from ._store import StoredEvent
 
 LIMIT = "limit"
 
@@ -96,7 +96,7 @@ def _parse_value(name: str, kind: str, text: str) -> Any:
 
 
 def _newest_first(items: Sequence[StoredEvent]) -> List[StoredEvent]:
-    return sorted(items, key=lambda item: (item.created_at, item.seq), reverse=True)
+    return sorted(items, key=lambda item: (item.created_at, item.order), reverse=True)
 
 
 def search(stored: Sequence[StoredEvent], query: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -138,7 +138,7 @@ def targets(stored: Sequence[StoredEvent], query: Dict[str, Any]) -> List[Dict[s
         if after is not None and latest.created_at <= after:
             continue
         built.append((latest, _target(target_id, ordered)))
-    built.sort(key=lambda pair: (pair[0].created_at, pair[0].seq), reverse=True)
+    built.sort(key=lambda pair: (pair[0].created_at, pair[0].order), reverse=True)
     return [target for _, target in built]
 
 

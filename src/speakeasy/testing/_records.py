@@ -1,19 +1,11 @@
-"""What the server records and how it is scripted: ``ReceivedRequest``, ``Reply``, the store.
-
-Nothing here touches a socket: the store is a plain thread-safe container that the HTTP
-handler fills and :class:`~speakeasy.testing.EventsServer` reads.
-"""
+"""The public records of the local server: ``ReceivedRequest`` (what arrived),
+``SentResponse`` (what normal handling answered) and ``Reply`` (a scripted answer)."""
 
 from __future__ import annotations
 
 import json
-import threading
-import time
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Dict, List, Literal, NamedTuple, Optional, Tuple, Union
-
-from ._schema import parse_rfc3339
+from typing import Any, Dict, List, Literal, Optional, Union
 
 #: What a scripted :class:`Reply` does on the wire.
 Action = Literal["respond", "drop", "reset", "reset_mid_body", "endless"]
@@ -163,114 +155,3 @@ class ReceivedRequest:
         )
 
     __str__ = __repr__
-
-
-#: Where a request sits in the store: (generation, index); index -1 when not kept.
-Slot = Tuple[int, int]
-
-
-class StoredEvent(NamedTuple):
-    """An accepted event, with what the reads sort and filter by."""
-
-    seq: int  # arrival order, across workspaces
-    workspace_id: str
-    created_at: datetime
-    event: Dict[str, Any]
-
-
-class Recorder:
-    """The requests and accepted events since the last :meth:`clear`, safe across threads.
-
-    A request is added when it arrives (:meth:`arrive`) and replaced by its final record when
-    answered (:meth:`finish`); a :meth:`clear` in between makes that late finish a no-op.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._answered = threading.Condition(self._lock)
-        self._received: List[ReceivedRequest] = []
-        self._events: List[StoredEvent] = []
-        self._generation = 0
-        self._request_count = 0
-        self._event_count = 0
-        self._seq = 0
-
-    def arrive(self, rec: ReceivedRequest, keep: bool) -> Slot:
-        """Count a request that arrived; keep it unless ``keep`` is False."""
-        with self._lock:
-            self._request_count += 1
-            if not keep:
-                return self._generation, -1
-            self._received.append(rec)
-            return self._generation, len(self._received) - 1
-
-    def finish(self, slot: Slot, rec: ReceivedRequest, accepted: Optional[List[Any]]) -> None:
-        """Replace the request's record by its answered one; store the events it delivered.
-
-        ``accepted`` events must have passed the contract checks (a valid ``created_at``)
-        and ``rec.workspace_id`` must be set.
-        """
-        stored: List[StoredEvent] = []
-        if accepted and slot[1] >= 0:
-            workspace = rec.workspace_id or ""
-            for event in accepted:
-                created = parse_rfc3339(event["created_at"])
-                assert created is not None  # checked before it was accepted
-                stored.append(StoredEvent(0, workspace, created, event))
-        with self._answered:
-            generation, index = slot
-            if generation != self._generation:
-                return  # clear() ran while this request was in flight
-            if accepted:
-                self._event_count += len(accepted)
-            if index < 0:
-                return  # not kept
-            self._received[index] = rec
-            for item in stored:
-                self._events.append(item._replace(seq=self._seq))
-                self._seq += 1
-            self._answered.notify_all()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._received.clear()
-            self._events.clear()
-            self._generation += 1
-            self._request_count = 0
-            self._event_count = 0
-
-    def received(self) -> List[ReceivedRequest]:
-        with self._lock:
-            return list(self._received)
-
-    def events(self) -> List[Dict[str, Any]]:
-        with self._lock:
-            return [item.event for item in self._events]
-
-    def events_of(self, workspace_id: str) -> List[StoredEvent]:
-        """The stored events of one workspace, in arrival order."""
-        with self._lock:
-            return [item for item in self._events if item.workspace_id == workspace_id]
-
-    def counts(self) -> Tuple[int, int]:
-        """(requests arrived, events accepted), counted even when not kept."""
-        with self._lock:
-            return self._request_count, self._event_count
-
-    def kept(self) -> int:
-        """How many requests are kept right now (without copying them)."""
-        with self._lock:
-            return len(self._received)
-
-    def wait_answered(self, count: int, timeout: float) -> List[ReceivedRequest]:
-        """Wait until ``count`` kept requests were answered; raise ``TimeoutError`` if not."""
-        deadline = time.monotonic() + timeout
-        with self._answered:
-            while sum(1 for r in self._received if r.status or r.action != "respond") < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(
-                        f"{len(self._received)} request(s) received, expected {count}"
-                    )
-                self._answered.wait(remaining)
-            return list(self._received)

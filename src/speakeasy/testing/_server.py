@@ -15,7 +15,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ._api import Answer, EventPredicate, Settings, answer
 from ._http import HTTPServer
-from ._records import Action, ReceivedRequest, Recorder, Reply, ReplyBody, Slot
+from ._records import Action, ReceivedRequest, Reply, ReplyBody
+from ._store import Slot, Store, check_max_bytes
 
 __all__ = ["EventsServer"]
 
@@ -52,12 +53,13 @@ class EventsServer:
         port: int = 0,
         *,
         verbose: bool = False,
+        max_kept_bytes: Optional[int] = None,
     ) -> None:
         self.api_key = api_key
         self.verbose = verbose
         self._host = host
         self._port = port
-        self._recorder = Recorder()
+        self._store = Store(max_kept_bytes)
         self._httpd: Optional[HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         #: Scripted replies, consumed one per request, first in first out.
@@ -144,29 +146,43 @@ class EventsServer:
     @property
     def received(self) -> List[ReceivedRequest]:
         """A snapshot of every request received, in arrival order."""
-        return self._recorder.received()
+        return self._store.received()
 
     @property
     def events(self) -> List[Dict[str, Any]]:
         """A snapshot of every event of every request answered 200 by normal handling."""
-        return self._recorder.events()
+        return self._store.events()
 
     @property
     def request_count(self) -> int:
         """How many requests arrived since the last reset (counted even when not recording)."""
-        return self._recorder.counts()[0]
+        return self._store.counts()[0]
 
     @property
     def event_count(self) -> int:
         """How many events were accepted (answered 200) since the last reset."""
-        return self._recorder.counts()[1]
+        return self._store.counts()[1]
+
+    @property
+    def max_kept_bytes(self) -> Optional[int]:
+        """Keep the most recent requests whose bodies (request and answer) add up to at most
+        this many bytes, with their events; older ones are dropped, with a warning logged
+        the first time. The newest request is always kept. None (the default) keeps all.
+
+        A setting of the server, not an option: :meth:`reset` leaves it as it is.
+        """
+        return self._store.max_bytes
+
+    @max_kept_bytes.setter
+    def max_kept_bytes(self, value: Optional[int]) -> None:
+        self._store.max_bytes = check_max_bytes(value)
 
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> List[ReceivedRequest]:
         """Wait until ``count`` requests were answered; returns :attr:`received`.
 
         Raises ``TimeoutError`` when fewer arrived within ``timeout`` seconds.
         """
-        return self._recorder.wait_answered(count, timeout)
+        return self._store.wait_answered(count, timeout)
 
     # -- scripting --------------------------------------------------------------------
 
@@ -194,7 +210,7 @@ class EventsServer:
 
     def reset(self) -> None:
         """Forget what was received and scripted; restore the default options."""
-        self._recorder.clear()
+        self._store.clear()
         self.replies.clear()
         self.max_body_bytes = None
         self.reject_event = None
@@ -205,7 +221,7 @@ class EventsServer:
     def __repr__(self) -> str:
         state = f"url={self.url!r}" if self.running else "stopped"
         key = "any" if self.api_key is None else "configured"
-        received = self._recorder.kept()
+        received = self._store.kept()[0]
         return f"EventsServer({state}, api_key={key}, received={received})"
 
 
@@ -224,10 +240,10 @@ class _Backend:
         return self._server.delay
 
     def arrive(self, rec: ReceivedRequest) -> Slot:
-        return self._server._recorder.arrive(rec, keep=self._server.record)
+        return self._server._store.arrive(rec, keep=self._server.record)
 
     def finish(self, slot: Slot, rec: ReceivedRequest, accepted: Optional[List[Any]]) -> None:
-        self._server._recorder.finish(slot, rec, accepted)
+        self._server._store.finish(slot, rec, accepted)
 
     def scripted_reply(self, rec: ReceivedRequest) -> Optional[Reply]:
         server = self._server
@@ -247,4 +263,4 @@ class _Backend:
     def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
         server = self._server
         settings = Settings(server.api_key, server.max_body_bytes, server.reject_event)
-        return answer(rec, parsed, parse_error, settings, server._recorder.events_of)
+        return answer(rec, parsed, parse_error, settings, server._store.events_of)
