@@ -32,6 +32,7 @@ from speakeasy._http import MAX_BODY_BYTES, ApiRequest, error_text, is_json
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
 from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
+from speakeasy.models.operations._response import http_fields
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
@@ -86,11 +87,7 @@ class Events:
         response = self._http.send(
             self._post_request(req.workspace_id, body), _retries(retries), _timeout(timeout_ms)
         )
-        return operations.PostWorkspaceEventsResponse(
-            content_type=response.headers.get("content-type", ""),
-            status_code=response.status_code,
-            raw_response=response,
-        )
+        return operations.PostWorkspaceEventsResponse(**http_fields(response))
 
     def search_workspace_events(
         self,
@@ -102,10 +99,7 @@ class Events:
         req = _coerce(request or {}, operations.SearchWorkspaceEventsRequest)
         response = self._get(req.workspace_id, "events", _query(req), retries, timeout_ms)
         return operations.SearchWorkspaceEventsResponse(
-            content_type=response.headers.get("content-type", ""),
-            status_code=response.status_code,
-            raw_response=response,
-            cli_event_batch=_decode(response, shared.CliEvent),
+            **http_fields(response), cli_event_batch=_decode(response, shared.CliEvent)
         )
 
     def get_workspace_events_by_target(
@@ -120,10 +114,7 @@ class Events:
         path = f"events/targets/{target}/events"
         response = self._get(req.workspace_id, path, _query(req), retries, timeout_ms)
         return operations.GetWorkspaceEventsByTargetResponse(
-            content_type=response.headers.get("content-type", ""),
-            status_code=response.status_code,
-            raw_response=response,
-            cli_event_batch=_decode(response, shared.CliEvent),
+            **http_fields(response), cli_event_batch=_decode(response, shared.CliEvent)
         )
 
     # -- the batcher ----------------------------------------------------------------------

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
+from speakeasy.models.operations._response import Response
 from speakeasy.models.shared.clievent import CliEvent
-
-if TYPE_CHECKING:
-    import requests
 
 
 @dataclasses.dataclass
@@ -26,14 +24,8 @@ class GetWorkspaceEventsByTargetRequest:
 
 
 @dataclasses.dataclass
-class GetWorkspaceEventsByTargetResponse:
+class GetWorkspaceEventsByTargetResponse(Response):
     """What the API answered: a 200 with the target's events (other statuses raise)."""
 
-    content_type: str
-    r"""HTTP response content type for this operation."""
-    status_code: int
-    r"""HTTP response status code for this operation."""
-    raw_response: requests.Response = dataclasses.field(repr=False)
-    r"""Raw HTTP response; suitable for custom response parsing."""
     cli_event_batch: Optional[List[CliEvent]] = None
     r"""The target's events."""

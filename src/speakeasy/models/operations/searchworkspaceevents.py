@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, List, Optional, Union
+from typing import List, Optional, Union
 
+from speakeasy.models.operations._response import Response
 from speakeasy.models.shared.clievent import CliEvent
 from speakeasy.models.shared.interactiontype import InteractionType
-
-if TYPE_CHECKING:
-    import requests
 
 
 @dataclasses.dataclass
@@ -37,14 +35,8 @@ class SearchWorkspaceEventsRequest:
 
 
 @dataclasses.dataclass
-class SearchWorkspaceEventsResponse:
+class SearchWorkspaceEventsResponse(Response):
     """What the API answered: a 200 with the events found (other statuses raise)."""
 
-    content_type: str
-    r"""HTTP response content type for this operation."""
-    status_code: int
-    r"""HTTP response status code for this operation."""
-    raw_response: requests.Response = dataclasses.field(repr=False)
-    r"""Raw HTTP response; suitable for custom response parsing."""
     cli_event_batch: Optional[List[CliEvent]] = None
     r"""The events found, newest first."""
