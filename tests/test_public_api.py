@@ -27,7 +27,14 @@ DOCUMENTED = {
         "models",
         "utils",
     ],
-    "speakeasy.models.shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
+    "speakeasy.models.shared": [
+        "CliEvent",
+        "GenerateBumpType",
+        "InteractionType",
+        "OpenapiDiffBumpType",
+        "Security",
+        "TargetSDK",
+    ],
     "speakeasy.models.operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
     "speakeasy.models.errors": [
         "BatcherClosedError",
@@ -42,7 +49,14 @@ DOCUMENTED = {
 
 #: Models with a page under docs/models/ (``docs/models/<package>/<name lower-cased>.md``).
 MODEL_PAGES = {
-    "shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
+    "shared": [
+        "CliEvent",
+        "GenerateBumpType",
+        "InteractionType",
+        "OpenapiDiffBumpType",
+        "Security",
+        "TargetSDK",
+    ],
     "operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
     "errors": ["Error", "SDKError"],
     "utils": ["BackoffStrategy", "RetryConfig"],

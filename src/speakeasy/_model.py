@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
 
@@ -99,6 +100,21 @@ def wire_name(f: dataclasses.Field[Any]) -> str:
     """The JSON key of a field."""
     meta = f.metadata.get("dataclasses_json", {})
     return meta["letter_case"](f.name) if "letter_case" in meta else f.name
+
+
+def field_hints(cls: type) -> Dict[str, Any]:
+    """The resolved type of each wire field (fields off the wire may name anything)."""
+    hints: Dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if not is_on_wire(f):
+            continue
+        hint = f.type
+        if isinstance(hint, str):
+            owner = next(c for c in cls.__mro__ if f.name in vars(c).get("__annotations__", {}))
+            namespace = vars(sys.modules[owner.__module__])
+            hint = eval(hint, namespace)  # the annotation text, in its own module
+        hints[f.name] = hint
+    return hints
 
 
 def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:

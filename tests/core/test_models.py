@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 import re
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Dict, List, Set
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speakeasy.models import shared
 from tests._factories import T0, cli_event
@@ -49,15 +52,16 @@ def test_from_dict_parses_datetimes_and_enums():
 
 def test_unknown_interaction_type_reads_back_as_str():
     """A value newer than the enum never fails to read: it stays a str."""
-    e = shared.CliEvent.from_dict({**WIRE, "interaction_type": "QUICKSTART"})
-    assert e.interaction_type == "QUICKSTART"
+    e = shared.CliEvent.from_dict({**WIRE, "interaction_type": "BRAND_NEW_TYPE"})
+    assert e.interaction_type == "BRAND_NEW_TYPE"
     assert not isinstance(e.interaction_type, shared.InteractionType)
 
 
 def test_unknown_bump_type_reads_back_as_str():
     """An unknown generate_bump_type is kept as the string it was."""
-    e = shared.CliEvent.from_dict({**WIRE, "generate_bump_type": "prerelease"})
-    assert e.generate_bump_type == "prerelease"
+    e = shared.CliEvent.from_dict({**WIRE, "generate_bump_type": "sideways"})
+    assert e.generate_bump_type == "sideways"
+    assert not isinstance(e.generate_bump_type, shared.GenerateBumpType)
 
 
 def test_unknown_keys_are_ignored():
@@ -264,3 +268,39 @@ def test_import_speakeasy_leaves_dataclasses_json_and_marshmallow_unloaded():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- security
+
+#: Secrets carry a marker, so no accidental overlap with a repr's own words hides a leak.
+secrets = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=40).map(
+    lambda text: "s3cr3t" + text
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(secrets, secrets, secrets, st.booleans())
+def test_no_security_value_ever_appears_in_a_repr(
+    api_key: str, bearer: str, workspace: str, partial: bool
+):
+    """repr, str and the repr of a container show which fields are set, never a value."""
+    sec = shared.Security(
+        api_key=api_key, bearer=None if partial else bearer, workspace_identifier=workspace
+    )
+    shown = " ".join([repr(sec), str(sec), repr([sec]), f"{sec!r}", repr({"s": sec})])
+    assert "s3cr3t" not in shown
+    assert "api_key=***" in repr(sec)
+    assert ("bearer=None" if partial else "bearer=***") in repr(sec)
+
+
+def test_every_security_field_is_optional_and_names_its_header():
+    """All three schemes are optional; their metadata names the header they travel in."""
+    assert shared.Security() == shared.Security(None, None, None)
+    headers = {
+        f.name: f.metadata["security"]["field_name"] for f in dataclasses.fields(shared.Security)
+    }
+    assert headers == {
+        "api_key": "x-api-key",
+        "bearer": "Authorization",
+        "workspace_identifier": "x-workspace-identifier",
+    }
