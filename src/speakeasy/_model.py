@@ -3,11 +3,13 @@
 Every model is a slotted dataclass whose fields are plain
 ``dataclasses.field(...)`` calls (so mypy and pyright see which are required)
 carrying the metadata dataclasses-json reads (``letter_case``, ``encoder``,
-``decoder``, ``exclude``). The fast encoder in ``_encoding`` is compiled from
-the same metadata, and a property test proves the two agree.
+``decoder``, ``exclude``). The encoder (``_encoding``) and the decoder
+(``_decoding``) are compiled from the same metadata; a property test proves
+the encoder equal to dataclasses-json.
 
-This module imports neither the encoder nor dataclasses-json at import time:
-the models import it, and dataclasses-json costs about 100 ms to import.
+This module imports neither codec (they import it, as ``errors`` may: no
+cycle) and imports dataclasses-json only when a method needs it (~100 ms).
+``models.shared._base.WireModel`` puts the compiled codecs behind the methods.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
 class JsonModel:
     """The methods of a 5.x generated model (dataclasses-json's), imported only when used.
 
-    ``_encoding.WireModel`` makes ``to_json`` the validated wire encoding.
+    ``models.shared._base.WireModel`` puts the compiled encoder and decoder behind them.
     """
 
     __slots__ = ()

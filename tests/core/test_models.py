@@ -11,12 +11,14 @@ import subprocess
 import sys
 from datetime import timedelta, timezone
 from pathlib import Path
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from speakeasy._decoding import decoder_for
+from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy.models import shared
 from tests._factories import T0, cli_event
 
@@ -304,3 +306,30 @@ def test_every_security_field_is_optional_and_names_its_header():
         "bearer": "Authorization",
         "workspace_identifier": "x-workspace-identifier",
     }
+
+
+# --------------------------------------------------------------------------- the base for errors
+
+
+@dataclasses.dataclass(eq=False)
+class ApiProblem(JsonModel, Exception):
+    """The shape an error model takes on the shared base (``errors.Error`` can)."""
+
+    message: str = dataclasses.field(metadata=wire())
+    status_code: int = dataclasses.field(metadata=wire())
+    raw_response: Optional[object] = dataclasses.field(
+        default=None, repr=False, metadata=off_wire()
+    )
+
+
+def test_an_exception_model_on_the_shared_base_has_the_5x_methods():
+    """JSON in and out like a 5.x error model; the response stays off the wire."""
+    problem = ApiProblem.from_json('{"message":"boom","status_code":500,"extra":1}')
+    assert (problem.message, problem.status_code, problem.raw_response) == ("boom", 500, None)
+    problem.raw_response = object()
+    assert problem.to_dict() == {"message": "boom", "status_code": 500}
+    assert problem.to_json() == '{"message":"boom","status_code":500}'
+    assert ApiProblem.schema().load({"message": "m", "status_code": 503}).status_code == 503
+    assert decoder_for(ApiProblem)({"message": "m", "status_code": 502}).status_code == 502
+    with pytest.raises(ApiProblem):
+        raise problem
