@@ -27,10 +27,19 @@ DOCUMENTED = {
         "models",
         "utils",
     ],
-    "speakeasy.models.shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
+    "speakeasy.models.shared": [
+        "CliEvent",
+        "GenerateBumpType",
+        "InteractionType",
+        "OpenapiDiffBumpType",
+        "Security",
+        "TargetSDK",
+    ],
     "speakeasy.models.operations": [
         "GetWorkspaceEventsByTargetRequest",
         "GetWorkspaceEventsByTargetResponse",
+        "GetWorkspaceTargetsRequest",
+        "GetWorkspaceTargetsResponse",
         "PostWorkspaceEventsRequest",
         "PostWorkspaceEventsResponse",
         "SearchWorkspaceEventsRequest",
@@ -51,10 +60,19 @@ DOCUMENTED = {
 
 #: Models with a page under docs/models/ (``docs/models/<package>/<name lower-cased>.md``).
 MODEL_PAGES = {
-    "shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
+    "shared": [
+        "CliEvent",
+        "GenerateBumpType",
+        "InteractionType",
+        "OpenapiDiffBumpType",
+        "Security",
+        "TargetSDK",
+    ],
     "operations": [
         "GetWorkspaceEventsByTargetRequest",
         "GetWorkspaceEventsByTargetResponse",
+        "GetWorkspaceTargetsRequest",
+        "GetWorkspaceTargetsResponse",
         "PostWorkspaceEventsRequest",
         "PostWorkspaceEventsResponse",
         "SearchWorkspaceEventsRequest",

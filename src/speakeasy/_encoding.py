@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import linecache
-import sys
 import typing
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
@@ -26,7 +25,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
 from speakeasy._datetime import datetime_to_wire
-from speakeasy._model import JsonModel, is_on_wire, is_optional, wire_name
+from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -40,21 +39,6 @@ _encoders: dict[type, Encoder] = {}
 _DIGITS: dict[str, tuple[str, ...]] = {}  # "d2", "d3", "d3dot"; filled by the first compile
 _DAYS: dict[date, str] = {}
 _SUFFIXES: dict[timedelta, str] = {timedelta(0): "Z"}
-
-
-class WireModel(JsonModel):
-    """A model whose ``to_json`` is the validated wire encoding the SDK sends."""
-
-    __slots__ = ()
-
-    def to_json(self, **kw: Any) -> str:
-        """The compact JSON this model is sent as (validated first).
-
-        With ``json.dumps`` arguments (``indent=2``), dataclasses-json's JSON, unvalidated.
-        """
-        if kw:
-            return super().to_json(**kw)
-        return encoder_for(type(self))(self)
 
 
 def encoder_for(cls: type) -> Encoder:
@@ -270,7 +254,7 @@ def _fstring_literal(text: str) -> str:
 
 
 def _compile(cls: type) -> Encoder:
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    hints = field_hints(cls)
 
     on_wire = [f for f in dataclasses.fields(cls) if is_on_wire(f)]
     fields = sorted(on_wire, key=wire_name)  # sort_keys order

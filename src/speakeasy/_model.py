@@ -3,17 +3,20 @@
 Every model is a slotted dataclass whose fields are plain
 ``dataclasses.field(...)`` calls (so mypy and pyright see which are required)
 carrying the metadata dataclasses-json reads (``letter_case``, ``encoder``,
-``decoder``, ``exclude``). The fast encoder in ``_encoding`` is compiled from
-the same metadata, and a property test proves the two agree.
+``decoder``, ``exclude``). The encoder (``_encoding``) and the decoder
+(``_decoding``) are compiled from the same metadata; a property test proves
+the encoder equal to dataclasses-json.
 
-This module imports neither the encoder nor dataclasses-json at import time:
-the models import it, and dataclasses-json costs about 100 ms to import.
+This module imports neither codec (they import it, as ``errors`` may: no
+cycle) and imports dataclasses-json only when a method needs it (~100 ms).
+``models.shared._base.WireModel`` puts the compiled codecs behind the methods.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
 
@@ -101,6 +104,21 @@ def wire_name(f: dataclasses.Field[Any]) -> str:
     return meta["letter_case"](f.name) if "letter_case" in meta else f.name
 
 
+def field_hints(cls: type) -> Dict[str, Any]:
+    """The resolved type of each wire field (fields off the wire may name anything)."""
+    hints: Dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if not is_on_wire(f):
+            continue
+        hint = f.type
+        if isinstance(hint, str):
+            owner = next(c for c in cls.__mro__ if f.name in vars(c).get("__annotations__", {}))
+            namespace = vars(sys.modules[owner.__module__])
+            hint = eval(hint, namespace)  # the annotation text, in its own module
+        hints[f.name] = hint
+    return hints
+
+
 def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
     """Decode to the enum member when known, else keep the plain string."""
     members = enum_cls._value2member_map_
@@ -114,7 +132,7 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
 class JsonModel:
     """The methods of a 5.x generated model (dataclasses-json's), imported only when used.
 
-    ``_encoding.WireModel`` makes ``to_json`` the validated wire encoding.
+    ``models.shared._base.WireModel`` puts the compiled encoder and decoder behind them.
     """
 
     __slots__ = ()

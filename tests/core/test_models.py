@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -9,9 +10,14 @@ import subprocess
 import sys
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Optional
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speakeasy._decoding import decoder_for
+from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy.models import shared
 from tests._factories import T0, cli_event
 
@@ -47,15 +53,16 @@ def test_from_dict_parses_datetimes_and_enums():
 
 def test_unknown_interaction_type_reads_back_as_str():
     """A value newer than the enum never fails to read: it stays a str."""
-    e = shared.CliEvent.from_dict({**WIRE, "interaction_type": "QUICKSTART"})
-    assert e.interaction_type == "QUICKSTART"
+    e = shared.CliEvent.from_dict({**WIRE, "interaction_type": "BRAND_NEW_TYPE"})
+    assert e.interaction_type == "BRAND_NEW_TYPE"
     assert not isinstance(e.interaction_type, shared.InteractionType)
 
 
 def test_unknown_bump_type_reads_back_as_str():
     """An unknown generate_bump_type is kept as the string it was."""
-    e = shared.CliEvent.from_dict({**WIRE, "generate_bump_type": "prerelease"})
-    assert e.generate_bump_type == "prerelease"
+    e = shared.CliEvent.from_dict({**WIRE, "generate_bump_type": "sideways"})
+    assert e.generate_bump_type == "sideways"
+    assert not isinstance(e.generate_bump_type, shared.GenerateBumpType)
 
 
 def test_unknown_keys_are_ignored():
@@ -197,3 +204,66 @@ def test_import_speakeasy_leaves_dataclasses_json_and_marshmallow_unloaded():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- security
+
+#: Secrets carry a marker, so no accidental overlap with a repr's own words hides a leak.
+secrets = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=40).map(
+    lambda text: "s3cr3t" + text
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(secrets, secrets, secrets, st.booleans())
+def test_no_security_value_ever_appears_in_a_repr(
+    api_key: str, bearer: str, workspace: str, partial: bool
+):
+    """repr, str and the repr of a container show which fields are set, never a value."""
+    sec = shared.Security(
+        api_key=api_key, bearer=None if partial else bearer, workspace_identifier=workspace
+    )
+    shown = " ".join([repr(sec), str(sec), repr([sec]), f"{sec!r}", repr({"s": sec})])
+    assert "s3cr3t" not in shown
+    assert "api_key=***" in repr(sec)
+    assert ("bearer=None" if partial else "bearer=***") in repr(sec)
+
+
+def test_every_security_field_is_optional_and_names_its_header():
+    """All three schemes are optional; their metadata names the header they travel in."""
+    assert shared.Security() == shared.Security(None, None, None)
+    headers = {
+        f.name: f.metadata["security"]["field_name"] for f in dataclasses.fields(shared.Security)
+    }
+    assert headers == {
+        "api_key": "x-api-key",
+        "bearer": "Authorization",
+        "workspace_identifier": "x-workspace-identifier",
+    }
+
+
+# --------------------------------------------------------------------------- the base for errors
+
+
+@dataclasses.dataclass(eq=False)
+class ApiProblem(JsonModel, Exception):
+    """The shape an error model takes on the shared base (``errors.Error`` can)."""
+
+    message: str = dataclasses.field(metadata=wire())
+    status_code: int = dataclasses.field(metadata=wire())
+    raw_response: Optional[object] = dataclasses.field(
+        default=None, repr=False, metadata=off_wire()
+    )
+
+
+def test_an_exception_model_on_the_shared_base_has_the_5x_methods():
+    """JSON in and out like a 5.x error model; the response stays off the wire."""
+    problem = ApiProblem.from_json('{"message":"boom","status_code":500,"extra":1}')
+    assert (problem.message, problem.status_code, problem.raw_response) == ("boom", 500, None)
+    problem.raw_response = object()
+    assert problem.to_dict() == {"message": "boom", "status_code": 500}
+    assert problem.to_json() == '{"message":"boom","status_code":500}'
+    assert ApiProblem.schema().load({"message": "m", "status_code": 503}).status_code == 503
+    assert decoder_for(ApiProblem)({"message": "m", "status_code": 502}).status_code == 502
+    with pytest.raises(ApiProblem):
+        raise problem

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import typing
 from datetime import datetime, timedelta, timezone
 
 import dateutil.parser
+from openapi_spec_validator.readers import read_from_filename
 
 import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing._schema import CLI_EVENT_REQUIRED
+from tests.contract import SPEC_PATH
 from tests.core._helpers import T0, event
 
 
@@ -85,33 +88,35 @@ def test_unset_optional_fields_are_omitted_never_null(server):
 
 
 def test_every_optional_field_is_sent_when_set(server):
-    """All 36 optional fields reach the server with their values."""
-    strings = {
-        name: f"value-of-{name}"
-        for name in shared.CliEvent.__dataclass_fields__
-        if name.startswith(
-            ("commit", "generate_", "gh_", "git_", "hostname", "management", "raw", "repo")
-        )
-        and name not in ("generate_bump_type", "generate_output_tests", "generate_published")
-    }
-    e = event(
-        duration_ms=2**63 - 1,
-        generate_bump_type=shared.GenerateBumpType.PATCH,
-        generate_output_tests=True,
-        generate_published=False,
-        local_completed_at=T0 + timedelta(seconds=3),
-        **strings,
-    )
+    """Every optional field the server's schema knows reaches it with its value."""
+    known = read_from_filename(str(SPEC_PATH))[0]["components"]["schemas"]["CliEvent"]
+    hints = typing.get_type_hints(shared.CliEvent)
+    values = {}
+    for name in known["properties"]:
+        if name in known["required"]:
+            continue
+        kind = typing.get_args(hints[name])[0]  # Optional[X] -> X
+        if kind is str:
+            values[name] = f"value-of-{name}"
+        elif kind is int:
+            values[name] = 2**63 - 1
+        elif kind is bool:
+            values[name] = True
+        elif kind is datetime:
+            values[name] = T0 + timedelta(seconds=3)
+        else:  # an enum
+            values[name] = list(kind)[-1]
+    e = event(**values)
     _client(server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[e])
     )
     (sent,) = server.received[-1].events
-    assert len(sent) == len(shared.CliEvent.__dataclass_fields__) == 45
-    assert sent["duration_ms"] == 2**63 - 1
-    assert sent["generate_bump_type"] == "patch"
-    assert sent["generate_output_tests"] is True and sent["generate_published"] is False
-    assert sent["local_completed_at"] == "2024-11-21T06:58:45.120000Z"
-    assert all(sent[k] == v for k, v in strings.items())
+    assert len(sent) == len(known["properties"])
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            assert sent[name] == "2024-11-21T06:58:45.120000Z"
+        else:
+            assert sent[name] == value
 
 
 def test_datetimes_keep_their_offset_and_utc_is_z(server):

@@ -1,4 +1,4 @@
-"""A CLI event: the one model the Events API receives (see the wire contract)."""
+"""A CLI event: what the Events API stores, and what its reads return."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Optional, Union
 
 from speakeasy._datetime import datetime_from_wire, datetime_to_wire
-from speakeasy._encoding import WireModel
 from speakeasy._model import open_enum_decoder, slotted, wire
+from speakeasy.models.shared._base import WireModel
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
+from speakeasy.models.shared.openapidiffbumptype import OpenapiDiffBumpType
 
 _REQUIRED = wire()
 _OPTIONAL = wire(optional=True)
@@ -25,7 +26,9 @@ class CliEvent(WireModel):
     """One event recorded by the Speakeasy CLI.
 
     Optional fields left as ``None`` are omitted from the JSON, never sent as ``null``.
-    ``interaction_type`` also takes a plain ``str`` for values newer than this SDK.
+    ``interaction_type`` also takes a plain ``str`` for values newer than this SDK; an
+    event read back keeps any enum value this SDK does not know as a plain ``str``.
+    Positional order: the nine required fields, then 5.9.15's optional ones, then newer.
     """
 
     created_at: datetime = field(metadata=_DATETIME)
@@ -60,49 +63,73 @@ class CliEvent(WireModel):
     commit_head: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""Remote commit ID."""
 
+    continuous_integration_environment: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Name of the CI environment."""
+
     duration_ms: Optional[int] = field(default=None, metadata=_OPTIONAL)
     r"""Duration of the event in milliseconds."""
+
+    error: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Error message if the event was not successful."""
 
     generate_bump_type: Optional[GenerateBumpType] = field(
         default=None, metadata=wire(optional=True, decoder=open_enum_decoder(GenerateBumpType))
     )
-    r"""Bump type of the lock file (semver delta, or a custom change: a manual release)."""
+    r"""Bump type of the lock file (calculated semver delta, custom change (manual release), or prerelease/graduate)"""  # noqa: E501
 
     generate_config_post_checksum: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Checksum of the configuration file (post-generation)."""
+    r"""Checksum of the configuration file (post generation)"""
 
     generate_config_post_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Rendered configuration file (post-generation)."""
+    r"""Rendered configuration file (post generation)"""
 
     generate_config_post_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""The version of the customer's SDK that we just generated."""
+    r"""The version of the customer's SDK that we just generated"""
 
     generate_config_pre_checksum: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Checksum of the configuration file (pre-generation)."""
+    r"""Checksum of the configuration file (prior to generation)"""
 
     generate_config_pre_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Rendered configuration file (pre-generation)."""
+    r"""Rendered configuration file (prior to generation)"""
 
     generate_config_pre_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""The version of the customer's SDK before we generated."""
+    r"""The version of the customer's SDK before we generated"""
+
+    generate_eligible_features: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Eligible feature set during generation"""
 
     generate_gen_lock_id: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""gen.lock ID (expected to be a UUID)."""
+    r"""gen.lock ID (expected to be a uuid)."""
 
     generate_gen_lock_post_features: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Features post generation."""
+    r"""Features post generation"""
+
+    generate_gen_lock_pre_blob_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Blob digest of the Previous Generation"""
 
     generate_gen_lock_pre_doc_checksum: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Checksum of the rendered OpenAPI document (pre-generation, via gen.lock)."""
+    r"""Checksum of the Previous Rendered OpenAPI document (prior to generation, via gen lock)"""
 
     generate_gen_lock_pre_doc_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""info.version of the rendered OpenAPI document (pre-generation, via gen.lock)."""
+    r"""info.Version of the Previous Rendered OpenAPI document (prior to generation, via gen lock)"""  # noqa: E501
 
     generate_gen_lock_pre_features: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Features prior to generation."""
+    r"""Features prior to generation"""
+
+    generate_gen_lock_pre_namespace_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Namespace name of the Previous Generation"""
+
+    generate_gen_lock_pre_revision_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Revision digest of the Previous Generation"""
 
     generate_gen_lock_pre_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Artifact version for the previous generation."""
+    r"""Artifact version for the Previous Generation"""
+
+    generate_number_of_operations_ignored: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of operations ignored in generation."""
+
+    generate_number_of_operations_used: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of operations used in generation."""
 
     generate_output_tests: Optional[bool] = field(default=None, metadata=_OPTIONAL)
     r"""Indicates whether tests were output."""
@@ -111,7 +138,7 @@ class CliEvent(WireModel):
     r"""Indicates whether the target was considered published."""
 
     generate_repo_url: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Expected repo URL, for use in documentation generation."""
+    r"""Expected Repo URL, for use in documentation generation."""
 
     generate_target: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""The target of the event."""
@@ -124,6 +151,9 @@ class CliEvent(WireModel):
 
     gh_action_organization: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""GitHub organization of the action."""
+
+    gh_action_ref: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""GitHub Action ref value."""
 
     gh_action_repository: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""GitHub repository of the action."""
@@ -147,22 +177,110 @@ class CliEvent(WireModel):
     r"""User email from git configuration."""
 
     git_user_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""User's name from git configuration (not a GitHub username)."""
+    r"""User's name from git configuration. (not GitHub username)"""
 
     hostname: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""Remote hostname."""
+
+    last_step: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The last step of the event."""
+
+    lint_report_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The checksum of the lint report."""
+
+    lint_report_error_count: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of errors in the lint report."""
+
+    lint_report_info_count: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of info messages in the lint report."""
+
+    lint_report_warning_count: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of warnings in the lint report."""
 
     local_completed_at: Optional[datetime] = field(default=None, metadata=_OPTIONAL_DATETIME)
     r"""Timestamp when the event completed, in local time."""
 
     management_doc_checksum: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""Checksum of the currently rendered OpenAPI document."""
+    r"""Checksum of the currently Rendered OpenAPI document."""
 
     management_doc_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
-    r"""info.version of the currently rendered OpenAPI document."""
+    r"""Version taken from info.version field of the Rendered OpenAPI document."""
+
+    mermaid_diagram: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Mermaid diagram"""
+
+    openapi_diff_base_source_blob_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The blob digest of the base source."""
+
+    openapi_diff_base_source_namespace_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The namespace name of the base source."""
+
+    openapi_diff_base_source_revision_digest: Optional[str] = field(
+        default=None, metadata=_OPTIONAL
+    )
+    r"""The revision digest of the base source."""
+
+    openapi_diff_breaking_changes_count: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of breaking changes in the openapi diff report."""
+
+    openapi_diff_bump_type: Optional[OpenapiDiffBumpType] = field(
+        default=None, metadata=wire(optional=True, decoder=open_enum_decoder(OpenapiDiffBumpType))
+    )
+    r"""Bump type of the lock file (calculated semver delta, or a custom change (manual release))"""
+
+    openapi_diff_report_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The checksum of the openapi diff report."""
+
+    publish_package_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Name of the published package."""
+
+    publish_package_registry_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Name of the registry where the package was published."""
+
+    publish_package_url: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""URL of the published package."""
+
+    publish_package_version: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Version of the published package."""
 
     raw_command: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""Full CLI command."""
 
     repo_label: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""Label of the git repository."""
+
+    source_blob_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The blob digest of the source."""
+
+    source_namespace_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The namespace name of the source."""
+
+    source_revision_digest: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The revision digest of the source."""
+
+    workflow_lock_post_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Workflow lock file (post execution)"""
+
+    workflow_lock_pre_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Workflow lock file (prior to execution)"""
+
+    workflow_post_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Workflow file (post execution)"""
+
+    workflow_pre_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""Workflow file (prior to execution)"""
+
+    generate_number_of_terraform_resources: Optional[int] = field(default=None, metadata=_OPTIONAL)
+    r"""The number of terraform resources used in generation."""
+
+    generate_target_name: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The workflow name of the target."""
+
+    gh_changes_committed: Optional[bool] = field(default=None, metadata=_OPTIONAL)
+    r"""Whether or not changes were committed from generation in the Github Action."""
+
+    gh_pull_request: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The reference to a created pull request URL."""
+
+    test_report_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
+    r"""The raw test report xml"""

@@ -1,18 +1,42 @@
-"""The API's one security scheme: an API key in the ``x-api-key`` header."""
+"""The API's security schemes; the client sends every one that is set."""
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Optional
+
+
+def _scheme(kind: str, sub_type: str, header: str) -> dict[str, dict[str, object]]:
+    return {"security": {"scheme": True, "type": kind, "sub_type": sub_type, "field_name": header}}
 
 
 @dataclasses.dataclass(frozen=True)
 class Security:
-    """Credentials sent with every request. The key is never shown in a repr."""
+    """Credentials sent with every request. No value is ever shown in a repr.
 
-    api_key: str
+    Each field's metadata names its header, as in the generated SDKs.
+    """
+
+    api_key: Optional[str] = dataclasses.field(
+        default=None, repr=False, metadata=_scheme("apiKey", "header", "x-api-key")
+    )
     r"""Sent as the ``x-api-key`` header."""
 
+    bearer: Optional[str] = dataclasses.field(
+        default=None, repr=False, metadata=_scheme("http", "bearer", "Authorization")
+    )
+    r"""Sent as ``Authorization: Bearer <token>`` (the prefix added unless present)."""
+
+    workspace_identifier: Optional[str] = dataclasses.field(
+        default=None, repr=False, metadata=_scheme("apiKey", "header", "x-workspace-identifier")
+    )
+    r"""Sent as the ``x-workspace-identifier`` header."""
+
     def __repr__(self) -> str:
-        return "Security(api_key='***')"
+        shown = ", ".join(
+            f"{f.name}={'***' if getattr(self, f.name) is not None else None}"
+            for f in dataclasses.fields(self)
+        )
+        return f"Security({shown})"
 
     __str__ = __repr__

@@ -1,0 +1,45 @@
+"""The base of the shared models: the compiled encoder and decoder behind the 5.x methods."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Dict
+
+from speakeasy._decoding import decoder_for
+from speakeasy._encoding import encoder_for
+from speakeasy._model import JsonModel
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+
+class WireModel(JsonModel):
+    """A model the compiled codecs write and read; to_dict and schema() are dataclasses-json's."""
+
+    __slots__ = ()
+
+    def to_json(self, **kw: Any) -> str:
+        """The compact JSON this model is sent as (validated first).
+
+        With ``json.dumps`` arguments (``indent=2``), dataclasses-json's JSON, unvalidated.
+        """
+        if kw:
+            return super().to_json(**kw)
+        return encoder_for(type(self))(self)
+
+    @classmethod
+    def from_dict(cls, kvs: Dict[str, Any], *, infer_missing: bool = False) -> Self:
+        """Read a parsed JSON object, checking every field's type.
+
+        Unknown keys are ignored and unknown enum values kept as ``str``; a bad
+        value raises ``ValueError`` naming the field (``created_at: missing``).
+        ``infer_missing=True`` reads with dataclasses-json instead, absent fields as None.
+        """
+        if infer_missing:
+            return super().from_dict(kvs, infer_missing=True)
+        return decoder_for(cls)(kvs)
+
+    @classmethod
+    def from_json(cls, s: str | bytes, *, infer_missing: bool = False, **kw: Any) -> Self:
+        """Read a model from JSON text (``kw`` go to ``json.loads``)."""
+        return cls.from_dict(json.loads(s, **kw), infer_missing=infer_missing)

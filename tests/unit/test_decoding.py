@@ -1,0 +1,428 @@
+"""The compiled decoder: parsed JSON in, typed models out, or an error saying where.
+
+``speakeasy._decoding`` is generated from the same field metadata as the
+encoder. These tests check every field type, each way a value can be wrong,
+forward compatibility (unknown keys and enum values), date-time parsing
+against python-dateutil's ``isoparse``, and encode -> decode round trips.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import linecache
+import traceback
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional
+
+import pytest
+from dateutil.parser import isoparse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from speakeasy._datetime import datetime_from_wire
+from speakeasy._decoding import DecodeError, decode_list, decoder_for
+from speakeasy._encoding import encoder_for
+from speakeasy._model import off_wire, slotted, wire
+from speakeasy.models import shared
+from speakeasy.models.shared import CliEvent, TargetSDK
+from tests.unit.test_encoding import FIELDS, OPTIONAL, REQUIRED, events, kind
+
+UTC = timezone.utc
+EVENT: Dict[str, Any] = {
+    "created_at": "2024-11-21T06:58:42.120Z",
+    "execution_id": "exec-1",
+    "id": "evt-1",
+    "interaction_type": "CLI_EXEC",
+    "local_started_at": "2024-05-07T12:35:47.182+02:00",
+    "speakeasy_api_key_name": "key-name",
+    "speakeasy_version": "1.0.0",
+    "success": True,
+    "workspace_id": "ws-1",
+}
+TARGET: Dict[str, Any] = {
+    "generate_gen_lock_id": "lock-1",
+    "generate_target": "python",
+    "id": "lock-1",
+    "last_event_created_at": "2024-11-21T06:58:42Z",
+    "last_event_id": "evt-9",
+    "last_event_interaction_type": "PUBLISH",
+}
+
+decode_event = decoder_for(CliEvent)
+
+
+def with_(**changes: Any) -> Dict[str, Any]:
+    return {**EVENT, **changes}
+
+
+# --------------------------------------------------------------------------- every field type
+
+
+def test_required_fields_decode_to_their_types() -> None:
+    """str, bool, an open enum and aware date-times, each from its JSON form."""
+    e = decode_event(EVENT)
+    assert isinstance(e, CliEvent)
+    assert e.created_at == datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=UTC)
+    assert e.local_started_at.utcoffset() == timedelta(hours=2)
+    assert e.interaction_type is shared.InteractionType.CLI_EXEC
+    assert e.success is True and e.execution_id == "exec-1"
+
+
+def test_every_optional_field_decodes_when_present() -> None:
+    """All 73 optional fields of today's event, each with a value of its type."""
+    values: Dict[str, Any] = {}
+    expected: Dict[str, Any] = {}
+    for name in OPTIONAL:
+        tp = kind(name)
+        if tp is str:
+            values[name] = expected[name] = f"v-{name}"
+        elif tp is int:
+            values[name] = expected[name] = 2**63 - 1
+        elif tp is bool:
+            values[name] = expected[name] = False
+        elif tp is datetime:
+            values[name] = "2030-01-02T03:04:05.678901-05:30"
+            expected[name] = datetime(
+                2030, 1, 2, 3, 4, 5, 678901, tzinfo=timezone(-timedelta(hours=5, minutes=30))
+            )
+        else:
+            member = list(tp)[-1]
+            values[name], expected[name] = member.value, member
+    e = decode_event({**EVENT, **values})
+    assert len(values) == 73
+    for name, value in expected.items():
+        got = getattr(e, name)
+        assert got == value and type(got) is type(value), name
+
+
+def test_absent_and_null_optional_fields_are_none() -> None:
+    """An optional field may be left out or be ``null``."""
+    e = decode_event(with_(duration_ms=None, local_completed_at=None, generate_bump_type=None))
+    assert all(getattr(e, name) is None for name in OPTIONAL)
+
+
+def test_known_enum_values_become_members() -> None:
+    e = decode_event(with_(generate_bump_type="prerelease", openapi_diff_bump_type="major"))
+    assert e.generate_bump_type is shared.GenerateBumpType.PRERELEASE
+    assert e.openapi_diff_bump_type is shared.OpenapiDiffBumpType.MAJOR
+
+
+@pytest.mark.parametrize(
+    "field", ["interaction_type", "generate_bump_type", "openapi_diff_bump_type"]
+)
+def test_unknown_enum_values_arrive_as_str(field: str) -> None:
+    """Values newer than this SDK never fail a read: they stay plain ``str``."""
+    value = getattr(decode_event(with_(**{field: "FROM_THE_FUTURE"})), field)
+    assert value == "FROM_THE_FUTURE" and type(value) is str
+
+
+def test_unknown_keys_are_ignored() -> None:
+    e = decode_event(with_(brand_new_field={"nested": [1, 2]}, another=None))
+    assert e == decode_event(EVENT)
+
+
+def test_a_target_decodes_with_its_enum_and_datetime() -> None:
+    t = decoder_for(TargetSDK)({**TARGET, "success": False, "last_publish_created_at": None})
+    assert t.last_event_interaction_type is shared.InteractionType.PUBLISH
+    assert t.last_event_created_at == datetime(2024, 11, 21, 6, 58, 42, tzinfo=UTC)
+    assert t.success is False and t.last_publish_created_at is None
+
+
+# --------------------------------------------------------------------------- faults, located
+
+
+def test_a_missing_required_field_is_named_with_its_index() -> None:
+    items = [EVENT, EVENT, EVENT, {k: v for k, v in EVENT.items() if k != "created_at"}]
+    with pytest.raises(DecodeError) as info:
+        decode_list(items, CliEvent)
+    assert str(info.value) == "[3].created_at: missing"
+    assert info.value.location == "[3].created_at" and info.value.problem == "missing"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"success": "true"}, "success: expected bool, got str"),
+        ({"success": 1}, "success: expected bool, got int"),
+        ({"success": None}, "success: expected bool, got null"),
+        ({"id": 5}, "id: expected str, got int"),
+        ({"id": None}, "id: expected str, got null"),
+        ({"id": ["evt-1"]}, "id: expected str, got array"),
+        ({"duration_ms": True}, "duration_ms: expected int, got bool"),
+        ({"duration_ms": 1.5}, "duration_ms: expected int, got float"),
+        ({"duration_ms": "12"}, "duration_ms: expected int, got str"),
+        ({"generate_published": "yes"}, "generate_published: expected bool, got str"),
+        ({"commit_head": {}}, "commit_head: expected str, got object"),
+        ({"interaction_type": 3}, "interaction_type: expected str, got int"),
+        ({"interaction_type": None}, "interaction_type: expected str, got null"),
+        ({"generate_bump_type": 1}, "generate_bump_type: expected str, got int"),
+        (
+            {"created_at": 1714564800},
+            "created_at: expected an RFC 3339 date-time string, got int",
+        ),
+        (
+            {"local_completed_at": False},
+            "local_completed_at: expected an RFC 3339 date-time string, got bool",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_named(changes: Dict[str, Any], message: str) -> None:
+    """The location, what was expected and what came (by JSON type, never the value)."""
+    with pytest.raises(DecodeError) as info:
+        decode_list([EVENT, with_(**changes)], CliEvent)
+    assert str(info.value) == f"[1].{message}"
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-11-21", "not a date", "2024-13-01T00:00:00Z", "2024-11-21T06:58Z", ""]
+)
+def test_a_date_time_that_is_not_rfc3339_is_named(text: str) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_list([with_(local_completed_at=text)], CliEvent)
+    assert info.value.location == "[0].local_completed_at"
+    assert info.value.problem.startswith("not an RFC 3339 date-time")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"events": []}, "expected an array of CliEvent, got object"),
+        (None, "expected an array of CliEvent, got null"),
+        ("[]", "expected an array of CliEvent, got str"),
+        ([EVENT, "evt"], "[1]: expected a CliEvent object, got str"),
+        ([None], "[0]: expected a CliEvent object, got null"),
+    ],
+)
+def test_an_answer_of_the_wrong_shape_is_named(data: Any, message: str) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_list(data, CliEvent)
+    assert str(info.value) == message
+
+
+def test_an_empty_array_is_an_empty_list() -> None:
+    assert decode_list([], CliEvent) == []
+
+
+def test_from_dict_and_from_json_check_types_too() -> None:
+    """The 5.x-style class methods use the same decoder."""
+    with pytest.raises(ValueError, match=r"^success: expected bool, got str$"):
+        CliEvent.from_dict(with_(success="no"))
+    with pytest.raises(ValueError, match=r"^workspace_id: missing$"):
+        CliEvent.from_json(json.dumps({k: v for k, v in EVENT.items() if k != "workspace_id"}))
+
+
+def test_the_decoder_source_is_shown_in_tracebacks() -> None:
+    """Like the encoder, the generated source is registered with linecache."""
+    try:
+        decode_event(with_(success="no"))
+    except DecodeError:
+        text = traceback.format_exc()
+    assert "<speakeasy decoder speakeasy.models.shared.clievent.CliEvent>" in text
+    assert "_bool('success'" in text
+    filename = "<speakeasy decoder speakeasy.models.shared.clievent.CliEvent>"
+    assert linecache.getline(filename, 1).startswith("def decode_CliEvent(d):")
+
+
+def test_str_and_int_subclasses_are_accepted_as_plain_values() -> None:
+    """Values from a user's own dict may be subclasses; they arrive as plain types."""
+
+    class Text(str):
+        pass
+
+    class Count(int):
+        pass
+
+    e = decode_event(with_(id=Text("evt-1"), duration_ms=Count(7)))
+    assert type(e.id) is str and e.id == "evt-1"
+    assert type(e.duration_ms) is int and e.duration_ms == 7
+
+
+# --------------------------------------------------------------------------- date-times
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-11-21T06:58:42Z", datetime(2024, 11, 21, 6, 58, 42, tzinfo=UTC)),
+        ("2024-11-21T06:58:42.1Z", datetime(2024, 11, 21, 6, 58, 42, 100000, tzinfo=UTC)),
+        ("2024-11-21T06:58:42.12Z", datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=UTC)),
+        ("2024-11-21T06:58:42.123456Z", datetime(2024, 11, 21, 6, 58, 42, 123456, tzinfo=UTC)),
+        ("2024-11-21T06:58:42.1234569Z", datetime(2024, 11, 21, 6, 58, 42, 123456, tzinfo=UTC)),
+        ("2024-11-21t06:58:42z", datetime(2024, 11, 21, 6, 58, 42, tzinfo=UTC)),
+        ("2024-11-21 06:58:42.5+00:00", datetime(2024, 11, 21, 6, 58, 42, 500000, tzinfo=UTC)),
+        ("2024-11-21T06:58:42-00:00", datetime(2024, 11, 21, 6, 58, 42, tzinfo=UTC)),
+        (
+            "2024-11-21T06:58:42.25+05:45",
+            datetime(2024, 11, 21, 6, 58, 42, 250000, timezone(timedelta(hours=5, minutes=45))),
+        ),
+        (
+            "2024-11-21T06:58:42-09:30",
+            datetime(2024, 11, 21, 6, 58, 42, tzinfo=timezone(-timedelta(hours=9, minutes=30))),
+        ),
+        ("2016-12-31T23:59:60Z", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2024-11-21T06:58:42", datetime(2024, 11, 21, 6, 58, 42, tzinfo=UTC)),
+    ],
+)
+def test_rfc3339_date_times_are_read_exactly(text: str, expected: datetime) -> None:
+    """Z and offsets kept, fractions cut (not rounded) to microseconds; always aware.
+
+    A leap second is read as the last microsecond before it; a value without
+    an offset (not RFC 3339) as UTC.
+    """
+    for value in (datetime_from_wire(text), decode_event(with_(created_at=text)).created_at):
+        assert value == expected
+        assert value.utcoffset() == expected.utcoffset()
+        assert value.microsecond == expected.microsecond
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-11-21T06:58:42,5Z",  # comma fraction: ISO 8601, not RFC 3339
+        "2024-11-21T06:58:42+0200",  # offset without colon
+        "2024-11-21T06:58:42+02:00:30",  # offset with seconds
+        "2024-W47-4T06:58:42Z",  # week date
+        "20241121T065842Z",  # basic format
+        "2024-11-21T24:00:00Z",
+        "2024-11-21T06:58:42+24:00",
+        "2024-11-21T06:58:42.Z",
+        "٢٠٢٤-11-21T06:58:42Z",  # non-ASCII digits
+    ],
+)
+def test_what_rfc3339_does_not_allow_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        datetime_from_wire(text)
+    with pytest.raises(DecodeError):
+        decode_event(with_(created_at=text))
+
+
+rfc3339_texts = st.builds(
+    lambda when, digits, offset, sep, z: (
+        f"{when.year:04d}-{when.month:02d}-{when.day:02d}{sep}"
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
+        + (f".{when.microsecond:06d}{'7' * max(0, digits - 6)}"[: digits + 1] if digits else "")
+        + (z if offset is None else offset)
+    ),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.integers(0, 9),
+    st.one_of(
+        st.none(),
+        st.builds(
+            lambda sign, h, m: f"{sign}{h:02d}:{m:02d}",
+            st.sampled_from("+-"),
+            st.integers(0, 23),
+            st.integers(0, 59),
+        ),
+    ),
+    st.sampled_from(["T", "t", " "]),
+    st.sampled_from(["Z", "z"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rfc3339_texts)
+def test_date_times_read_as_python_dateutil_reads_them(text: str) -> None:
+    """Same instant, offset and microsecond as ``isoparse`` (5.x's parser), for any RFC 3339."""
+    ours = datetime_from_wire(text)
+    theirs = isoparse(text)
+    assert ours == theirs
+    assert ours.utcoffset() == theirs.utcoffset()
+    assert ours.microsecond == theirs.microsecond
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def aware(value: Any) -> Any:
+    """What a value is once it went through the wire: naive date-times made aware."""
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            value = value.astimezone()  # naive: local time, sent with the local offset
+        offset = value.utcoffset()
+        if offset is not None and (offset.seconds % 60 or offset.microseconds):
+            return value.astimezone(UTC)  # RFC 3339 offsets have no seconds
+    return value
+
+
+def instant(value: datetime) -> datetime:
+    """The UTC wall time of an aware datetime, naive (comparable whatever the zone)."""
+    offset = value.utcoffset()
+    assert offset is not None
+    return value.replace(tzinfo=None) - offset
+
+
+@settings(max_examples=200, deadline=None)
+@given(events())
+def test_encode_then_decode_gives_the_event_back(event: CliEvent) -> None:
+    """Every field of any valid event survives encoder -> json -> decoder."""
+    back = decode_event(json.loads(encoder_for(CliEvent)(event)))
+    for name in FIELDS:
+        sent, got = aware(getattr(event, name)), getattr(back, name)
+        if isinstance(sent, datetime):  # by instant: == says False across zones in a DST gap
+            assert instant(got) == instant(sent) and got.utcoffset() == sent.utcoffset(), name
+        else:
+            assert got == sent, name
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(events(), max_size=5))
+def test_decode_list_reads_an_encoded_batch(items: List[CliEvent]) -> None:
+    text = "[" + ",".join(encoder_for(CliEvent)(e) for e in items) + "]"
+    assert len(decode_list(json.loads(text), CliEvent)) == len(items)
+
+
+def test_required_field_names_come_from_the_model() -> None:
+    """The decoder's idea of required is the model's: each one missing is named."""
+    for name in REQUIRED:
+        with pytest.raises(DecodeError, match=f"^{name}: missing$"):
+            decode_event({k: v for k, v in EVENT.items() if k != name})
+
+
+# --------------------------------------------------------------------------- other models
+
+
+@dataclasses.dataclass
+class Problem:
+    """A model that is not slotted, with a JSON key unlike its name and a local field."""
+
+    message: str = dataclasses.field(metadata=wire(name="msg"))
+    status_code: int = dataclasses.field(metadata=wire())
+    detail: Optional[str] = dataclasses.field(default=None, metadata=wire(optional=True))
+    response: Any = dataclasses.field(default="unset", metadata=off_wire())
+    calls: List[int] = dataclasses.field(default_factory=list, metadata=off_wire())
+
+    def __post_init__(self) -> None:
+        self.calls.append(1)
+
+
+@slotted
+@dataclasses.dataclass
+class Tiny:
+    when: Optional[datetime] = dataclasses.field(default=None, metadata=wire(optional=True))
+
+
+def test_any_dataclass_with_wire_metadata_decodes() -> None:
+    """Through its constructor when it needs one; keys renamed; local fields defaulted."""
+    p = decoder_for(Problem)({"msg": "boom", "status_code": 500, "response": "from the wire"})
+    assert p == Problem("boom", 500, None, "unset", [])  # __post_init__ ran once: calls == [1]
+    assert p.calls == [1]
+    with pytest.raises(DecodeError, match=r"^msg: missing$"):
+        decoder_for(Problem)({"message": "boom", "status_code": 500})
+
+
+def test_a_model_with_only_optional_fields_decodes_from_an_empty_object() -> None:
+    assert decoder_for(Tiny)({}) == Tiny()
+    assert decoder_for(Tiny)({"when": "2024-01-01T00:00:00Z"}).when == datetime(
+        2024, 1, 1, tzinfo=UTC
+    )
+
+
+def test_a_field_type_without_a_json_decoding_is_refused_when_compiled() -> None:
+    @dataclasses.dataclass
+    class Odd:
+        values: List[int] = dataclasses.field(metadata=wire())
+
+    with pytest.raises(TypeError, match=r"Odd\.values"):
+        decoder_for(Odd)
