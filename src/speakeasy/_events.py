@@ -117,6 +117,19 @@ class Events:
             **http_fields(response), cli_event_batch=_decode(response, shared.CliEvent)
         )
 
+    def get_workspace_targets(
+        self,
+        request: Union[operations.GetWorkspaceTargetsRequest, Mapping[str, Any], None] = None,
+        retries: Optional[RetryConfig] = None,
+        timeout_ms: Optional[int] = None,
+    ) -> operations.GetWorkspaceTargetsResponse:
+        r"""Load targets for a particular workspace."""
+        req = _coerce(request or {}, operations.GetWorkspaceTargetsRequest)
+        response = self._get(req.workspace_id, "events/targets", _query(req), retries, timeout_ms)
+        return operations.GetWorkspaceTargetsResponse(
+            **http_fields(response), target_sdk_list=_decode(response, shared.TargetSDK)
+        )
+
     # -- the batcher ----------------------------------------------------------------------
 
     def batcher(

@@ -206,7 +206,7 @@ def test_a_large_answer_is_read_whole(server: EventsServer) -> None:
     [
         (Reply(200, body="<html>hi</html>", headers={"Content-Type": "text/html"}), "content-type"),
         (Reply(200, body=b"[{", headers={"Content-Type": "application/json"}), "not valid JSON"),
-        (Reply(200, body={"not": "a list"}), "expected a JSON array"),
+        (Reply(200, body={"not": "a list"}), "expected an array of CliEvent, got object"),
         (Reply(200, body=[wire_event(), {"id": "x"}]), "[1]"),
         (Reply(200, body=[wire_event(created_at=None)]), "[0].created_at"),
         (Reply(200, body=[wire_event(success="yes")]), "[0].success"),
@@ -281,3 +281,49 @@ def test_answer_bytes_round_trip(server: EventsServer) -> None:
     server.replies.append(Reply(200, body=body))
     res = _client(server).events.search_workspace_events()
     assert json.loads(res.raw_response.content) == body
+
+
+def test_targets_read_back_as_models(server: EventsServer) -> None:
+    """Targets built by the server from posted events arrive as TargetSDK models."""
+    client = _client(server)
+    _post(
+        client,
+        cli_event(id="g1", generate_gen_lock_id="lock-1", generate_target="python"),
+        cli_event(
+            id="p1",
+            created_at=T0 + timedelta(seconds=5),
+            generate_gen_lock_id="lock-1",
+            interaction_type=shared.InteractionType.PUBLISH,
+            publish_package_version="1.2.3",
+        ),
+    )
+    res = client.events.get_workspace_targets(
+        operations.GetWorkspaceTargetsRequest(after_last_event_created_at=T0)
+    )
+    assert _query(server) == [("after_last_event_created_at", "2024-11-21T06:58:42.120000Z")]
+    (target,) = res.target_sdk_list or []
+    assert isinstance(target, shared.TargetSDK)
+    assert target.id == target.generate_gen_lock_id == "lock-1"
+    assert target.last_event_id == "p1"
+    assert target.last_event_interaction_type == shared.InteractionType.PUBLISH
+    assert target.last_publish_created_at == T0 + timedelta(seconds=5)
+
+
+def test_a_malformed_target_names_the_field(server: EventsServer) -> None:
+    """A target without its required last_event_id: SDKError naming [0].last_event_id."""
+    server.replies.append(
+        Reply(
+            200,
+            body=[
+                {
+                    "generate_gen_lock_id": "l",
+                    "generate_target": "python",
+                    "id": "l",
+                    "last_event_created_at": "2024-11-21T06:58:42Z",
+                    "last_event_interaction_type": "CLI_EXEC",
+                }
+            ],
+        )
+    )
+    with pytest.raises(errors.SDKError, match=r"\[0\]\.last_event_id: missing"):
+        _client(server).events.get_workspace_targets()

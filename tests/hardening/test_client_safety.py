@@ -199,3 +199,34 @@ def test_an_adapter_answering_with_loaded_content_works(status: int) -> None:
     else:
         with pytest.raises(errors.Error, match="boom"):
             client.events.post_workspace_events(make_request())
+
+
+def test_bearer_token_and_workspace_identifier_are_redacted_too(
+    open_server: EventsServer,
+) -> None:
+    """Every secret header the request carried is redacted, escaped or not."""
+    body = json.dumps({"saw": [BEARER, WORKSPACE_SECRET]}).replace("/", "\\/")
+    open_server.replies.append(Reply(403, body=body))
+    client = _echo_client(open_server, bearer=BEARER, workspace_identifier=WORKSPACE_SECRET)
+    with pytest.raises(errors.SDKError) as info:
+        client.events.post_workspace_events(make_request())
+    text = rendered(info.value)
+    for secret in (BEARER, WORKSPACE_SECRET):
+        for spelling in _spellings(secret):
+            assert spelling not in text
+
+
+def test_security_fields_become_their_headers(open_server: EventsServer) -> None:
+    """api_key -> x-api-key, bearer -> Authorization: Bearer, workspace_identifier -> its header."""
+    client = _echo_client(open_server, api_key="k1", bearer="t1", workspace_identifier="w1")
+    client.events.post_workspace_events(make_request())
+    headers = open_server.received[-1].headers
+    assert headers["x-api-key"] == "k1"
+    assert headers["authorization"] == "Bearer t1"
+    assert headers["x-workspace-identifier"] == "w1"
+
+
+def test_a_bearer_prefix_is_not_doubled(open_server: EventsServer) -> None:
+    """A token given as "Bearer t" is sent as it is."""
+    _echo_client(open_server, bearer="Bearer t2").events.post_workspace_events(make_request())
+    assert open_server.received[-1].headers["authorization"] == "Bearer t2"

@@ -4,6 +4,10 @@ from speakeasy.models.operations.getworkspaceeventsbytarget import (
     GetWorkspaceEventsByTargetRequest,
     GetWorkspaceEventsByTargetResponse,
 )
+from speakeasy.models.operations.getworkspacetargets import (
+    GetWorkspaceTargetsRequest,
+    GetWorkspaceTargetsResponse,
+)
 from speakeasy.models.operations.postworkspaceevents import (
     PostWorkspaceEventsRequest,
     PostWorkspaceEventsResponse,
@@ -16,6 +20,8 @@ from speakeasy.models.operations.searchworkspaceevents import (
 __all__ = [
     "GetWorkspaceEventsByTargetRequest",
     "GetWorkspaceEventsByTargetResponse",
+    "GetWorkspaceTargetsRequest",
+    "GetWorkspaceTargetsResponse",
     "PostWorkspaceEventsRequest",
     "PostWorkspaceEventsResponse",
     "SearchWorkspaceEventsRequest",
