@@ -327,3 +327,26 @@ def test_demo_posts_the_readme_example_and_masks_the_key() -> None:
     assert "answered 200 (accepted)" in result.stdout
     assert "x-api-key: ***" in result.stdout
     assert "<YOUR_API_KEY_HERE>" not in result.stdout + result.stderr
+
+
+def test_migration_page_covers_scope_upgrade_and_every_deliberate_difference() -> None:
+    """The page a 5.x user reads before switching keeps each topic it owes them."""
+    text = (ROOT / "docs" / "migrating-from-5x.md").read_text(encoding="utf-8")
+    headings = {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("## ")}
+    assert {"Scope", "The version: 5.9.16", "Upgrading cleanly"} <= headings
+    assert {"What you may have to change", "Deliberate differences"} <= headings
+    rows = {line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")}
+    for area in (
+        "429 Too Many Requests",
+        "Validation",
+        "Naive date-times",
+        "`http://`",
+        "Models",
+        "Retry config",
+        "Read operations",
+        "Enums",
+        "Errors",
+    ):
+        assert area in rows, area
+    assert "dataclasses-json-speakeasy" in text and "pip uninstall" in text
+    assert speakeasy.__version__ in text
