@@ -12,7 +12,7 @@ Prints, for a batcher in memory and one with a spool:
 The sink runs in a separate process (so that it does not share our GIL): a
 minimal stdlib HTTP/1.1 server that reads each body and answers 200 with
 keep-alive. It counts the bytes it received, which the bench checks.
-Targets (issue 4): add <= 5 us in memory, <= 15 us with a spool;
+Targets: add <= 5 us in memory, <= 15 us with a spool;
 >= 100,000 events/s in memory, >= 50,000/s with a spool.
 """
 

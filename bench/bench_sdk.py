@@ -1,6 +1,6 @@
 """The SDK against plain ``requests`` + ``json.dumps``, side by side, in one run.
 
-    .venv/bin/python bench/bench_sdk.py            # the four cases of issue 3
+    .venv/bin/python bench/bench_sdk.py            # payload, per call, import, memory
     .venv/bin/python bench/bench_sdk.py --quick    # fewer repeats, for a quick look
 
 Both sides post to the same loopback sink, run in a separate process: it

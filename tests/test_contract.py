@@ -5,13 +5,14 @@ from __future__ import annotations
 import http.client
 import json
 from contextlib import closing
+from dataclasses import replace
 from typing import Any, Dict, Optional
 
 import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from speakeasy.testing import EventsServer, ReceivedRequest
+from speakeasy.testing import EventsServer, ReceivedRequest, SentResponse
 
 try:
     from tests.contract import SPEC_PATH, assert_conforms
@@ -38,15 +39,26 @@ def record(
     *,
     path: str = PATH,
     headers: Optional[Dict[str, str]] = None,
+    method: str = "POST",
 ) -> ReceivedRequest:
     """Send one request with http.client and return what the server recorded."""
     if headers is None:
         headers = {"x-api-key": "test-key", "content-type": "application/json"}
     before = len(server.received)
     with closing(http.client.HTTPConnection(server.host, server.port, timeout=5)) as conn:
-        conn.request("POST", path, body=json.dumps(body), headers=headers)
+        data = None if body is None else json.dumps(body)
+        conn.request(method, path, body=data, headers=headers)
         conn.getresponse().read()
     return server.received[before]
+
+
+def read(
+    server: EventsServer, path: str, headers: Optional[Dict[str, str]] = None
+) -> ReceivedRequest:
+    """GET ``path`` and return what the server recorded (its answer included)."""
+    return record(
+        server, None, path=path, method="GET", headers=headers or {"x-api-key": "test-key"}
+    )
 
 
 def test_openapi_document_is_valid() -> None:
@@ -59,12 +71,14 @@ def test_openapi_document_matches_the_contract() -> None:
     assert spec["openapi"] == "3.0.3"
     assert spec["info"]["version"] == "0.4.0"
     assert spec["servers"][0]["url"] == "https://api.prod.speakeasyapi.dev"
-    assert spec["components"]["securitySchemes"]["APIKey"] == {
-        "type": "apiKey",
-        "in": "header",
-        "name": "x-api-key",
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes == {
+        "APIKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
+        "Bearer": {"type": "http", "scheme": "bearer"},
+        "WorkspaceIdentifier": {"type": "apiKey", "in": "header", "name": "x-workspace-identifier"},
     }
-    assert spec["security"] == [{"APIKey": []}]
+    # Any one of them suffices.
+    assert spec["security"] == [{"APIKey": []}, {"Bearer": []}, {"WorkspaceIdentifier": []}]
     operation = spec["paths"]["/v1/workspace/{workspaceID}/events"]["post"]
     assert operation["operationId"] == "postWorkspaceEvents"
     assert operation["x-speakeasy-retries"] == {
@@ -79,18 +93,77 @@ def test_openapi_document_matches_the_contract() -> None:
         "retryConnectionErrors": True,
     }
     assert set(operation["responses"]) == {"200", "4XX", "5XX"}
-    cli_event = spec["components"]["schemas"]["CliEvent"]
+    schemas = spec["components"]["schemas"]
+    cli_event = schemas["CliEvent"]
     assert cli_event["additionalProperties"] is False
-    assert len(cli_event["properties"]) == 45
+    assert len(cli_event["properties"]) == 82
+    assert "test_report_raw" in cli_event["properties"]
     assert len(cli_event["required"]) == 9
     assert not any(p.get("nullable") for p in cli_event["properties"].values())
-    assert spec["components"]["schemas"]["GenerateBumpType"]["enum"] == [
+    assert len(schemas["TargetSDK"]["properties"]) == 45
+    assert len(schemas["TargetSDK"]["required"]) == 6
+    assert len(schemas["InteractionType"]["enum"]) == 12
+    assert schemas["InteractionType"]["enum"][-1] == "TEST"
+    assert schemas["GenerateBumpType"]["enum"] == [
         "major",
         "minor",
         "patch",
         "custom",
+        "graduate",
+        "prerelease",
         "none",
     ]
+    assert schemas["OpenapiDiffBumpType"]["enum"] == ["major", "minor", "patch", "none"]
+
+
+def _parameters(operation: Dict[str, Any]) -> Dict[str, str]:
+    """name -> location of an operation's parameters (the shared one resolved by name)."""
+    found = {}
+    for parameter in operation["parameters"]:
+        if "$ref" in parameter:
+            found["workspaceID"] = "path"
+        else:
+            found[parameter["name"]] = parameter["in"]
+    return found
+
+
+def test_the_three_reads_and_their_parameters() -> None:
+    spec, _ = read_from_filename(str(SPEC_PATH))
+    paths = spec["paths"]
+    search = paths["/v1/workspace/{workspaceID}/events"]["get"]
+    targets = paths["/v1/workspace/{workspaceID}/events/targets"]["get"]
+    by_target = paths["/v1/workspace/{workspaceID}/events/targets/{targetID}/events"]["get"]
+    assert search["operationId"] == "searchWorkspaceEvents"
+    assert targets["operationId"] == "getWorkspaceTargets"
+    assert by_target["operationId"] == "getWorkspaceEventsByTarget"
+    assert list(_parameters(search).items()) == [
+        ("workspaceID", "path"),
+        *(
+            (name, "query")
+            for name in (
+                "source_revision_digest",
+                "lint_report_digest",
+                "openapi_diff_report_digest",
+                "interaction_type",
+                "generate_gen_lock_id",
+                "execution_id",
+                "success",
+                "limit",
+            )
+        ),
+    ]
+    assert _parameters(targets) == {
+        "workspaceID": "path",
+        "after_last_event_created_at": "query",
+    }
+    assert _parameters(by_target) == {
+        "workspaceID": "path",
+        "targetID": "path",
+        "after_created_at": "query",
+    }
+    for operation in (search, targets, by_target):
+        assert set(operation["responses"]) == {"200", "4XX", "5XX"}
+        assert "requestBody" not in operation
 
 
 def test_valid_request_conforms(server: EventsServer) -> None:
@@ -143,3 +216,172 @@ def test_invalid_requests_fail(server: EventsServer, kwargs: Dict[str, Any], exp
     with pytest.raises(AssertionError, match=expected) as info:
         assert_conforms(rec, server.url)
     assert "test-key" not in str(info.value)
+
+
+TARGETED = {
+    **EVENT,
+    "generate_gen_lock_id": "target/1",
+    "generate_target": "python",
+    "interaction_type": "PUBLISH",
+    "gh_action_run_link": "https://example.test/run/1",
+    "publish_package_version": "1.2.3",
+}
+READS = [
+    "/v1/workspace/ws-1/events",
+    "/v1/workspace/ws-1/events?source_revision_digest=sha256%3Aab&lint_report_digest=l"
+    "&openapi_diff_report_digest=o&interaction_type=TEST&generate_gen_lock_id=g"
+    "&execution_id=e&success=true&limit=10",
+    "/v1/workspace/ws-1/events?interaction_type=NEWER_THAN_THE_ENUM",
+    "/v1/workspace/ws-1/events/targets",
+    "/v1/workspace/ws-1/events/targets?after_last_event_created_at=2024-01-01T00%3A00%3A00%2B10%3A00",
+    "/v1/workspace/ws-1/events/targets/target%2F1/events",
+    "/v1/workspace/ws-1/events/targets/target%2F1/events?after_created_at=2024-01-01T00%3A00%3A00Z",
+]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_reads_and_their_answers_conform(server: EventsServer, path: str) -> None:
+    assert record(server, [EVENT, TARGETED]).status == 200
+    rec = read(server, path)
+    assert rec.status == 200 and rec.response is not None
+    assert_conforms(rec, server.url)
+    # The `server` fixture checks it again after the test.
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"authorization": "Bearer a-token"},
+        {"x-workspace-identifier": "ws-ident"},
+        {"x-api-key": "test-key", "authorization": "Bearer test-key"},
+    ],
+    ids=["bearer", "workspace-identifier", "key-and-bearer"],
+)
+def test_any_one_credential_conforms(server: EventsServer, headers: Dict[str, str]) -> None:
+    rec = read(server, "/v1/workspace/ws-1/events", headers=headers)
+    assert_conforms(rec, server.url)
+
+
+def test_error_answers_conform(server: EventsServer) -> None:
+    """A 4XX answer of normal handling (here, a 401 for a wrong key) is checked too."""
+    rec = read(server, "/v1/workspace/ws-1/events", headers={"x-api-key": "wrong"})
+    assert rec.status == 401 and rec.response is not None
+    assert rec.response.json()["status_code"] == 401
+    assert_conforms(rec, server.url)
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "expected"),
+    [
+        pytest.param("/v1/workspace/ws-1/events?limit=0", None, "query.limit", id="limit-0"),
+        pytest.param("/v1/workspace/ws-1/events?limit=ten", None, "limit", id="limit-text"),
+        pytest.param("/v1/workspace/ws-1/events?success=yes", None, "success", id="bool"),
+        pytest.param(
+            "/v1/workspace/ws-1/events?interaction_type=", None, "interaction_type", id="empty-it"
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events/targets/t/events?after_created_at=2024-01-01T00%3A00%3A00",
+            None,
+            "after_created_at",
+            id="naive-date-time",
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events", {"authorization": "Bearer "}, "Bearer", id="empty-bearer"
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events", {"authorization": "Basic dTpw"}, "Bearer", id="basic"
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events",
+            {"x-workspace-identifier": ""},
+            "x-workspace",
+            id="empty-wi",
+        ),
+        pytest.param("/v1/workspace/ws-1/events", {}, "Security", id="no-credential"),
+    ],
+)
+@pytest.mark.no_contract_check
+def test_invalid_reads_fail(
+    server: EventsServer, path: str, headers: Optional[Dict[str, str]], expected: str
+) -> None:
+    rec = record(server, None, path=path, method="GET", headers=headers)
+    with pytest.raises(AssertionError, match=expected):
+        assert_conforms(rec, server.url)
+
+
+def _answer(rec: ReceivedRequest, status: int, body: Any, content_type: str) -> ReceivedRequest:
+    """``rec`` with a doctored answer, as a broken server would have sent it."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"content-type": content_type, "content-length": str(len(data))}
+    return replace(rec, status=status, response=SentResponse(status, headers, data))
+
+
+TARGET = {
+    "generate_gen_lock_id": "t",
+    "generate_target": "python",
+    "id": "t",
+    "last_event_created_at": "2024-11-21T06:58:42.120Z",
+    "last_event_id": "evt-1",
+    "last_event_interaction_type": "CLI_EXEC",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body", "content_type", "expected"),
+    [
+        pytest.param(
+            "/v1/workspace/ws-1/events",
+            200,
+            [{k: v for k, v in EVENT.items() if k != "created_at"}],
+            "application/json",
+            "created_at",
+            id="event-missing-field",
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events",
+            200,
+            [{**EVENT, "success": "no"}],
+            "application/json",
+            "success",
+            id="event-wrong-type",
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events", 200, b"[]", "text/plain", "text/plain", id="not-json"
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events", 200, {"events": []}, "application/json", "array", id="obj"
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events/targets",
+            200,
+            [{**TARGET, "surprise": 1}],
+            "application/json",
+            "surprise",
+            id="target-unknown-field",
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events/targets",
+            200,
+            [{k: v for k, v in TARGET.items() if k != "last_event_id"}],
+            "application/json",
+            "last_event_id",
+            id="target-missing-field",
+        ),
+        pytest.param(
+            "/v1/workspace/ws-1/events/targets",
+            500,
+            {"message": "boom"},
+            "application/json",
+            "status_code",
+            id="error-body",
+        ),
+        pytest.param("/v1/workspace/ws-1/events", 302, b"", "text/plain", "302", id="status"),
+    ],
+)
+def test_broken_answers_fail(
+    server: EventsServer, path: str, status: int, body: Any, content_type: str, expected: str
+) -> None:
+    rec = _answer(read(server, path), status, body, content_type)
+    with pytest.raises(AssertionError, match=expected) as info:
+        assert_conforms(rec, server.url)
+    assert "answer to GET" in str(info.value)

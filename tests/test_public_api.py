@@ -28,9 +28,18 @@ DOCUMENTED = {
         "utils",
     ],
     "speakeasy.models.shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
-    "speakeasy.models.operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
+    "speakeasy.models.operations": [
+        "GetWorkspaceEventsByTargetRequest",
+        "GetWorkspaceEventsByTargetResponse",
+        "PostWorkspaceEventsRequest",
+        "PostWorkspaceEventsResponse",
+        "SearchWorkspaceEventsRequest",
+        "SearchWorkspaceEventsResponse",
+    ],
     "speakeasy.models.errors": [
         "BatcherClosedError",
+        "BrokenResponseError",  # docs/reliability.md
+        "ClientClosedError",  # docs/sdks/speakeasy/README.md
         "Error",
         "FieldTypeError",
         "SDKError",
@@ -43,7 +52,14 @@ DOCUMENTED = {
 #: Models with a page under docs/models/ (``docs/models/<package>/<name lower-cased>.md``).
 MODEL_PAGES = {
     "shared": ["CliEvent", "GenerateBumpType", "InteractionType", "Security"],
-    "operations": ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"],
+    "operations": [
+        "GetWorkspaceEventsByTargetRequest",
+        "GetWorkspaceEventsByTargetResponse",
+        "PostWorkspaceEventsRequest",
+        "PostWorkspaceEventsResponse",
+        "SearchWorkspaceEventsRequest",
+        "SearchWorkspaceEventsResponse",
+    ],
     "errors": ["Error", "SDKError"],
     "utils": ["BackoffStrategy", "RetryConfig"],
 }
@@ -87,7 +103,7 @@ def test_no_public_definition_is_left_out_of_all(name: str) -> None:
 
 
 def test_utils_is_an_attribute_after_plain_import() -> None:
-    """``speakeasy.utils.RetryConfig`` works after a plain ``import speakeasy`` (seed spelling)."""
+    """``speakeasy.utils.RetryConfig`` works after a plain ``import speakeasy``."""
     code = (
         "import speakeasy\n"
         "utils = speakeasy.utils\n"

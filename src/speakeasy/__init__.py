@@ -16,7 +16,7 @@ from speakeasy._hooks import Hooks
 from speakeasy._version import __version__
 
 if TYPE_CHECKING:
-    from speakeasy._batcher import BatcherStats, EventBatcher
+    from speakeasy._batching.batcher import BatcherStats, EventBatcher
 
 __all__ = ["BatcherStats", "EventBatcher", "Hooks", "Speakeasy", "__version__", "models", "utils"]
 
@@ -24,7 +24,7 @@ __all__ = ["BatcherStats", "EventBatcher", "Hooks", "Speakeasy", "__version__", 
 def __getattr__(name: str) -> Any:
     # The batcher (threads, spool) is imported only by those who use it.
     if name in ("EventBatcher", "BatcherStats"):
-        from speakeasy import _batcher
+        from speakeasy._batching import batcher
 
-        return getattr(_batcher, name)
+        return getattr(batcher, name)
     raise AttributeError(f"module 'speakeasy' has no attribute {name!r}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from typing import Any, Callable, Dict, Optional, Union
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from speakeasy import _deadline
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
 from speakeasy._hooks import Hooks
@@ -33,7 +35,9 @@ class Speakeasy:
 
     ``security`` is a ``shared.Security`` or a callable returning one (called
     before every attempt, so keys can rotate). ``workspace_id`` fills the
-    ``workspaceID`` path parameter of calls that leave it unset.
+    ``workspaceID`` path parameter of calls that leave it unset. Left unset,
+    they are read from the environment: ``SPEAKEASY_API_KEY`` and
+    ``SPEAKEASY_WORKSPACE_ID`` (explicit arguments win).
     """
 
     events: Events
@@ -52,6 +56,10 @@ class Speakeasy:
         *,
         allow_insecure_http: bool = False,
     ) -> None:
+        if security is None and os.environ.get("SPEAKEASY_API_KEY"):
+            security = _env_security()
+        if workspace_id is None and os.environ.get("SPEAKEASY_WORKSPACE_ID"):
+            workspace_id = os.environ["SPEAKEASY_WORKSPACE_ID"]
         if workspace_id is not None:
             check_workspace_id(workspace_id, "workspace_id")
         if client is not None and not isinstance(client, requests.Session):
@@ -63,16 +71,18 @@ class Speakeasy:
                 "retry_config", f"expected RetryConfig, got {type(retry_config).__name__}"
             )
         self._server_url = _server_url(server, server_url, url_params, allow_insecure_http)
+        host = urlsplit(self._server_url).hostname or ""
         self._workspace_id = workspace_id
         self.hooks = Hooks()
         r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
         self._owns_session = client is None
         self._http = HttpClient(
-            session=client if client is not None else requests.Session(),
+            session=client if client is not None else _deadline.new_session(),
             auth_headers=_auth_headers(security),
             retry_config=retry_config or DEFAULT_RETRY_CONFIG,
             timeout=timeout_seconds(timeout_ms, "timeout_ms") or DEFAULT_TIMEOUT_MS / 1000,
             hooks=self.hooks,
+            bypass_proxies=_is_loopback_url(self._server_url, host),
         )
         self.events = Events(self._http, self._server_url, workspace_id)
 
@@ -87,7 +97,11 @@ class Speakeasy:
         return self._workspace_id
 
     def close(self) -> None:
-        """Release pooled connections. A session passed as ``client`` is left open."""
+        """Release pooled connections; later calls raise ``errors.ClientClosedError``.
+
+        A session passed as ``client`` is left open (it is the caller's).
+        """
+        self._http.closed = True
         if self._owns_session:
             self._http.session.close()
 
@@ -98,7 +112,21 @@ class Speakeasy:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Speakeasy(server_url={self._server_url!r}, workspace_id={self._workspace_id!r})"
+        return (
+            f"Speakeasy(server_url={redact_url(self._server_url)!r}, "
+            f"workspace_id={self._workspace_id!r})"
+        )
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password of its userinfo (``user:password@``) replaced by ``***``."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"***@{hostport}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _server_url(
@@ -180,14 +208,44 @@ def _auth_headers(security: Any) -> Callable[[], Dict[str, str]]:
 
 
 def _key_headers(security: object) -> Dict[str, str]:
-    key = security.api_key if isinstance(security, Security) else security
-    if not isinstance(key, str):
+    """The headers of a ``Security`` (or of a bare key string): every field set is sent."""
+    if isinstance(security, str):
+        return {"x-api-key": _header_value(security, "security.api_key")}
+    if not isinstance(security, Security):
         raise FieldTypeError(
-            "security.api_key", f"expected str (or Security), got {type(key).__name__}"
+            "security", f"expected Security (or a key as str), got {type(security).__name__}"
         )
-    if not _API_KEY.match(key):
+    headers: Dict[str, str] = {}
+    for field, header in _SECURITY_HEADERS:
+        value = getattr(security, field, None)
+        if value is None:
+            continue
+        value = _header_value(value, f"security.{field}")
+        if field == "bearer" and value[:7].lower() != "bearer ":
+            value = "Bearer " + value
+        headers[header] = value
+    return headers
+
+
+_SECURITY_HEADERS = (
+    ("api_key", "x-api-key"),
+    ("bearer", "Authorization"),
+    ("workspace_identifier", "x-workspace-identifier"),
+)
+
+
+def _header_value(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
+    if not _API_KEY.match(value):
         raise ValidationError(
-            "security.api_key",
-            "must be visible ASCII without leading/trailing whitespace or line breaks",
+            field, "must be visible ASCII without leading/trailing whitespace or line breaks"
         )
-    return {"x-api-key": key}
+    return value
+
+
+def _env_security() -> Security:
+    """``Security(api_key=$SPEAKEASY_API_KEY)``, checked (and never echoed)."""
+    key = os.environ["SPEAKEASY_API_KEY"]
+    _header_value(key, "SPEAKEASY_API_KEY")
+    return Security(api_key=key)

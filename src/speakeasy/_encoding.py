@@ -25,7 +25,8 @@ from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
-from speakeasy._model import datetime_to_wire
+from speakeasy._datetime import datetime_to_wire
+from speakeasy._model import JsonModel, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -39,6 +40,21 @@ _encoders: dict[type, Encoder] = {}
 _DIGITS: dict[str, tuple[str, ...]] = {}  # "d2", "d3", "d3dot"; filled by the first compile
 _DAYS: dict[date, str] = {}
 _SUFFIXES: dict[timedelta, str] = {timedelta(0): "Z"}
+
+
+class WireModel(JsonModel):
+    """A model whose ``to_json`` is the validated wire encoding the SDK sends."""
+
+    __slots__ = ()
+
+    def to_json(self, **kw: Any) -> str:
+        """The compact JSON this model is sent as (validated first).
+
+        With ``json.dumps`` arguments (``indent=2``), dataclasses-json's JSON, unvalidated.
+        """
+        if kw:
+            return super().to_json(**kw)
+        return encoder_for(type(self))(self)
 
 
 def encoder_for(cls: type) -> Encoder:
@@ -246,10 +262,6 @@ def _is_str_enum(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, Enum) and issubclass(tp, str)
 
 
-def _is_optional(f: dataclasses.Field[Any]) -> bool:
-    return "exclude" in f.metadata.get("dataclasses_json", {})
-
-
 def _fstring_literal(text: str) -> str:
     """``text`` as the literal part of a single-quoted f-string."""
     for old, new in (("\\", "\\\\"), ("'", "\\'"), ("{", "{{"), ("}", "}}")):
@@ -260,11 +272,8 @@ def _fstring_literal(text: str) -> str:
 def _compile(cls: type) -> Encoder:
     hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
 
-    def wire_name(f: dataclasses.Field[Any]) -> str:
-        meta = f.metadata.get("dataclasses_json", {})
-        return meta["letter_case"](f.name) if "letter_case" in meta else f.name
-
-    fields = sorted(dataclasses.fields(cls), key=wire_name)  # sort_keys order
+    on_wire = [f for f in dataclasses.fields(cls) if is_on_wire(f)]
+    fields = sorted(on_wire, key=wire_name)  # sort_keys order
     env: dict[str, Any] = {
         "cls": cls,
         "esc": encode_basestring_ascii,
@@ -294,13 +303,13 @@ def _compile(cls: type) -> Encoder:
     # join costs per piece, and most optional fields are unset. Optional
     # fields sorted before the first required one end with a comma instead of
     # starting with one, so no comma ever needs trimming.
-    first = next((i for i, f in enumerate(fields) if not _is_optional(f)), len(fields))
+    first = next((i for i, f in enumerate(fields) if not is_optional(f)), len(fields))
     out = ""  # the f-string that joins the fields: literal keys, {x0}, {g1}...
     gap = ""  # the ``g`` variable of the current run of optional fields
     for i, f in enumerate(fields):
         n = f.name
         hint = hints[n]
-        if _is_optional(f):
+        if is_optional(f):
             args = typing.get_args(hint)
             hint = next(a for a in args if a is not type(None)) if len(args) == 2 else hint
         key = _fstring_literal(encode_basestring_ascii(wire_name(f)) + ":")
@@ -309,7 +318,7 @@ def _compile(cls: type) -> Encoder:
             for line in _TEMPLATES[_kind(cls, f, hint, env)]
         ]
         body.append(f"v = o.{n}")
-        if _is_optional(f):
+        if is_optional(f):
             if not gap:
                 gap = f"g{i}"
                 body.insert(-1, f"{gap} = ''")

@@ -33,9 +33,6 @@ class Hooks:
         self.after_success_hooks: List[AfterSuccess] = []
         self.after_error_hooks: List[AfterError] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.before_request_hooks or self.after_success_hooks or self.after_error_hooks)
-
     def __repr__(self) -> str:
         return (
             f"Hooks(before_request={len(self.before_request_hooks)}, "

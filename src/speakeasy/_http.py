@@ -1,29 +1,49 @@
-"""The one path every request takes.
+"""The one path every request takes, whatever the operation.
 
-``send`` -> ``_send_with_retries`` -> ``_send_once`` -> ``_read_body``, then
-``map_error`` for anything that is not a 2xx. Each step owns one concern:
-the loop owns the retry decision, the sleeping and the logging, ``_send_once``
-owns the hooks and the wire, ``_read_body`` bounds what is read and is the
-one place where a foreign error is translated (``BrokenResponseError``).
+An operation describes *what* to send as an ``ApiRequest`` (method, URL,
+query, body, which statuses are worth retrying, how much of a successful body
+may be read); ``HttpClient.send`` owns *how*::
+
+    send -> _send_with_retries -> _send_once -> _read_body
+         -> map_error (anything that is not a 2xx)
+
+The loop owns the retry decision, the sleeping and the logging; ``_send_once``
+owns the hooks and the wire; ``_read_body`` bounds what is read and is the one
+place where a foreign error is translated (``errors.BrokenResponseError``).
+Decoding a 2xx body into models is the operation's business (``_events``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import logging
+import re
 import time
-from typing import Callable, Dict, Optional, Union
+from typing import Callable, Dict, FrozenSet, Mapping, Optional, Sequence, Tuple, Union
 
 import requests
 
+from speakeasy import _deadline
 from speakeasy._hooks import Hooks
 from speakeasy._logging import logger
 from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
-from speakeasy.models.errors import Error, SDKError, SpeakeasyError
+from speakeasy.models.errors import (
+    BrokenResponseError,
+    ClientClosedError,
+    Error,
+    SDKError,
+    SpeakeasyError,
+)
 from speakeasy.utils.retries import RetryConfig
 
-#: At most this much of a response body is read; past it the connection is dropped.
+#: At most this much of an error body is kept; past it the connection is dropped.
 MAX_BODY_BYTES = 1 << 20
+#: Read past ``MAX_BODY_BYTES``, so that a key echoed across the cut is redacted whole.
+_REDACT_SLACK = 64 << 10
+#: Request headers whose values are secrets, redacted from error text.
+SECRET_HEADERS = ("x-api-key", "authorization", "x-workspace-identifier")
 
 #: Network failures worth another attempt (certificate errors are not).
 RETRYABLE_EXCEPTIONS = (
@@ -33,10 +53,28 @@ RETRYABLE_EXCEPTIONS = (
 )
 
 HeaderSource = Callable[[], Dict[str, str]]
+Outcome = Union[requests.Response, Exception]
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiRequest:
+    """One operation call, ready to send: everything ``HttpClient.send`` needs to know."""
+
+    method: str
+    url: str
+    #: The URL's path, for logs (never the query: it may carry identifiers).
+    path: str
+    headers: Mapping[str, str]
+    params: Sequence[Tuple[str, str]] = ()
+    body: Optional[bytes] = None
+    retry_statuses: FrozenSet[int] = POST_RETRY_STATUSES
+    #: None: a 2xx body is not needed (at most ``MAX_BODY_BYTES`` is read, the
+    #: rest dropped). A number: the body is the result, and a larger one is an error.
+    max_body: Optional[int] = None
 
 
 class HttpClient:
-    """Sends requests for the operations: retries, timeouts, hooks, logging, errors."""
+    """Sends ``ApiRequest``s: retries, timeouts, hooks, logging, errors."""
 
     def __init__(
         self,
@@ -45,12 +83,17 @@ class HttpClient:
         retry_config: RetryConfig,
         timeout: float,
         hooks: Hooks,
+        *,
+        bypass_proxies: bool = False,
     ) -> None:
         self.session = session
         self.auth_headers = auth_headers
         self.retry_config = retry_config
         self.timeout = timeout
         self.hooks = hooks
+        #: A loopback server is reached directly: a proxy would carry the key off the machine.
+        self.bypass_proxies = bypass_proxies
+        self.closed = False
 
     def reset_connections(self) -> None:
         """Drop pooled connections (a forked child must not share its parent's sockets)."""
@@ -58,51 +101,45 @@ class HttpClient:
 
     def send(
         self,
-        url: str,
-        path: str,
-        body: bytes,
-        headers: Dict[str, str],
+        request: ApiRequest,
         retries: Optional[RetryConfig] = None,
         timeout: Optional[float] = None,
     ) -> requests.Response:
-        """POST ``body``; return the 2xx response or raise the mapped error."""
+        """Send ``request``; return the 2xx response (body read) or raise the mapped error."""
+        if self.closed:
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         response = self._send_with_retries(
-            url, path, body, headers, retries or self.retry_config, timeout or self.timeout
+            request, retries or self.retry_config, timeout or self.timeout
         )
         if 200 <= response.status_code < 300:
             return response
         raise map_error(response)
 
     def _send_with_retries(
-        self,
-        url: str,
-        path: str,
-        body: bytes,
-        headers: Dict[str, str],
-        config: RetryConfig,
-        timeout: float,
+        self, request: ApiRequest, config: RetryConfig, timeout: float
     ) -> requests.Response:
         start = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
             began = time.monotonic()
-            outcome = self._send_once(url, body, headers, timeout)
-            retryable = _is_retryable(config, outcome)
+            outcome = self._send_once(request, timeout)
+            retryable = _is_retryable(config, request.retry_statuses, outcome)
             delay = (
                 self._delay(config, outcome, attempt, time.monotonic() - start)
                 if retryable
                 else None
             )
             if logger.isEnabledFor(logging.DEBUG):
-                _log_attempt(path, attempt, outcome, time.monotonic() - began, delay)
+                _log_attempt(request, attempt, outcome, time.monotonic() - began, delay)
             if delay is not None:
                 time.sleep(delay)
                 continue
             if retryable and config.strategy == "backoff":
                 logger.warning(
-                    "POST %s: giving up after %d attempt(s): %s",
-                    path,
+                    "%s %s: giving up after %d attempt(s): %s",
+                    request.method,
+                    request.path,
                     attempt,
                     describe(outcome),
                 )
@@ -112,10 +149,7 @@ class HttpClient:
 
     @staticmethod
     def _delay(
-        config: RetryConfig,
-        outcome: Union[requests.Response, Exception],
-        attempt: int,
-        elapsed: float,
+        config: RetryConfig, outcome: Outcome, attempt: int, elapsed: float
     ) -> Optional[float]:
         """Seconds to wait before the next attempt, or None when the budget is spent."""
         retry_after = None
@@ -123,37 +157,62 @@ class HttpClient:
             retry_after = retry_after_seconds(outcome.headers, time.time())
         return next_delay(config, attempt - 1, elapsed, retry_after)
 
-    def _send_once(
-        self, url: str, body: bytes, headers: Dict[str, str], timeout: float
-    ) -> Union[requests.Response, Exception]:
+    def _send_once(self, request: ApiRequest, timeout: float) -> Outcome:
         """One attempt: the response, or the network exception to retry on.
 
         Hook exceptions and non-network errors are raised, never retried.
         """
         session = self.session
         hooks = self.hooks
-        all_headers = {**headers, **self.auth_headers()}
-        request = session.prepare_request(
-            requests.Request("POST", url, data=body, headers=all_headers)
+        prepared = session.prepare_request(
+            requests.Request(
+                request.method,
+                request.url,
+                params=request.params or None,
+                data=request.body,
+                headers={**request.headers, **self.auth_headers()},
+            )
         )
         if hooks.before_request_hooks:
-            request = hooks.run_before_request(request)
-        settings = session.merge_environment_settings(request.url, {}, True, None, None)
+            prepared = hooks.run_before_request(prepared)
+        settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+        if self.bypass_proxies:
+            settings["proxies"] = {}
         response = None
+        attempt = _deadline.start(timeout)
         try:
-            response = session.send(request, timeout=timeout, allow_redirects=False, **settings)
-            _read_body(response)
-        except Exception as exc:
+            response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+            complete = _read_body(response, request.max_body or MAX_BODY_BYTES)
+        except Exception as caught:
+            exc = caught
             if response is not None:
                 response.close()
+            if attempt.expired:
+                exc = requests.exceptions.ReadTimeout(
+                    f"{request.method} {request.path}: no complete response within the "
+                    f"attempt's deadline of {timeout:g} s",
+                    request=prepared,
+                )
+                exc.__cause__ = caught
             if hooks.after_error_hooks:
                 hooks.run_after_error(exc)
             if isinstance(exc, RETRYABLE_EXCEPTIONS) and not isinstance(
                 exc, requests.exceptions.SSLError
             ):
                 return exc
-            raise
+            if exc is caught:
+                raise
+            raise exc from caught
+        finally:
+            _deadline.finish(attempt)
         if 200 <= response.status_code < 300:
+            if not complete and request.max_body is not None:
+                raise SDKError(
+                    f"response body larger than {request.max_body} bytes: not read",
+                    response.status_code,
+                    "",
+                    response,
+                )
             if hooks.after_success_hooks:
                 response = hooks.run_after_success(response)
         elif hooks.after_error_hooks:
@@ -161,31 +220,34 @@ class HttpClient:
         return response
 
 
-def _is_retryable(config: RetryConfig, outcome: Union[requests.Response, Exception]) -> bool:
+def _is_retryable(config: RetryConfig, statuses: FrozenSet[int], outcome: Outcome) -> bool:
     """Whether the policy retries this kind of outcome at all (budget aside)."""
     if isinstance(outcome, Exception):
         return config.retry_connection_errors
-    return outcome.status_code in POST_RETRY_STATUSES
+    return outcome.status_code in statuses
 
 
-class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-    """The connection broke while the response body was read.
+def _read_body(response: requests.Response, max_2xx: int) -> bool:
+    """Read the body: up to ``max_2xx`` bytes for a 2xx, ``MAX_BODY_BYTES`` otherwise.
 
-    requests raises ``ChunkedEncodingError`` there, which is not a
-    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
-    catches a reset before and during the response alike.
+    Past the limit the connection is dropped, not drained. False if the body was cut.
+    An error body keeps a little more than its limit, for ``_redact`` to see whole.
     """
-
-
-def _read_body(response: requests.Response) -> None:
-    """Read at most ``MAX_BODY_BYTES`` of the body; drop the connection if there is more."""
+    if isinstance(response._content, bytes):
+        # Already loaded (a test double or a custom adapter): nothing to stream.
+        response._content_consumed = True  # type: ignore[attr-defined]
+        return len(response._content) <= max_2xx
+    ok = 200 <= response.status_code < 300
+    limit = max_2xx if ok else MAX_BODY_BYTES + _REDACT_SLACK
     chunks = []
     size = 0
+    truncated = False
     try:
         for chunk in response.iter_content(64 * 1024):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
+            if size > limit:
+                truncated = True
                 response.close()  # the rest is never read: the connection is not reused
                 break
     except requests.exceptions.ChunkedEncodingError as exc:
@@ -195,15 +257,23 @@ def _read_body(response: requests.Response) -> None:
         # status, which stands: keep what was decoded and drop the connection.
         logger.debug("response body does not match its content-encoding; truncated")
         response.close()
-    response._content = b"".join(chunks)[:MAX_BODY_BYTES]
+    response._content = b"".join(chunks)[:limit]
     response._content_consumed = True  # type: ignore[attr-defined]
+    return not truncated
 
 
 def map_error(response: requests.Response) -> SpeakeasyError:
     """The exception for a non-2xx response (see the tree in ``models.errors``)."""
+    error = _map_error(response)
+    # The body was read a little past the cap for redaction; keep the cap's promise.
+    response._content = response.content[:MAX_BODY_BYTES]
+    return error
+
+
+def _map_error(response: requests.Response) -> SpeakeasyError:
     status = response.status_code
     content_type = response.headers.get("content-type", "")
-    if 500 <= status < 600 and _is_json(content_type):
+    if 500 <= status < 600 and is_json(content_type):
         try:
             data = json.loads(response.content)
         except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
@@ -214,11 +284,17 @@ def map_error(response: requests.Response) -> SpeakeasyError:
             and isinstance(data.get("status_code"), int)
             and not isinstance(data.get("status_code"), bool)
         ):
-            return Error(_redact(data["message"], response), data["status_code"], response)
-    return SDKError("API error occurred", status, _redact(_text(response), response), response)
+            message = _redact(data["message"], response)[:MAX_BODY_BYTES]
+            return Error(message, data["status_code"], response)
+    return SDKError("API error occurred", status, error_text(response), response)
 
 
-def _text(response: requests.Response) -> str:
+def error_text(response: requests.Response) -> str:
+    """The body for an error: as text, secrets redacted, then cut to ``MAX_BODY_BYTES``."""
+    return _redact(text_of(response), response)[:MAX_BODY_BYTES]
+
+
+def text_of(response: requests.Response) -> str:
     """The body as text: the declared charset, else UTF-8; never a guess over 1 MiB."""
     try:
         return response.content.decode(response.encoding or "utf-8", "replace")
@@ -227,15 +303,53 @@ def _text(response: requests.Response) -> str:
 
 
 def _redact(text: str, response: requests.Response) -> str:
-    """``text`` without the API key of the request, should a server echo it back."""
+    """``text`` without the request's secrets, however a server echoed them.
+
+    A JSON body may carry a key as is or escaped (``\\/`` for ``/``,
+    ``\\u002b`` for ``+``): every such spelling is replaced by ``***``.
+    """
     request = response.request
-    key = request.headers.get("x-api-key") if request is not None else None
-    if isinstance(key, bytes):
-        key = key.decode("latin-1")
-    return text.replace(key, "***") if key else text
+    if request is None:
+        return text
+    for name in SECRET_HEADERS:
+        value = request.headers.get(name)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not value:
+            continue
+        if name == "authorization" and value[:7].lower() == "bearer ":
+            value = value[7:]
+        text = _spellings(value).sub("***", text)
+    return text
 
 
-def _is_json(content_type: str) -> bool:
+@functools.lru_cache(maxsize=16)
+def _spellings(secret: str) -> re.Pattern[str]:
+    """Every way JSON text can spell ``secret``: each character literal or escaped."""
+    parts = []
+    for char in secret:
+        hex4 = "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in f"{ord(char):04x}")
+        options = [re.escape(char), r"\\u" + hex4]
+        if char in _JSON_SHORT_ESCAPES:
+            options.append(re.escape(_JSON_SHORT_ESCAPES[char]))
+        parts.append("(?:" + "|".join(options) + ")")
+    return re.compile("".join(parts))
+
+
+_JSON_SHORT_ESCAPES = {
+    "/": "\\/",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` or ``application/*+json``, parameters ignored."""
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or (
         media.startswith("application/") and media.endswith("+json")
@@ -243,16 +357,17 @@ def _is_json(content_type: str) -> bool:
 
 
 def _log_attempt(
-    path: str,
+    request: ApiRequest,
     attempt: int,
-    outcome: Union[requests.Response, Exception],
+    outcome: Outcome,
     seconds: float,
     delay: Optional[float],
 ) -> None:
     after = "done" if delay is None else f"retrying in {delay:.3f}s"
     logger.debug(
-        "POST %s attempt %d: %s in %.1f ms; %s",
-        path,
+        "%s %s attempt %d: %s in %.1f ms; %s",
+        request.method,
+        request.path,
         attempt,
         describe(outcome),
         seconds * 1000,

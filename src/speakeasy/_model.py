@@ -1,23 +1,30 @@
 """Machinery shared by the wire models.
 
-Every model is a slotted dataclass whose fields carry the metadata that
-dataclasses-json reads (``letter_case``, ``encoder``, ``decoder``,
-``exclude``). The fast encoder in ``_encoding`` is compiled from the same
-metadata, and a property test proves the two agree.
+Every model is a slotted dataclass whose fields are plain
+``dataclasses.field(...)`` calls (so mypy and pyright see which are required)
+carrying the metadata dataclasses-json reads (``letter_case``, ``encoder``,
+``decoder``, ``exclude``). The fast encoder in ``_encoding`` is compiled from
+the same metadata, and a property test proves the two agree.
+
+This module imports neither the encoder nor dataclasses-json at import time:
+the models import it, and dataclasses-json costs about 100 ms to import.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+import warnings
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
 
 if TYPE_CHECKING:
+    from dataclasses_json.mm import SchemaType
     from typing_extensions import Self
 
 _T = TypeVar("_T")
-_ZERO = timedelta(0)
+
+#: The marshmallow schema class of each model, built on first use.
+_SCHEMAS: Dict[Tuple[type, bool, bool], Any] = {}
 
 
 def slotted(cls: type[_T]) -> type[_T]:
@@ -43,44 +50,55 @@ def _is_none(value: object) -> bool:
     return value is None
 
 
-def datetime_to_wire(value: datetime) -> str:
-    """RFC 3339 with an explicit offset; UTC as ``Z``; naive means local time."""
-    if value.tzinfo is timezone.utc:
-        return value.isoformat()[:-6] + "Z"
-    offset = value.utcoffset()
-    if offset is None:
-        value = value.astimezone()  # naive: the caller's local time, made explicit
-        offset = value.utcoffset()
-    if offset is not None and (offset.seconds % 60 or offset.microseconds):
-        # RFC 3339 offsets have no seconds (historic zones such as LMT do).
-        value, offset = value.astimezone(timezone.utc), _ZERO
-    text = value.isoformat()
-    return text[:-6] + "Z" if offset == _ZERO else text
+def _always(value: object) -> bool:
+    return True
 
 
-def datetime_from_wire(value: str) -> datetime:
-    from dateutil.parser import isoparse  # 50 ms to import: only readers pay it
-
-    return isoparse(value)
-
-
-def wire_field(
-    name: str,
+def wire(
     *,
     optional: bool = False,
-    encoder: Callable[[Any], Any] | None = None,
-    decoder: Callable[[Any], Any] | None = None,
-) -> Any:
-    """A dataclass field with dataclasses-json metadata; optional ones default to None."""
-    meta: dict[str, Any] = {"letter_case": _fixed_name(name)}
+    name: Optional[str] = None,
+    encoder: Optional[Callable[[Any], Any]] = None,
+    decoder: Optional[Callable[[Any], Any]] = None,
+) -> Dict[str, Any]:
+    """Field metadata for ``dataclasses.field(metadata=...)``.
+
+    ``optional`` fields (declared with ``default=None``) are left out of the
+    JSON when None; ``name`` is the JSON key when it differs from the field's.
+    """
+    meta: Dict[str, Any] = {}
+    if name is not None:
+        meta["letter_case"] = _fixed_name(name)
     if encoder is not None:
         meta["encoder"] = encoder
     if decoder is not None:
         meta["decoder"] = decoder
     if optional:
         meta["exclude"] = _is_none
-        return dataclasses.field(default=None, metadata={"dataclasses_json": meta})
-    return dataclasses.field(metadata={"dataclasses_json": meta})
+    return {"dataclasses_json": meta}
+
+
+def off_wire() -> Dict[str, Any]:
+    """Field metadata for a field that is never read from nor written to JSON."""
+    return {"dataclasses_json": {"exclude": _always}, "off_wire": True}
+
+
+def is_optional(f: dataclasses.Field[Any]) -> bool:
+    """Whether a wire field is optional (omitted when None); checks it defaults to None."""
+    optional = "exclude" in f.metadata.get("dataclasses_json", {})
+    if optional != (f.default is None):
+        raise TypeError(f"{f.name}: optional wire fields, and only they, default to None")
+    return optional
+
+
+def is_on_wire(f: dataclasses.Field[Any]) -> bool:
+    return not f.metadata.get("off_wire", False)
+
+
+def wire_name(f: dataclasses.Field[Any]) -> str:
+    """The JSON key of a field."""
+    meta = f.metadata.get("dataclasses_json", {})
+    return meta["letter_case"](f.name) if "letter_case" in meta else f.name
 
 
 def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
@@ -94,30 +112,66 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
 
 
 class JsonModel:
-    """Wire (de)serialisation for the models. Decoding is done by dataclasses-json."""
+    """The methods of a 5.x generated model (dataclasses-json's), imported only when used.
+
+    ``_encoding.WireModel`` makes ``to_json`` the validated wire encoding.
+    """
 
     __slots__ = ()
 
-    def to_json(self) -> str:
-        """The compact JSON this model is sent as (validated first)."""
-        from speakeasy._encoding import encoder_for
-
-        return encoder_for(type(self))(self)
-
-    def to_dict(self, encode_json: bool = False) -> dict[str, Any]:
+    def to_dict(self, encode_json: bool = False) -> Dict[str, Any]:
         """A dict of the wire fields, by dataclasses-json (unset optional fields left out)."""
         from dataclasses_json import DataClassJsonMixin
 
         return DataClassJsonMixin.to_dict(self, encode_json=encode_json)  # type: ignore[arg-type]
 
+    def to_json(self, **kw: Any) -> str:
+        """JSON of ``to_dict()``: compact with sorted keys, or as ``json.dumps(**kw)`` says."""
+        from dataclasses_json import DataClassJsonMixin
+
+        if not kw:
+            kw = {"separators": (",", ":"), "sort_keys": True}
+        return DataClassJsonMixin.to_json(self, **kw)  # type: ignore[arg-type]
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
+    def from_dict(cls, kvs: Dict[str, Any], *, infer_missing: bool = False) -> Self:
         """Read a wire object; unknown keys are ignored, unknown enum values kept as str."""
         from dataclasses_json import DataClassJsonMixin
 
-        return DataClassJsonMixin.from_dict.__func__(cls, data)  # type: ignore[attr-defined,no-any-return]
+        return DataClassJsonMixin.from_dict.__func__(cls, kvs, infer_missing=infer_missing)  # type: ignore[attr-defined,no-any-return]
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Self:
-        """Read a wire object from JSON text."""
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, s: str | bytes, *, infer_missing: bool = False, **kw: Any) -> Self:
+        """Read a wire object from JSON text (``kw`` go to ``json.loads``)."""
+        return cls.from_dict(json.loads(s, **kw), infer_missing=infer_missing)
+
+    @classmethod
+    def schema(
+        cls,
+        *,
+        infer_missing: bool = False,
+        partial: bool = False,
+        unknown: Optional[str] = "exclude",
+        **kw: Any,
+    ) -> SchemaType[Self]:
+        """The marshmallow schema dataclasses-json builds, for code written against 5.x.
+
+        Unknown keys are excluded, as 5.x models declare. ``to_dict``/``to_json``
+        are the wire forms: this schema dumps date-times as timestamps, as 5.x's did.
+        """
+        key = (cls, infer_missing, partial)
+        schema_cls = _SCHEMAS.get(key)
+        if schema_cls is None:
+            from dataclasses_json import DataClassJsonMixin
+            from dataclasses_json.mm import build_schema
+
+            with warnings.catch_warnings():
+                # dataclasses-json warns "Unknown type str at CliEvent.id" for every field,
+                # and marshmallow about how dataclasses-json builds fields: noise to users.
+                warnings.simplefilter("ignore")
+                schema_cls = build_schema(cls, DataClassJsonMixin, infer_missing, partial)
+            _SCHEMAS[key] = schema_cls
+        off = tuple(f.name for f in dataclasses.fields(cls) if not is_on_wire(f))  # type: ignore[arg-type]
+        if off:
+            kw.setdefault("exclude", off)
+        return schema_cls(partial=partial, unknown=unknown, **kw)

@@ -6,10 +6,14 @@ import time
 from collections import Counter
 from typing import Any, Callable, Dict, Iterable, List
 
-from speakeasy import BatcherStats
+from speakeasy import BatcherStats, EventBatcher
+from speakeasy._encoding import encoder_for
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from tests._factories import cli_event
+
+#: The type of the ``make_batcher`` fixture (tests/batcher/conftest.py).
+MakeBatcher = Callable[..., EventBatcher]
 
 
 def event(i: int = 0, **overrides: Any) -> shared.CliEvent:
@@ -19,6 +23,11 @@ def event(i: int = 0, **overrides: Any) -> shared.CliEvent:
 
 def events(count: int, start: int = 0) -> List[shared.CliEvent]:
     return [event(i) for i in range(start, start + count)]
+
+
+def encoded(item: shared.CliEvent) -> str:
+    """The event's JSON as the batcher writes it to a spool segment (one line)."""
+    return encoder_for(shared.CliEvent)(item)
 
 
 def ids(items: Iterable[Dict[str, Any]]) -> List[str]:

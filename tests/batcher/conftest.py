@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 
@@ -11,6 +11,8 @@ from speakeasy import EventBatcher
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from tests._factories import FAST_RETRIES
+
+from ._helpers import MakeBatcher
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def client(server: EventsServer, api_key: str) -> speakeasy.Speakeasy:
 
 
 @pytest.fixture
-def make_batcher(client: speakeasy.Speakeasy) -> Iterator[Callable[..., EventBatcher]]:
+def make_batcher(client: speakeasy.Speakeasy) -> Iterator[MakeBatcher]:
     """Build batchers (fast retries unless given); every one is closed after the test."""
     made: List[EventBatcher] = []
 

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, List
 
 import pytest
 
@@ -14,11 +14,8 @@ import speakeasy
 from speakeasy import BatcherStats, EventBatcher
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
-from speakeasy.utils import RetryConfig
 
-from ._helpers import assert_balanced, delivered, event, events, expected_ids
-
-MakeBatcher = Callable[..., EventBatcher]
+from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids
 
 
 def test_batches_hold_at_most_max_batch_events(
@@ -187,14 +184,19 @@ def test_close_wakes_an_add_blocked_on_a_full_queue(
     batcher = make_batcher(max_queue_events=1, max_batch_events=1, flush_interval=600)
     batcher.add(event(0))  # taken by the worker, retried forever
     batcher.add(event(1))  # fills the queue
-    outcome: list[Any] = []
+    outcome: List[Any] = []
     blocked = threading.Thread(target=lambda: outcome.append(_try_add(batcher, event(2))))
     blocked.start()
     blocked.join(0.2)
+    assert blocked.is_alive() and outcome == []  # still waiting for room
     batcher.close(timeout=0.2)
     blocked.join(10)
-    assert len(outcome) == 1 and isinstance(outcome[0], errors.SpeakeasyError)
-    assert_balanced(batcher.stats)
+    [error] = outcome
+    assert isinstance(error, errors.BatcherClosedError)
+    assert "while add() waited" in str(error)  # raised by the wait, not by a later add
+    stats = batcher.stats
+    assert stats.added == 2  # the blocked event was never counted
+    assert_balanced(stats)
 
 
 def _try_add(batcher: EventBatcher, item: shared.CliEvent) -> Any:
@@ -258,7 +260,7 @@ def test_bad_options_are_named(client: speakeasy.Speakeasy, option: str, value: 
 
 def test_batcher_is_importable_from_the_package() -> None:
     """speakeasy.EventBatcher is the class s.events.batcher() builds."""
-    from speakeasy._batcher import EventBatcher as Private
+    from speakeasy._batching.batcher import EventBatcher as Private
 
     assert speakeasy.EventBatcher is Private
     assert speakeasy.BatcherStats is BatcherStats
@@ -293,8 +295,3 @@ def test_logs_never_hold_payloads_nor_the_key(
     assert "secret-host" not in caplog.text
     assert "evt-" not in caplog.text
     assert api_key not in caplog.text
-
-
-def test_retry_config_none_is_accepted(make_batcher: MakeBatcher) -> None:
-    """RetryConfig("none") is a valid retries option (give up at the first failure)."""
-    make_batcher(retries=RetryConfig("none")).close()

@@ -16,9 +16,8 @@ from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import RetryConfig
 
-from ._helpers import assert_balanced, delivered, event, events, expected_ids, ids
+from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids, ids
 
-MakeBatcher = Callable[..., EventBatcher]
 Reported = List[Tuple[List[Any], BaseException]]
 
 

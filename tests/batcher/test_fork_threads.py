@@ -10,12 +10,9 @@ from typing import Callable
 
 import pytest
 
-from speakeasy import EventBatcher
 from speakeasy.testing import EventsServer
 
-from ._helpers import assert_balanced, delivered, event, events, expected_ids
-
-MakeBatcher = Callable[..., EventBatcher]
+from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 

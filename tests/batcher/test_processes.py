@@ -9,43 +9,36 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Callable, List
+from typing import Any, List
 
 import pytest
 
-from speakeasy import EventBatcher
-from speakeasy import _spool as spool_module
+import speakeasy
+from speakeasy._batching import spool as spool_module
 from speakeasy.testing import EventsServer, Reply
 from tests.contract import assert_conforms
 
-from ._helpers import delivered, events, expected_ids
+from ._helpers import MakeBatcher, delivered, events, expected_ids
 
-MakeBatcher = Callable[..., EventBatcher]
+ROOT = Path(__file__).resolve().parents[2]
 
-# Run in child processes: argv is (server url, spool dir or "", id prefix, count).
+# Run in child processes (from ROOT, so that ``tests`` imports): argv is
+# (server url, spool dir or "", id prefix, count).
 _PRELUDE = textwrap.dedent(
     """
     import sys
-    from datetime import datetime, timezone
 
     import speakeasy
     from speakeasy.models import shared
-    from speakeasy.utils import BackoffStrategy, RetryConfig
+    from tests._factories import FAST_RETRIES, cli_event
 
     url, spool, prefix, count = sys.argv[1], sys.argv[2] or None, sys.argv[3], int(sys.argv[4])
     client = speakeasy.Speakeasy(
         security=shared.Security(api_key="test-key"), workspace_id="ws-1", server_url=url
     )
-    FAST = RetryConfig("backoff", BackoffStrategy(1, 10, 1.5, 1000), True)
-    T0 = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
 
     def event(i):
-        return shared.CliEvent(
-            created_at=T0, execution_id="exec-1", id=f"{prefix}{i}",
-            interaction_type=shared.InteractionType.CLI_EXEC, local_started_at=T0,
-            speakeasy_api_key_name="key-name", speakeasy_version="1.0.0", success=True,
-            workspace_id="ws-1",
-        )
+        return cli_event(id=f"{prefix}{i}")
     """
 )
 
@@ -56,6 +49,7 @@ def _spawn(script: str, *args: Any) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=ROOT,
     )
 
 
@@ -69,7 +63,7 @@ _ADD_FOREVER = """
     import itertools
 
     batcher = client.events.batcher(
-        spool_dir=spool, max_batch_events=50, flush_interval=0.01, retries=FAST
+        spool_dir=spool, max_batch_events=50, flush_interval=0.01, retries=FAST_RETRIES
     )
     for i in itertools.count():
         batcher.add(event(i))
@@ -81,7 +75,9 @@ _ADD_FOREVER = """
 # The kill can cut a request off mid-body: that fragment is the kill's, not the
 # SDK's, so this test checks every request that arrived whole itself.
 @pytest.mark.no_contract_check
-def test_sigkill_mid_stream_loses_nothing(server: EventsServer, tmp_path: Path) -> None:
+def test_sigkill_mid_stream_loses_nothing(
+    server: EventsServer, client: speakeasy.Speakeasy, tmp_path: Path
+) -> None:
     """A process killed with SIGKILL while adding: every add() that returned is delivered later."""
     spool = tmp_path / "spool"
     answers = itertools.count()
@@ -100,7 +96,7 @@ def test_sigkill_mid_stream_loses_nothing(server: EventsServer, tmp_path: Path) 
     server.handler = None
     server.delay = 0.0
     before = set(delivered(server))
-    with _client(server).events.batcher(spool_dir=spool) as recovery:
+    with client.events.batcher(spool_dir=spool) as recovery:
         assert recovery.stats.recovered > 0
         assert recovery.flush(timeout=30)
     assert expected_ids(added) <= set(delivered(server))
@@ -112,17 +108,8 @@ def test_sigkill_mid_stream_loses_nothing(server: EventsServer, tmp_path: Path) 
         assert_conforms(recorded, server.url)
 
 
-def _client(server: EventsServer) -> Any:
-    import speakeasy
-    from speakeasy.models import shared
-
-    return speakeasy.Speakeasy(
-        security=shared.Security(api_key="test-key"), workspace_id="ws-1", server_url=server.url
-    )
-
-
 _ADD_AND_CLOSE = """
-    batcher = client.events.batcher(spool_dir=spool, max_batch_events=20, retries=FAST)
+    batcher = client.events.batcher(spool_dir=spool, max_batch_events=20, retries=FAST_RETRIES)
     for i in range(count):
         batcher.add(event(i))
     assert batcher.close(timeout=30)
@@ -178,10 +165,10 @@ def test_interpreter_exit_is_bounded(server: EventsServer) -> None:
     """With the server down, exit waits at most EXIT_TIMEOUT, then reports the events."""
     server.handler = lambda request: Reply(503)
     script = """
-        import speakeasy._batcher
-        speakeasy._batcher.EXIT_TIMEOUT = 0.3
+        import speakeasy._batching.batcher
+        speakeasy._batching.batcher.EXIT_TIMEOUT = 0.3
         batcher = client.events.batcher(
-            retries=FAST, on_error=lambda items, exc: print(len(items), type(exc).__name__)
+            retries=FAST_RETRIES, on_error=lambda items, exc: print(len(items), type(exc).__name__)
         )
         for i in range(count):
             batcher.add(event(i))

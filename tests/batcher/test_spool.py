@@ -6,18 +6,24 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Callable, List
+from typing import Any, List
 
 import pytest
 
-from speakeasy import EventBatcher
-from speakeasy import _spool as spool_module
+from speakeasy._batching import spool as spool_module
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 
-from ._helpers import assert_balanced, delivered, event, events, expected_ids, wait_for
-
-MakeBatcher = Callable[..., EventBatcher]
+from ._helpers import (
+    MakeBatcher,
+    assert_balanced,
+    delivered,
+    encoded,
+    event,
+    events,
+    expected_ids,
+    wait_for,
+)
 
 
 def _segments(spool: Path) -> List[Path]:
@@ -152,20 +158,13 @@ def test_a_torn_last_line_is_ignored(
     """A segment ending in half a line (a write cut short) replays its whole lines only."""
     spool = tmp_path / "spool"
     spool.mkdir()
-    whole = _encoded(event(0))
+    whole = encoded(event(0))
     (spool / "1-0-dead.seg").write_text(whole + "\n" + whole[:40])
     batcher = make_batcher(spool_dir=spool)
     assert batcher.stats.recovered == 1
     assert batcher.close(timeout=10)
     assert set(delivered(server)) == {"evt-0"}
     assert os.listdir(spool) == []
-
-
-def _encoded(item: Any) -> str:
-    from speakeasy._encoding import encoder_for
-    from speakeasy.models import shared
-
-    return encoder_for(shared.CliEvent)(item)
 
 
 def test_segments_rotate_and_are_deleted_once_delivered(

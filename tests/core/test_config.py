@@ -1,4 +1,4 @@
-"""Client configuration: globals, servers, custom session, security (issue 2)."""
+"""Client configuration: globals, servers, custom session, security."""
 
 from __future__ import annotations
 

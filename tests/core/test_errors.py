@@ -1,6 +1,8 @@
-"""Mapping of non-2xx responses to exceptions (issue 2)."""
+"""Mapping of non-2xx responses to exceptions."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -93,3 +95,15 @@ def test_errors_share_one_base():
 def test_sdk_error_without_body_has_no_trailing_newline():
     """str(SDKError) ends at the status when the body is empty."""
     assert str(errors.SDKError("API error occurred", 404, "")) == "API error occurred: Status 404"
+
+
+def test_error_offers_the_methods_of_a_5x_model() -> None:
+    """errors.Error: to_dict, to_json, from_dict, from_json and schema(), raw_response aside."""
+    error = errors.Error("boom", 500)
+    assert error.to_dict() == {"message": "boom", "status_code": 500}
+    assert json.loads(error.to_json()) == {"message": "boom", "status_code": 500}
+    again = errors.Error.from_json(error.to_json())
+    assert (again.message, again.status_code, again.raw_response) == ("boom", 500, None)
+    assert errors.Error.from_dict({"message": "m", "status_code": 503}).status_code == 503
+    assert errors.Error.schema().dump(error) == {"message": "boom", "status_code": 500}
+    assert isinstance(errors.Error.schema().load({"message": "m", "status_code": 1}), errors.Error)

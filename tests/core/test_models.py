@@ -1,9 +1,16 @@
-"""Reading models back from the wire, and their reprs (issue 2)."""
+"""Reading models back from the wire, and their reprs."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
 
 from speakeasy.models import shared
 from tests._factories import T0, cli_event
@@ -74,3 +81,119 @@ def test_events_are_slotted():
     """Events carry no per-instance __dict__ (smaller and faster to build)."""
     e = cli_event()
     assert not hasattr(e, "__dict__")
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+# --------------------------------------------------------------------------- types for users
+
+#: User code, type-checked with ``mypy --strict``: exactly the lines marked ``# error`` fail.
+USER_CODE = """\
+from datetime import datetime, timezone
+from typing import Any, Dict
+
+from speakeasy.models import shared
+from speakeasy.utils import BackoffStrategy, RetryConfig
+
+T = datetime(2024, 1, 1, tzinfo=timezone.utc)
+event = shared.CliEvent(
+    created_at=T,
+    execution_id="exec-1",
+    id="evt-1",
+    interaction_type=shared.InteractionType.CLI_EXEC,
+    local_started_at=T,
+    speakeasy_api_key_name="key",
+    speakeasy_version="1.0.0",
+    success=True,
+    workspace_id="ws-1",
+)
+positional = shared.CliEvent(T, "exec-1", "evt-1", "LINT", T, "key", "1.0.0", True, "ws-1")
+with_optional = shared.CliEvent(T, "e", "i", "RUN", T, "k", "1", True, "w", commit_head="abc")
+as_dict: Dict[str, Any] = event.to_dict()
+as_json: str = event.to_json()
+back: shared.CliEvent = shared.CliEvent.from_json(as_json)
+back_from_dict: shared.CliEvent = shared.CliEvent.from_dict(as_dict)
+loaded = shared.CliEvent.schema().load(as_dict)
+RetryConfig("backoff", BackoffStrategy(1, 50, 1.1, 100), False)
+RetryConfig("none")
+shared.CliEvent()  # error
+shared.CliEvent(created_at=T, execution_id="exec-1")  # error
+shared.CliEvent(T, "exec-1", "evt-1", "LINT", T, "key", "1.0.0", "yes", "ws-1")  # error
+shared.CliEvent(T, "e", "i", "RUN", T, "k", "1", True, "w", commit_head=5)  # error
+RetryConfig("backof", BackoffStrategy(1, 50, 1.1, 100), False)  # error
+"""
+
+
+def test_mypy_sees_required_fields_and_retry_strategies(tmp_path: Path):
+    """mypy --strict on user code: a CliEvent missing required fields is an error, as is a
+    misspelt retry strategy; complete events and the 5.x model methods type-check."""
+    (tmp_path / "user_code.py").write_text(USER_CODE, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--no-error-summary",
+            "--config-file",
+            os.devnull,
+            "user_code.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "MYPYPATH": str(SRC)},
+    )
+    failing = {
+        int(m.group(1)) for m in re.finditer(r"^user_code\.py:(\d+): error", result.stdout, re.M)
+    }
+    marked = {n for n, line in enumerate(USER_CODE.splitlines(), 1) if line.endswith("# error")}
+    assert failing == marked, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- 5.x model methods
+
+
+def test_schema_is_the_marshmallow_schema_of_dataclasses_json():
+    """``schema()`` exists as on 5.x models, loads a wire dict, and ignores unknown keys."""
+    from marshmallow import Schema
+
+    e = cli_event(duration_ms=12, generate_bump_type=shared.GenerateBumpType.MINOR)
+    schema = shared.CliEvent.schema()
+    assert isinstance(schema, Schema)
+    assert schema.load({**e.to_dict(), "brand_new_field": 1}) == e
+    assert shared.CliEvent.schema(many=True).load([e.to_dict()]) == [e]
+
+
+def test_to_json_takes_json_dumps_arguments_as_dataclasses_json_does():
+    """Without arguments the wire JSON; with ``indent`` the same data, pretty."""
+    e = cli_event(duration_ms=12)
+    pretty = e.to_json(indent=2)
+    assert "\n  " in pretty
+    assert json.loads(pretty) == json.loads(e.to_json())
+
+
+def test_from_dict_with_infer_missing_fills_none_as_dataclasses_json_does():
+    """``infer_missing=True`` (a dataclasses-json option) reads absent fields as None."""
+    with pytest.warns(RuntimeWarning, match="defaulted to None"):
+        e = shared.CliEvent.from_dict({"id": "evt-1"}, infer_missing=True)
+    assert e.id == "evt-1" and e.created_at is None
+
+
+def test_import_speakeasy_leaves_dataclasses_json_and_marshmallow_unloaded():
+    """The model methods import dataclasses-json only when called (it costs ~100 ms)."""
+    code = (
+        "import sys, speakeasy\n"
+        "from speakeasy.models import shared\n"
+        "assert 'dataclasses_json' not in sys.modules, 'dataclasses_json'\n"
+        "assert 'marshmallow' not in sys.modules, 'marshmallow'\n"
+        "assert 'dateutil' not in sys.modules, 'dateutil'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""The retry loop on real sockets (issue 2). Pure policy is tested in tests/unit."""
+"""The retry loop on real sockets. Pure policy is tested in tests/unit."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_client_retry_config_overrides_the_default(server):
 
 
 def test_retries_may_be_passed_positionally(server):
-    """post_workspace_events(req, RetryConfig(...)) as in the seed's docs."""
+    """post_workspace_events(req, RetryConfig(...)) as in the API docs."""
     server.fail_next(1, status=503)
     res = _client(server.url).events.post_workspace_events(
         _request(), utils.RetryConfig("backoff", utils.BackoffStrategy(1, 50, 1.1, 1000), False)

@@ -1,4 +1,4 @@
-"""Bad input is rejected before any byte is sent (issue 2)."""
+"""Bad input is rejected before any byte is sent."""
 
 from __future__ import annotations
 
@@ -44,9 +44,19 @@ def test_bad_field_is_named_and_nothing_is_sent(server, field, value, exc):
 
 
 def test_non_event_in_list_is_named(server):
-    """A dict in place of a CliEvent is rejected by index."""
+    """Something that is neither a CliEvent nor a dict of its fields is rejected by index."""
     s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.FieldTypeError, match=r"request_body\[0\]: expected CliEvent"):
+        s.events.post_workspace_events(
+            operations.PostWorkspaceEventsRequest(request_body=["x"])  # type: ignore[list-item]
+        )
+    assert server.received == []
+
+
+def test_incomplete_event_dict_names_the_missing_field(server):
+    """A dict of CliEvent fields missing a required one is rejected, naming it."""
+    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    with pytest.raises(errors.ValidationError, match=r"request_body\[0\]\.created_at: is required"):
         s.events.post_workspace_events(
             operations.PostWorkspaceEventsRequest(request_body=[{"id": "x"}])  # type: ignore[list-item]
         )

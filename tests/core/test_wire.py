@@ -1,4 +1,4 @@
-"""What goes on the wire: body bytes, headers, path (issue 2)."""
+"""What goes on the wire: body bytes, headers, path."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dateutil.parser
 
 import speakeasy
 from speakeasy.models import operations, shared
+from speakeasy.testing._schema import CLI_EVENT_REQUIRED
 from tests.core._helpers import T0, event
 
 
@@ -18,8 +19,8 @@ def _client(server, **kwargs) -> speakeasy.Speakeasy:
     return speakeasy.Speakeasy(server_url=server.url, **kwargs)
 
 
-def test_seed_example_runs_with_only_a_server_url_added(server):
-    """The seed's example, unchanged but for server_url, gets a 200."""
+def test_docs_example_runs_with_only_a_server_url_added(server):
+    """The API docs' example, unchanged but for server_url, gets a 200."""
     s = speakeasy.Speakeasy(
         security=shared.Security(
             api_key="test-key",
@@ -79,19 +80,7 @@ def test_unset_optional_fields_are_omitted_never_null(server):
         operations.PostWorkspaceEventsRequest(request_body=[event()])
     )
     (sent,) = server.received[-1].events
-    assert sorted(sent) == sorted(
-        [
-            "created_at",
-            "execution_id",
-            "id",
-            "interaction_type",
-            "local_started_at",
-            "speakeasy_api_key_name",
-            "speakeasy_version",
-            "success",
-            "workspace_id",
-        ]
-    )
+    assert sorted(sent) == sorted(CLI_EVENT_REQUIRED)  # the contract's, checked in tests/testing
     assert b"null" not in server.received[-1].body
 
 

@@ -7,7 +7,7 @@ import socket
 import pytest
 import requests
 
-from speakeasy._http import BrokenResponseError
+from speakeasy.models.errors import BrokenResponseError
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
 from tests._factories import FAST_RETRIES, NO_RETRIES

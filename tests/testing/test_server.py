@@ -5,105 +5,29 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from contextlib import closing
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
 from speakeasy.testing import EventsServer, ReceivedRequest, Reply
-
-KEY = "test-key"
-PATH = "/v1/workspace/ws-1/events"
-EVENT: Dict[str, Any] = {
-    "created_at": "2024-11-21T06:58:42.120Z",
-    "execution_id": "string",
-    "id": "evt-0",
-    "interaction_type": "CLI_EXEC",
-    "local_started_at": "2024-05-07T12:35:47.182Z",
-    "speakeasy_api_key_name": "string",
-    "speakeasy_version": "string",
-    "success": False,
-    "workspace_id": "string",
-}
-JSON_HEADERS = {"x-api-key": KEY, "content-type": "application/json"}
-
-
-def event(**changes: Any) -> Dict[str, Any]:
-    return {**EVENT, **changes}
-
-
-Response = Tuple[int, Dict[str, str], bytes]
-
-
-def connect(server: EventsServer, timeout: float = 5.0) -> http.client.HTTPConnection:
-    return http.client.HTTPConnection(server.host, server.port, timeout=timeout)
-
-
-def send(
-    conn: http.client.HTTPConnection,
-    body: Union[bytes, str, List[Any], Dict[str, Any], None] = None,
-    *,
-    method: str = "POST",
-    path: str = PATH,
-    headers: Optional[Dict[str, str]] = None,
-) -> Response:
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body)
-    conn.request(method, path, body=body, headers=JSON_HEADERS if headers is None else headers)
-    resp = conn.getresponse()
-    data = resp.read()
-    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
-
-
-def post(
-    server: EventsServer,
-    body: Union[bytes, str, List[Any], Dict[str, Any], None] = None,
-    **kwargs: Any,
-) -> Response:
-    with closing(connect(server)) as conn:
-        return send(conn, [EVENT] if body is None else body, **kwargs)
-
-
-def error_of(response: Response) -> str:
-    status, headers, data = response
-    assert headers["content-type"] == "application/json"
-    payload = json.loads(data)
-    assert set(payload) == {"message", "status_code"}
-    assert payload["status_code"] == status
-    assert isinstance(payload["message"], str)
-    return str(payload["message"])
-
-
-@pytest.fixture
-def srv(events_server: EventsServer) -> Iterator[EventsServer]:
-    events_server.reset()
-    yield events_server
-    events_server.reset()
-
-
-@pytest.fixture
-def own_srv() -> Iterator[EventsServer]:
-    """A private server, for tests that count connections (the shared one has others')."""
-    with EventsServer(api_key="test-key") as server:
-        yield server
-
-
-def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return bool(predicate())
-
+from tests.testing._helpers import (
+    EVENT,
+    JSON_HEADERS,
+    KEY,
+    NO_KEY,
+    PATH,
+    connect,
+    error_of,
+    event,
+    post,
+    send,
+    wait_until,
+)
 
 # ----------------------------------------------------------------------------------------
 # Normal handling
@@ -191,8 +115,6 @@ def test_received_and_events_are_snapshots(srv: EventsServer) -> None:
 # Rejections, each answered like the API with an Error JSON body
 # ----------------------------------------------------------------------------------------
 
-NO_KEY = {"content-type": "application/json"}
-
 
 @pytest.mark.parametrize(
     ("kwargs", "status", "message"),
@@ -224,8 +146,10 @@ def test_request_level_rejections(
 
 
 def test_405_names_the_allowed_method_and_head_gets_no_body(srv: EventsServer) -> None:
-    status, headers, _ = post(srv, None, method="GET")
-    assert (status, headers["allow"]) == (405, "POST")
+    status, headers, _ = post(srv, None, method="PUT")
+    assert (status, headers["allow"]) == (405, "GET, POST")
+    status, headers, _ = post(srv, None, method="POST", path="/v1/workspace/ws-1/events/targets")
+    assert (status, headers["allow"]) == (405, "GET")
     with closing(connect(srv)) as conn:
         conn.request("HEAD", PATH, headers=JSON_HEADERS)
         resp = conn.getresponse()
@@ -586,34 +510,37 @@ def test_stop_is_prompt_with_open_keep_alive_connections() -> None:
         pass
 
 
-def test_cli_serves_until_interrupted() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "speakeasy.testing", "--port", "0", "--api-key", "cli-secret"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().decode()
-        match = re.fullmatch(
-            r"Speakeasy local events server listening on (http://127\.0\.0\.1:(\d+))\n", line
-        )
-        assert match, line
-        port = int(match.group(2))
-        with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=5)) as conn:
-            headers = {**NO_KEY, "x-api-key": "cli-secret"}
-            assert send(conn, [EVENT], headers=headers)[0] == 200
-            assert send(conn, [EVENT], headers={**NO_KEY, "x-api-key": "bad"})[0] == 401
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err.decode()
-    log = err.decode()
-    assert "POST /v1/workspace/ws-1/events events=1 bytes=" in log and "-> 200" in log
-    assert "-> 401" in log
-    assert "cli-secret" not in log
+# ----------------------------------------------------------------------------------------
+# Unfilled path placeholders (what generated 5.x clients send when no workspace is set)
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "named"),
+    [
+        ("POST", "/v1/workspace/%7BworkspaceID%7D/events", "workspaceID"),
+        ("POST", "/v1/workspace/%7Bworkspace_id%7D/events", "workspaceID"),
+        ("POST", "/v1/workspace/{workspaceID}/events", "workspaceID"),
+        ("GET", "/v1/workspace/%7BworkspaceID%7D/events", "workspaceID"),
+        ("GET", "/v1/workspace/%7Bworkspace_id%7D/events/targets", "workspaceID"),
+        ("GET", "/v1/workspace/%7BworkspaceID%7D/events/targets/t/events", "workspaceID"),
+        ("GET", "/v1/workspace/ws-1/events/targets/%7BtargetID%7D/events", "targetID"),
+        ("GET", "/v1/workspace/ws-1/events/targets/%7Btarget_id%7D/events", "targetID"),
+    ],
+)
+@pytest.mark.parametrize("headers", [JSON_HEADERS, NO_KEY], ids=["key", "no-key"])
+def test_unfilled_placeholder_gets_400_naming_it(
+    srv: EventsServer, method: str, path: str, named: str, headers: Dict[str, str]
+) -> None:
+    response = post(srv, [EVENT], method=method, path=path, headers=headers)
+    assert response[0] == 400
+    message = error_of(response)
+    assert message.startswith(f"{named}: the path holds the unfilled placeholder")
+    placeholder = path.replace("%7B", "{").replace("%7D", "}").split("/")
+    assert any(f"'{segment}'" in message for segment in placeholder if segment.startswith("{"))
+    assert srv.events == []
+
+
+def test_names_that_only_look_like_placeholders_are_fine(srv: EventsServer) -> None:
+    for workspace in ("workspaceID", "%7Bws%7D", "%7BworkspaceID%7D-2"):
+        assert post(srv, [EVENT], path=f"/v1/workspace/{workspace}/events")[0] == 200

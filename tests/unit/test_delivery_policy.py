@@ -1,4 +1,4 @@
-"""The batcher's delivery policy (``speakeasy._delivery``), pure: a fake clock and fake dice."""
+"""The batcher's delivery policy (``_batching.delivery``), pure: a fake clock and fake dice."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Dict, Optional
 import pytest
 import requests
 
-from speakeasy._delivery import (
+from speakeasy._batching.delivery import (
     DELIVERED,
     GIVE_UP,
     SPLIT,

@@ -1,7 +1,9 @@
 """A local Events API server for testing code that uses the Speakeasy SDK.
 
 Standard library only, and independent of the SDK's models: it validates what it receives
-against the wire contract on its own, so it can catch the SDK sending something wrong.
+against the wire contract on its own, so it can catch the SDK sending something wrong. It
+keeps the events of each workspace and answers the reads (search, events of a target,
+targets) from them. The user guide is docs/testing.md.
 
     from speakeasy.testing import EventsServer, Reply
 
@@ -16,6 +18,7 @@ Run it on its own with ``python -m speakeasy.testing --port 8080``.
 
 from __future__ import annotations
 
-from ._server import EventsServer, ReceivedRequest, Reply
+from ._records import ReceivedRequest, Reply, SentResponse
+from ._server import EventsServer
 
-__all__ = ["EventsServer", "ReceivedRequest", "Reply"]
+__all__ = ["EventsServer", "ReceivedRequest", "Reply", "SentResponse"]

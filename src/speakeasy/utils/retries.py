@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Optional
+from typing import Literal, Optional
 
 from speakeasy.models.errors import ValidationError
 
@@ -39,10 +39,11 @@ class BackoffStrategy:
 class RetryConfig:
     """Whether and how to retry: ``RetryConfig("backoff", BackoffStrategy(...), True)``.
 
-    ``strategy`` is ``"backoff"`` or ``"none"`` (no retries at all).
+    ``strategy`` is ``"backoff"`` or ``"none"`` (no retries at all); type checkers
+    see the ``Literal``, and a value from outside typed code is checked at run time.
     """
 
-    strategy: str
+    strategy: Literal["backoff", "none"]
     backoff: Optional[BackoffStrategy] = None
     retry_connection_errors: bool = False
 

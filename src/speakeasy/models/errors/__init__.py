@@ -2,6 +2,8 @@
 
 from speakeasy.models.errors._base import (
     BatcherClosedError,
+    BrokenResponseError,
+    ClientClosedError,
     Error,
     FieldTypeError,
     SDKError,
@@ -11,6 +13,8 @@ from speakeasy.models.errors._base import (
 
 __all__ = [
     "BatcherClosedError",
+    "BrokenResponseError",
+    "ClientClosedError",
     "Error",
     "FieldTypeError",
     "SDKError",

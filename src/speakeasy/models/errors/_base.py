@@ -5,20 +5,26 @@
         ├── Error ................... 5XX with a JSON ``Error`` body
         ├── SDKError ................ any other non-2xx response
         ├── BatcherClosedError ...... (also RuntimeError) an EventBatcher used after close()
+        ├── ClientClosedError ....... (also RuntimeError) a Speakeasy client used after close()
         └── ValidationError ......... (also ValueError) bad input, nothing was sent
             └── FieldTypeError ...... (also TypeError) a value of the wrong type
 
 Network failures are not wrapped: once retries are exhausted the caller gets
 the ``requests`` exception itself (``requests.ConnectionError``,
-``requests.Timeout``).
+``requests.Timeout``), or, when the connection broke while the body was read::
+
+    requests.ConnectionError
+    └── BrokenResponseError ......... (also requests' ChunkedEncodingError)
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import dataclasses
+from typing import Optional
 
-if TYPE_CHECKING:
-    import requests
+import requests
+
+from speakeasy._model import JsonModel, off_wire, wire
 
 
 class SpeakeasyError(Exception):
@@ -54,22 +60,37 @@ class BatcherClosedError(SpeakeasyError, RuntimeError):
     """
 
 
-class Error(SpeakeasyError):
-    """The API's error model, returned with a 5XX ``application/json`` body."""
+class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+    """The connection broke while the response body was read.
 
-    def __init__(
-        self,
-        message: str,
-        status_code: int,
-        raw_response: Optional[requests.Response] = None,
-    ) -> None:
-        super().__init__(message, status_code)
-        self.message = message
-        r"""A developer-facing error message."""
-        self.status_code = status_code
-        r"""The HTTP status code, as the server wrote it in the body."""
-        self.raw_response = raw_response
-        r"""The HTTP response the error was read from."""
+    requests raises ``ChunkedEncodingError`` there, which is not a
+    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
+    catches a reset before and during the response alike.
+    """
+
+
+class ClientClosedError(SpeakeasyError, RuntimeError):
+    """The client is closed: raised by every call after ``close()`` (or leaving ``with``)."""
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class Error(SpeakeasyError, JsonModel):
+    """The API's error model, returned with a 5XX ``application/json`` body.
+
+    Like a 5.x generated model it offers ``to_dict``, ``to_json``,
+    ``from_dict``, ``from_json`` and ``schema()`` (of ``message`` and
+    ``status_code``; ``raw_response`` is not part of the wire model).
+    """
+
+    message: str = dataclasses.field(metadata=wire())
+    r"""A developer-facing error message."""
+    status_code: int = dataclasses.field(metadata=wire())
+    r"""The HTTP status code, as the server wrote it in the body."""
+    raw_response: Optional[requests.Response] = dataclasses.field(default=None, metadata=off_wire())
+    r"""The HTTP response the error was read from."""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message, self.status_code)
 
     def __str__(self) -> str:
         return f"{self.message} (status {self.status_code})"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
+from speakeasy.models.operations._response import Response
 from speakeasy.models.shared.clievent import CliEvent
-
-if TYPE_CHECKING:
-    import requests
 
 
 @dataclasses.dataclass
@@ -23,14 +21,5 @@ class PostWorkspaceEventsRequest:
 
 
 @dataclasses.dataclass
-class PostWorkspaceEventsResponse:
+class PostWorkspaceEventsResponse(Response):
     """What the API answered (a 2xx; other statuses raise)."""
-
-    content_type: str
-    r"""HTTP response content type for this operation."""
-
-    status_code: int
-    r"""HTTP response status code for this operation."""
-
-    raw_response: requests.Response = dataclasses.field(repr=False)
-    r"""Raw HTTP response; suitable for custom response parsing."""

@@ -1,19 +1,47 @@
 """What an ``EventBatcher``'s callers and its worker share: queue, batches in flight, counts.
 
-One lock guards all of it, so that a stats snapshot always balances
-(``added == sent + failed + dropped + pending``) and ``flush`` can tell when
-the events added before it are resolved. Events are resolved in the order
-they were queued (live and recovered ones each), so ``flush`` only compares
-counts: see ``taken``, ``live_done`` and ``replay_done``.
+One lock guards all of it, and every write to the counts happens here, in
+the named operations below (``put``, ``drop``, ``recover``, ``take``,
+``settle``...), so that ``added == sent + failed + dropped + pending`` can
+be checked by reading this file alone, and a stats snapshot always balances.
+
+Events are resolved in the order they were queued (live and recovered ones
+each), so ``flush`` only compares counts: see ``taken``, ``live_done`` and
+``replay_done``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import deque
-from typing import Deque, List, Optional, Tuple
+from typing import Callable, Deque, List, Optional, Tuple
 
-from speakeasy._spool import Mark
+from speakeasy._batching.spool import Mark
+from speakeasy.models.errors import BatcherClosedError
+
+
+@dataclasses.dataclass(frozen=True)
+class BatcherStats:
+    """A consistent snapshot of a batcher's counters, in events (not batches).
+
+    ``added == sent + failed + dropped + pending`` in every snapshot.
+    """
+
+    added: int
+    r"""Events accepted by ``add``/``add_many``, plus those recovered from the spool."""
+    sent: int
+    r"""Events the server accepted (2xx)."""
+    failed: int
+    r"""Events given up and handed to ``on_error`` (rejected, or undelivered at close)."""
+    dropped: int
+    r"""Events not queued because the queue was full and ``on_full="drop"``."""
+    pending: int
+    r"""Events queued, in flight, or (with a spool) left on disk for the next batcher."""
+    retried: int
+    r"""Event sends repeated after a retryable failure (one event retried twice counts 2)."""
+    recovered: int
+    r"""Events found in the spool, left by an earlier batcher (included in ``added``)."""
 
 
 class Batch:
@@ -45,9 +73,13 @@ class Batch:
 
 
 class BatchQueue:
-    """The shared state; read and written with ``lock`` held (the two Events excepted)."""
+    """The shared state. Methods marked "lock held" expect the caller to hold ``lock``.
 
-    def __init__(self) -> None:
+    Attributes are read freely under the lock; they are written only by the
+    methods of this class.
+    """
+
+    def __init__(self, max_events: int) -> None:
         self.lock = threading.Lock()
         #: ``add`` waits on it for room (``on_full="block"``).
         self.not_full = threading.Condition(self.lock)
@@ -57,7 +89,7 @@ class BatchQueue:
         self.wake = threading.Event()
         #: Set by ``close`` when time is up: stop delivering at once.
         self.abort = threading.Event()
-        self.thread: Optional[threading.Thread] = None
+        self.max_events = max_events
         self.closed = False
         #: Set by ``close``: send what is queued, then stop.
         self.stopping = False
@@ -81,6 +113,8 @@ class BatchQueue:
         # that a flush asked to send at once; recovered events resolved.
         self.taken = self.live_done = self.drain_seq = self.replay_done = 0
 
+    # -- reading (lock held) --------------------------------------------------------------
+
     @property
     def pending(self) -> int:
         return self.added - self.sent - self.failed - self.dropped
@@ -93,6 +127,84 @@ class BatchQueue:
     def resolved(self, live: int, replay: int) -> bool:
         """Whether the first ``live`` live and ``replay`` recovered events are resolved."""
         return self.live_done >= live and self.replay_done >= replay
+
+    def snapshot(self) -> BatcherStats:
+        return BatcherStats(
+            added=self.added,
+            sent=self.sent,
+            failed=self.failed,
+            dropped=self.dropped,
+            pending=self.pending,
+            retried=self.retried,
+            recovered=self.recovered,
+        )
+
+    # -- the callers' side (lock held) ----------------------------------------------------
+
+    def put(self, part: str, mark: Optional[Mark]) -> int:
+        """Queue one encoded event (and its spool mark); the queue's new length."""
+        self.events.append(part)
+        if mark is not None:
+            self.marks.append(mark)
+        self.nbytes += len(part) + 1
+        self.added += 1
+        return len(self.events)
+
+    def put_many(self, parts: List[str], marks: Optional[List[Mark]]) -> None:
+        """Queue encoded events (and their spool marks)."""
+        self.events.extend(parts)
+        if marks is not None:
+            self.marks.extend(marks)
+        self.nbytes += sum(map(len, parts)) + len(parts)
+        self.added += len(parts)
+
+    def drop(self, count: int) -> None:
+        """Count events refused for want of room (``on_full="drop"``)."""
+        self.added += count
+        self.dropped += count
+
+    def wait_for_room(self, revive: Callable[[], None]) -> None:
+        """Wait until the queue has room; ``revive`` wakes (or restarts) the worker.
+
+        Raises ``BatcherClosedError`` when the batcher is closed meanwhile.
+        """
+        self.blocked += 1
+        try:
+            while len(self.events) >= self.max_events:
+                if self.closed:
+                    break
+                revive()
+                self.wake.set()
+                self.not_full.wait(1.0)
+        finally:
+            self.blocked -= 1
+        if self.closed:
+            raise BatcherClosedError("the EventBatcher was closed while add() waited")
+
+    def request_drain(self, live: int) -> None:
+        """A flush asks for the first ``live`` live events to be sent now."""
+        self.drain_seq = max(self.drain_seq, live)
+
+    def close(self) -> None:
+        """No more adds; an add waiting for room gives up."""
+        self.closed = True
+        self.not_full.notify_all()
+
+    def stop(self) -> None:
+        """The worker sends what is queued, then stops."""
+        self.stopping = True
+
+    def orphan(self) -> List[Batch]:
+        """Take every batch over from a worker stuck on the wire; the next to send first."""
+        self.orphaned = True
+        return self.take_everything()
+
+    # -- the worker's side ----------------------------------------------------------------
+
+    def recover(self, count: int) -> None:
+        """Count events found in the spool (lock held)."""
+        self.added += count
+        self.recovered += count
 
     def take(self, max_events: int, max_bytes: int) -> None:
         """Move the next batch from the queue onto the stack (lock held)."""
@@ -116,6 +228,10 @@ class BatchQueue:
             self.not_full.notify_all()
         self.stack.append(Batch(parts, marks, False))
 
+    def push(self, batch: Batch) -> None:
+        """Put a batch of recovered events on the stack, to be sent next (lock held)."""
+        self.stack.append(batch)
+
     def take_everything(self) -> List[Batch]:
         """Empty the stack and the queue (lock held); the next to send first."""
         batches = self.stack[::-1]
@@ -126,6 +242,15 @@ class BatchQueue:
         self.marks.clear()
         self.nbytes = 0
         return batches
+
+    def count_retry(self, count: int) -> None:
+        """``count`` events are about to be sent again (lock held)."""
+        self.retried += count
+
+    def wake_waiters(self) -> None:
+        """The worker is gone: let blocked adds and flushes look again (lock held)."""
+        self.not_full.notify_all()
+        self.progress.notify_all()
 
     def pop(self, batch: Batch, *replacements: Batch) -> bool:
         """Take ``batch`` off the stack, pushing ``replacements`` (takes the lock).

@@ -2,38 +2,38 @@
 
 ``add`` validates and encodes the event at once (later changes to the object
 do not matter), appends it to the spool when there is one, and queues the
-encoded text. The pieces behind this façade:
+encoded text. The pieces behind this façade, in this package:
 
-- ``_batch_queue``: the queue, the batches in flight and the counts, under one lock;
-- ``_batch_worker``: the daemon thread that gathers batches and delivers them;
-- ``_delivery``: what to do after each attempt (pure functions);
-- ``_spool``: the files that keep events across processes.
+- ``queue``: the queue, the batches in flight and the counts, under one lock;
+- ``worker``: the daemon thread that gathers batches and delivers them;
+- ``delivery``: what to do after each attempt (pure functions);
+- ``spool``: the files that keep events across processes;
+- ``transport``: what the client hands over (``Transport``).
 
-docs/batching.md is the user's guide; every default below is documented there.
+docs/batching.md is the user's guide; every default is documented there.
 """
 
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import logging
-import math
 import os
-import threading
 import time
 import weakref
-from typing import Any, Callable, Iterable, List, Optional
+from typing import Iterable, List, Optional
 
-from speakeasy._batch_queue import BatchQueue
-from speakeasy._batch_worker import ErrorCallback, Worker
+from speakeasy._batching import options
+from speakeasy._batching.queue import BatcherStats, BatchQueue
+from speakeasy._batching.spool import Journal, Spool
+from speakeasy._batching.transport import ErrorCallback, Transport
+from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
-from speakeasy._spool import Journal, Spool
 from speakeasy.models import shared
 from speakeasy.models.errors import BatcherClosedError, FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
-__all__ = ["BatcherClosedError", "BatcherStats", "ErrorCallback", "EventBatcher", "Transport"]
+__all__ = ["BatcherStats", "EventBatcher"]
 
 logger = logging.getLogger("speakeasy.batcher")
 
@@ -42,41 +42,6 @@ EXIT_TIMEOUT = 5.0
 
 #: Of close(timeout), the part kept for stopping the worker after the flush.
 _STOP_RESERVE = 0.1
-
-
-@dataclasses.dataclass(frozen=True)
-class Transport:
-    """What a batcher needs of a client, handed over as values (the one seam between them)."""
-
-    send: Callable[[bytes], object]
-    r"""Posts one JSON array body once (no retries), raising what the client's send path raises."""
-    reset: Callable[[], None]
-    r"""Drops pooled connections: a forked child must not share its parent's sockets."""
-    workspace_id: Optional[str]
-    r"""Where the batches go (already checked); for ``repr`` only."""
-
-
-@dataclasses.dataclass(frozen=True)
-class BatcherStats:
-    """A consistent snapshot of a batcher's counters, in events (not batches).
-
-    ``added == sent + failed + dropped + pending`` in every snapshot.
-    """
-
-    added: int
-    r"""Events accepted by ``add``/``add_many``, plus those recovered from the spool."""
-    sent: int
-    r"""Events the server accepted (2xx)."""
-    failed: int
-    r"""Events given up and handed to ``on_error`` (rejected, or undelivered at close)."""
-    dropped: int
-    r"""Events not queued because the queue was full and ``on_full="drop"``."""
-    pending: int
-    r"""Events queued, in flight, or (with a spool) left on disk for the next batcher."""
-    retried: int
-    r"""Event sends repeated after a retryable failure (one event retried twice counts 2)."""
-    recovered: int
-    r"""Events found in the spool, left by an earlier batcher (included in ``added``)."""
 
 
 class EventBatcher:
@@ -119,16 +84,16 @@ class EventBatcher:
         flush_interval: float,
         max_queue_events: int,
         on_full: str,
-        spool_dir: Optional[Any],
+        spool_dir: Optional[object],
         retries: Optional[RetryConfig],
         on_error: Optional[ErrorCallback],
     ) -> None:
         self._transport = transport
-        self._max_batch_events = _positive_int("max_batch_events", max_batch_events)
-        self._max_batch_bytes = _positive_int("max_batch_bytes", max_batch_bytes)
+        self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
+        self._max_batch_bytes = options.positive_int("max_batch_bytes", max_batch_bytes)
         self._max_event_bytes = self._max_batch_bytes - 2  # the brackets of the array
-        self._max_queue = _positive_int("max_queue_events", max_queue_events)
-        self._flush_interval = _seconds("flush_interval", flush_interval)
+        self._max_queue = options.positive_int("max_queue_events", max_queue_events)
+        self._flush_interval = options.seconds("flush_interval", flush_interval)
         if on_full not in ("block", "drop"):
             raise ValidationError("on_full", f"must be 'block' or 'drop', not {on_full!r}")
         self._block = on_full == "block"
@@ -142,7 +107,7 @@ class EventBatcher:
         self._on_error = on_error
         self._encode = encoder_for(shared.CliEvent)
         self._spool = None if spool_dir is None else _open_spool(spool_dir)
-        self._start_fresh()
+        self._start_fresh(closed=False)
         _live.add(self)
         if self._journal is not None:
             self._worker.claim()
@@ -150,9 +115,11 @@ class EventBatcher:
                 with self._queue.lock:
                     self._worker.start()
 
-    def _start_fresh(self) -> None:
+    def _start_fresh(self, closed: bool) -> None:
         """Queue, spool journal, worker: built here, and again in a forked child."""
-        self._queue = BatchQueue()
+        self._queue = BatchQueue(self._max_queue)
+        if closed:
+            self._queue.close()
         self._journal = None if self._spool is None else Journal(self._spool)
         retries = self._retries
         self._worker = Worker(
@@ -177,26 +144,19 @@ class EventBatcher:
             data = self._encode(event)
         except AttributeError as exc:
             raise FieldTypeError("CliEvent", f"is not a complete CliEvent ({exc})") from None
-        size = len(data)
-        if size > self._max_event_bytes:
-            raise _too_large("event", size, self._max_batch_bytes)
+        if len(data) > self._max_event_bytes:
+            raise options.too_large("event", len(data), self._max_batch_bytes)
         queue = self._queue
         with queue.lock:
             if queue.closed:
                 raise BatcherClosedError("add() on a closed EventBatcher")
-            events = queue.events
-            if len(events) >= self._max_queue and not self._make_room(queue):
-                queue.added += 1
-                queue.dropped += 1
+            if len(queue.events) >= self._max_queue and not self._make_room():
+                queue.drop(1)
                 return False
-            if self._journal is not None:
-                queue.marks.append(self._journal.append(data))
-            events.append(data)
-            queue.nbytes += size + 1
-            queue.added += 1
-            if queue.thread is None:
+            journal = self._journal
+            n = queue.put(data, None if journal is None else journal.append(data))
+            if self._worker.thread is None:
                 self._worker.start()
-            n = len(events)
             # Wake the worker when a batch starts (it then times flush_interval) or fills up.
             wake = n == 1 or n == self._max_batch_events or queue.nbytes >= self._max_batch_bytes
         if wake and not queue.wake.is_set():
@@ -218,20 +178,15 @@ class EventBatcher:
             while queued < len(parts):
                 room = self._max_queue - len(queue.events)
                 if room <= 0:
-                    if self._make_room(queue):
+                    if self._make_room():
                         continue
-                    dropped = len(parts) - queued
-                    queue.added += dropped
-                    queue.dropped += dropped
+                    queue.drop(len(parts) - queued)
                     break
                 chunk = parts[queued : queued + room]
-                if self._journal is not None:
-                    queue.marks.extend(self._journal.append_many(chunk))
-                queue.events.extend(chunk)
-                queue.nbytes += sum(map(len, chunk)) + len(chunk)
-                queue.added += len(chunk)
+                journal = self._journal
+                queue.put_many(chunk, None if journal is None else journal.append_many(chunk))
                 queued += len(chunk)
-                if queue.thread is None:
+                if self._worker.thread is None:
                     self._worker.start()
         if queued:
             queue.wake.set()
@@ -256,26 +211,14 @@ class EventBatcher:
                     f"events[{index}]", f"is not a complete CliEvent ({exc})"
                 ) from None
             if len(parts[-1]) > self._max_event_bytes:
-                raise _too_large(f"events[{index}]", len(parts[-1]), self._max_batch_bytes)
+                raise options.too_large(f"events[{index}]", len(parts[-1]), self._max_batch_bytes)
         return parts
 
-    def _make_room(self, queue: BatchQueue) -> bool:
+    def _make_room(self) -> bool:
         """Wait until the queue has room (on_full="block"); False to drop instead (lock held)."""
-        if not self._block or threading.current_thread() is queue.thread:
+        if not self._block or self._worker.is_current():
             return False  # the worker (in on_error) must never wait for itself
-        queue.blocked += 1
-        try:
-            while len(queue.events) >= self._max_queue:
-                if queue.closed:
-                    raise BatcherClosedError("the EventBatcher was closed while add() waited")
-                if queue.thread is None or not queue.thread.is_alive():
-                    self._worker.start()
-                queue.wake.set()
-                queue.not_full.wait(1.0)
-        finally:
-            queue.blocked -= 1
-        if queue.closed:
-            raise BatcherClosedError("the EventBatcher was closed while add() waited")
+        self._queue.wait_for_room(self._worker.revive)
         return True
 
     def flush(self, timeout: Optional[float] = None) -> bool:
@@ -284,20 +227,20 @@ class EventBatcher:
         Resolved means delivered or given up (``on_error`` has returned). False
         when ``timeout`` (seconds) ran out first; the events stay queued.
         """
-        deadline = _deadline("timeout", timeout)
+        deadline = options.deadline("timeout", timeout)
         queue = self._queue
+        worker = self._worker
         with queue.lock:
             live, replay = queue.queued_so_far, queue.recovered
             if queue.resolved(live, replay):
                 return True
-            queue.drain_seq = max(queue.drain_seq, live)
+            queue.request_drain(live)
         queue.wake.set()
-        if threading.current_thread() is queue.thread:
+        if worker.is_current():
             return False  # called from on_error: waiting on ourselves would never end
         with queue.lock:
             while not queue.resolved(live, replay):
-                thread = queue.thread
-                if thread is None or not thread.is_alive():
+                if not worker.alive:
                     return False
                 remaining = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
                 if remaining <= 0:
@@ -312,21 +255,20 @@ class EventBatcher:
         there for the next batcher (and in ``stats.pending``); without one, it
         is handed to ``on_error`` with ``BatcherClosedError`` and counted failed.
         """
-        deadline = _deadline("timeout", timeout)
+        deadline = options.deadline("timeout", timeout)
         queue = self._queue
         with queue.lock:
-            queue.closed = True
-            queue.not_full.notify_all()
-            thread = queue.thread
+            queue.close()
+            thread = self._worker.thread
         _live.discard(self)
         if thread is None:
             with queue.lock:
                 if self._journal is not None:
                     self._journal.close()
                 return queue.pending == 0
-        if thread is threading.current_thread():
+        if self._worker.is_current():
             with queue.lock:
-                queue.stopping = True
+                queue.stop()
             queue.wake.set()
             return False
         # Keep a little of the time for the worker to stop and account for the rest.
@@ -336,34 +278,24 @@ class EventBatcher:
             flush_timeout = max(0.0, deadline - reserve - time.monotonic())
         flushed = self.flush(flush_timeout)
         with queue.lock:
-            queue.stopping = True
+            queue.stop()
         if not flushed:
             queue.abort.set()
         queue.wake.set()
-        thread.join(_remaining(deadline))
+        thread.join(options.remaining(deadline))
         if thread.is_alive() and self._journal is None:
             # A request is still on the wire: give up its batch (the server may yet
             # take it) and everything queued, so that nothing is unaccounted for.
             with queue.lock:
-                queue.orphaned = True
-                leftovers = queue.take_everything()
+                leftovers = queue.orphan()
             self._worker.abandon(leftovers)
         return flushed
 
     @property
     def stats(self) -> BatcherStats:
         """A snapshot of the counters (see ``BatcherStats``)."""
-        queue = self._queue
-        with queue.lock:
-            return BatcherStats(
-                added=queue.added,
-                sent=queue.sent,
-                failed=queue.failed,
-                dropped=queue.dropped,
-                pending=queue.pending,
-                retried=queue.retried,
-                recovered=queue.recovered,
-            )
+        with self._queue.lock:
+            return self._queue.snapshot()
 
     @property
     def closed(self) -> bool:
@@ -385,9 +317,8 @@ class EventBatcher:
 
     def _after_fork_in_child(self) -> None:
         """The child starts empty: the parent's queue, locks and segments stay the parent's."""
-        parent_journal, closed = self._journal, self._queue.closed
-        self._start_fresh()
-        self._queue.closed = closed
+        parent_journal = self._journal
+        self._start_fresh(closed=self._queue.closed)
         if parent_journal is not None:
             parent_journal.forget()
         try:
@@ -422,44 +353,10 @@ if hasattr(os, "register_at_fork"):
 
 
 def _open_spool(spool_dir: object) -> Spool:
-    if not isinstance(spool_dir, (str, os.PathLike)):
-        raise FieldTypeError("spool_dir", f"expected a path, got {type(spool_dir).__name__}")
+    path = options.directory("spool_dir", spool_dir)
     try:
-        return Spool(os.path.abspath(os.fspath(spool_dir)))
+        return Spool(path)
     except OSError as exc:
         raise ValidationError(
             "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"
         ) from exc
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldTypeError(name, f"expected int, got {type(value).__name__}")
-    if value < 1:
-        raise ValidationError(name, "must be >= 1")
-    return value
-
-
-def _seconds(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FieldTypeError(name, f"expected seconds as a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValidationError(name, "must be a finite number of seconds >= 0")
-    return float(value)
-
-
-def _deadline(name: str, timeout: Optional[float]) -> Optional[float]:
-    if timeout is None:
-        return None
-    return time.monotonic() + _seconds(name, timeout)
-
-
-def _remaining(deadline: Optional[float]) -> Optional[float]:
-    return None if deadline is None else max(0.0, deadline - time.monotonic())
-
-
-def _too_large(field: str, size: int, limit: int) -> ValidationError:
-    return ValidationError(
-        field,
-        f"encodes to {size} bytes; one event may take at most max_batch_bytes - 2 = {limit - 2}",
-    )

@@ -4,7 +4,8 @@
 ``flush_interval`` after its first event, or at once when ``flush``/``close``
 ask, or an ``add`` is blocked), alternating with events recovered from the
 spool. ``_deliver`` sends it, one attempt at a time, and follows
-``_delivery.decide``. Logs give counts, sizes and statuses, never payloads.
+``delivery.decide``. The worker owns its thread: it alone starts it and
+says when it is gone. Logs give counts, sizes and statuses, never payloads.
 """
 
 from __future__ import annotations
@@ -14,21 +15,17 @@ import logging
 import threading
 import time
 from collections import deque
-from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
+from typing import Any, Deque, List, Optional, Tuple
 
-from speakeasy._batch_queue import Batch, BatchQueue
-from speakeasy._delivery import DELIVERED, GIVE_UP, SPLIT, decide
+from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, decide
+from speakeasy._batching.queue import Batch, BatchQueue
+from speakeasy._batching.spool import Journal, Mark, Segment
+from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
-from speakeasy._spool import Journal, Mark, Segment
 from speakeasy.models.errors import BatcherClosedError
 from speakeasy.utils.retries import BackoffStrategy
 
 logger = logging.getLogger("speakeasy.batcher")
-
-#: ``on_error(events, exception)``: ``events`` are the wire JSON objects (dicts).
-ErrorCallback = Callable[[List[Dict[str, Any]], BaseException], object]
-#: Posts one JSON array body once; raises what the client's send path raises.
-Send = Callable[[bytes], object]
 
 #: How often a running worker looks for segments left by dead processes (seconds).
 RESCAN_INTERVAL = 30.0
@@ -66,12 +63,28 @@ class Worker:
         self._next_scan = time.monotonic() + RESCAN_INTERVAL
         #: The cause given to events abandoned at close.
         self._last_error: Optional[BaseException] = None
+        #: The thread, from ``start`` until it is about to end (written only here).
+        self.thread: Optional[threading.Thread] = None
 
     def start(self) -> None:
         """Start the thread (lock held)."""
-        thread = threading.Thread(target=self._run, name="speakeasy-batcher", daemon=True)
-        self._queue.thread = thread
-        thread.start()
+        self.thread = threading.Thread(target=self._run, name="speakeasy-batcher", daemon=True)
+        self.thread.start()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the thread runs (lock held)."""
+        thread = self.thread
+        return thread is not None and thread.is_alive()
+
+    def revive(self) -> None:
+        """Start the thread again if it is gone (lock held)."""
+        if not self.alive:
+            self.start()
+
+    def is_current(self) -> bool:
+        """Whether the caller runs on the worker thread (in ``on_error``, say)."""
+        return threading.current_thread() is self.thread
 
     def claim(self) -> None:
         """Take over segments left by dead processes, and count their events."""
@@ -88,8 +101,7 @@ class Worker:
         queue = self._queue
         with queue.lock:
             journal.adopt(segment for segment, _ in found)
-            queue.added += count
-            queue.recovered += count
+            queue.recover(count)
 
     def abandon(self, batches: List[Batch]) -> None:
         """Events still held when the worker stops: left in the spool, or given up."""
@@ -116,7 +128,7 @@ class Worker:
         except Exception:
             logger.exception("batcher worker failed; the batcher is closed")
             with self._queue.lock:
-                self._queue.closed = True
+                self._queue.close()
         finally:
             self._exit()
 
@@ -129,10 +141,9 @@ class Worker:
         with queue.lock:
             if self._journal is not None:
                 self._journal.close()
-            if queue.thread is threading.current_thread():
-                queue.thread = None
-            queue.not_full.notify_all()
-            queue.progress.notify_all()
+            if self.is_current():
+                self.thread = None
+            queue.wake_waiters()
 
     # -- gathering ------------------------------------------------------------------------
 
@@ -220,7 +231,7 @@ class Worker:
             marks.append((segment, end))
             nbytes += len(part) + 1
         with self._queue.lock:
-            self._queue.stack.append(Batch(parts, marks, True))
+            self._queue.push(Batch(parts, marks, True))
         return True
 
     # -- delivering -----------------------------------------------------------------------
@@ -273,7 +284,7 @@ class Worker:
             if queue.abort.wait(verdict.delay):
                 return
             with queue.lock:
-                queue.retried += len(batch)
+                queue.count_retry(len(batch))
 
     def _post(self, batch: Batch) -> Optional[Exception]:
         """One attempt: None if the server accepted the batch, else the error."""

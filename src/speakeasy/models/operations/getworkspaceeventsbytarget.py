@@ -1,0 +1,31 @@
+"""Request and response of ``getWorkspaceEventsByTarget``."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import List, Optional
+
+from speakeasy.models.operations._response import Response
+from speakeasy.models.shared.clievent import CliEvent
+
+
+@dataclasses.dataclass
+class GetWorkspaceEventsByTargetRequest:
+    """The target whose events to load, and optionally since when."""
+
+    target_id: str
+    r"""Filter to only return events corresponding to a particular gen_lock_id
+    (gen_lock_id uniquely identifies a target)"""
+    after_created_at: Optional[datetime] = None
+    r"""Filter to only return events created after this timestamp"""
+    workspace_id: Optional[str] = None
+    r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
+
+
+@dataclasses.dataclass
+class GetWorkspaceEventsByTargetResponse(Response):
+    """What the API answered: a 200 with the target's events (other statuses raise)."""
+
+    cli_event_batch: Optional[List[CliEvent]] = None
+    r"""The target's events."""

@@ -1,0 +1,42 @@
+"""Request and response of ``searchWorkspaceEvents``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import List, Optional, Union
+
+from speakeasy.models.operations._response import Response
+from speakeasy.models.shared.clievent import CliEvent
+from speakeasy.models.shared.interactiontype import InteractionType
+
+
+@dataclasses.dataclass
+class SearchWorkspaceEventsRequest:
+    """Filters of a search; every one is optional, and unset ones are not sent."""
+
+    generate_gen_lock_id: Optional[str] = None
+    r"""A specific gen lock ID for the events."""
+    interaction_type: Optional[Union[InteractionType, str]] = None
+    r"""Specified interaction type for events."""
+    lint_report_digest: Optional[str] = None
+    r"""Unique identifier of the lint report digest."""
+    openapi_diff_report_digest: Optional[str] = None
+    r"""Unique identifier of the openapi diff report digest."""
+    source_revision_digest: Optional[str] = None
+    r"""Unique identifier of the source revision digest."""
+    workspace_id: Optional[str] = None
+    r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
+    execution_id: Optional[str] = None
+    r"""Shared execution ID for cli events across a single action."""
+    success: Optional[bool] = None
+    r"""Whether the event was successful or not."""
+    limit: Optional[int] = None
+    r"""Number of results to return."""
+
+
+@dataclasses.dataclass
+class SearchWorkspaceEventsResponse(Response):
+    """What the API answered: a 200 with the events found (other statuses raise)."""
+
+    cli_event_batch: Optional[List[CliEvent]] = None
+    r"""The events found, newest first."""

@@ -1,0 +1,128 @@
+"""The layout rules of docs/architecture.md, checked: no import cycles, small modules.
+
+Every ``import`` counts, wherever it stands: at the top, inside a function (lazy) or
+under ``if TYPE_CHECKING:`` (type-only). A cycle of any kind makes a reader hold two
+modules in mind at once.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Dict, List, Set
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = SRC / "speakeasy"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> Dict[str, Path]:
+    return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str, path: Path, known: Set[str]) -> Set[str]:
+    """The package's modules that ``name`` imports, anywhere in its source."""
+    is_package = path.name == "__init__.py"
+    found: Set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")
+                anchor = anchor if is_package else anchor[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            # ``from pkg import mod`` imports the module pkg.mod when there is one.
+            targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for target in targets:
+            # Importing a.b.c runs a/__init__ and a/b/__init__ too.
+            parts = target.split(".")
+            for end in range(1, len(parts) + 1):
+                candidate = ".".join(parts[:end])
+                if candidate in known and candidate != name:
+                    found.add(candidate)
+    return found
+
+
+def _graph() -> Dict[str, Set[str]]:
+    modules = _modules()
+    known = set(modules)
+    return {name: _imports(name, path, known) for name, path in modules.items()}
+
+
+def _cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
+    """Every strongly connected group of more than one module (Tarjan)."""
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    stack: List[str] = []
+    on_stack: Set[str] = set()
+    groups: List[List[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def _without_package_inits(graph: Dict[str, Set[str]]) -> Dict[str, Set[str]]:
+    """Edges into a package's ``__init__`` from its own submodules are how Python works.
+
+    ``speakeasy.models.shared.clievent`` importing ``speakeasy.models.shared.interactiontype``
+    runs ``speakeasy.models.shared/__init__`` first; that is not a cycle a reader follows.
+    """
+    return {
+        name: {t for t in targets if not name.startswith(t + ".")}
+        for name, targets in graph.items()
+    }
+
+
+def test_no_import_cycles() -> None:
+    """No module of src/speakeasy imports itself back through others, lazily or not."""
+    assert _cycles(_without_package_inits(_graph())) == []
+
+
+def test_the_checker_finds_a_cycle() -> None:
+    """The checker itself sees a cycle made of a lazy and a type-only import."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_no_source_file_over_500_lines() -> None:
+    """Small modules: none under src/ is over 500 lines."""
+    long = {
+        str(p.relative_to(SRC)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}

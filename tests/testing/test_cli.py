@@ -1,0 +1,162 @@
+"""``python -m speakeasy.testing``, run as users run it: a subprocess on a free port."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from contextlib import closing, contextmanager
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from speakeasy.testing.__main__ import DEFAULT_MAX_KEPT_BYTES, _parse_args
+from tests.testing._helpers import EVENT, NO_KEY, Response, error_of, event, send
+
+_LISTENING = re.compile(r"Speakeasy local events server listening on (http://127\.0\.0\.1:(\d+))\n")
+
+
+class Cli:
+    """A running ``python -m speakeasy.testing``; ``stderr`` is filled once it stopped."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
+        self.proc = proc
+        self.port = port
+        self.stderr = ""
+
+    def request(self, method: str, path: str, body: object = None, key: str = "k") -> Response:
+        with closing(http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)) as conn:
+            return send(conn, body, method=method, path=path, headers={**NO_KEY, "x-api-key": key})
+
+
+@contextmanager
+def cli(*args: str) -> Iterator[Cli]:
+    """Start the server with ``args`` on a free port; stop it with SIGINT on exit."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "speakeasy.testing", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        match = _LISTENING.fullmatch(line)
+        if match is None:
+            _, err = proc.communicate(timeout=10)
+            raise AssertionError(f"no listening line: {line!r}\n{err.decode()}")
+        running = Cli(proc, int(match.group(2)))
+        yield running
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        running.stderr = err.decode()
+        assert proc.returncode == 0, running.stderr
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def run_cli_expecting_failure(*args: str) -> Tuple[int, str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "speakeasy.testing", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return result.returncode, result.stderr
+
+
+def test_cli_serves_until_interrupted() -> None:
+    with cli("--api-key", "cli-secret") as server:
+        assert server.request("POST", "/v1/workspace/ws-1/events", [EVENT], "cli-secret")[0] == 200
+        assert server.request("POST", "/v1/workspace/ws-1/events", [EVENT], "bad")[0] == 401
+        status, _, data = server.request("GET", "/v1/workspace/ws-1/events", key="cli-secret")
+        assert (status, json.loads(data)) == (200, [EVENT])
+    log = server.stderr
+    assert "POST /v1/workspace/ws-1/events events=1 bytes=" in log and "-> 200" in log
+    assert "-> 401" in log
+    assert "cli-secret" not in log
+
+
+def test_cli_keeps_at_most_max_kept_bytes_dropping_the_oldest() -> None:
+    padding = "x" * 400  # each body is about 700 bytes
+    bodies: List[bytes] = [
+        json.dumps([event(id=f"e{i}", raw_command=padding)]).encode() for i in range(6)
+    ]
+    with cli("--max-kept-bytes", "2K", "--quiet") as server:
+        for body in bodies:
+            assert server.request("POST", "/v1/workspace/ws-1/events", body)[0] == 200
+        found = json.loads(server.request("GET", "/v1/workspace/ws-1/events")[2])
+    kept = [e["id"] for e in found]
+    # The newest requests whose bodies fit in 2 KiB (the search answers count too).
+    assert kept and kept == [f"e{i}" for i in range(5, 5 - len(kept), -1)]
+    assert len(kept) < 6 and sum(len(bodies[int(i[1:])]) for i in kept) <= 2048
+    warnings = [line for line in server.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, server.stderr  # once, not per dropped request
+    assert "--max-kept-bytes" in warnings[0] and "2048 bytes" in warnings[0]
+
+
+def test_cli_bound_defaults_to_64_mib_and_none_keeps_all() -> None:
+    assert _parse_args([]).max_kept_bytes == DEFAULT_MAX_KEPT_BYTES == 64 * 1024 * 1024
+    assert _parse_args(["--max-kept-bytes", "none"]).max_kept_bytes is None
+    assert _parse_args(["--max-kept-bytes", "512K"]).max_kept_bytes == 512 * 1024
+    assert _parse_args(["--max-kept-bytes", "1000"]).max_kept_bytes == 1000
+
+
+def test_cli_fail_next_with_a_status_and_retry_after() -> None:
+    with cli("--fail-next", "2", "--fail-status", "429", "--retry-after", "0") as server:
+        answers = [server.request("POST", "/v1/workspace/ws-1/events", [EVENT]) for _ in range(3)]
+        found = json.loads(server.request("GET", "/v1/workspace/ws-1/events")[2])
+    assert [status for status, _, _ in answers] == [429, 429, 200]
+    for failed in answers[:2]:
+        assert failed[1]["retry-after"] == "0"
+        assert error_of(failed) == "scripted 429 reply"
+    assert "retry-after" not in answers[2][1]
+    assert found == [EVENT]  # the failed posts stored nothing
+
+
+def test_cli_delay_holds_every_answer() -> None:
+    with cli("--delay", "0.3", "--quiet") as server:
+        started = time.monotonic()
+        assert server.request("GET", "/v1/workspace/ws-1/events")[0] == 200
+        assert time.monotonic() - started >= 0.3
+
+
+def test_cli_names_an_unfilled_workspace() -> None:
+    with cli("--quiet") as server:
+        status, _, data = server.request("POST", "/v1/workspace/%7BworkspaceID%7D/events", [EVENT])
+    assert status == 400
+    assert "{workspaceID}" in json.loads(data)["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--max-kept-bytes", "lots"], "--max-kept-bytes"),
+        (["--fail-status", "42"], "--fail-status"),
+        (["--fail-next", "-1"], "--fail-next"),
+        (["--delay", "-1"], "--delay"),
+        (["--delay", "nan"], "--delay"),
+    ],
+)
+def test_cli_bad_flag_values_exit_2_naming_the_flag(
+    args: List[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        _parse_args(args)
+    assert info.value.code == 2
+    assert flag in capsys.readouterr().err
+
+
+def test_cli_bad_flag_value_as_a_process() -> None:
+    code, err = run_cli_expecting_failure("--max-kept-bytes", "lots")
+    assert code == 2
+    assert "--max-kept-bytes" in err and "'lots'" in err

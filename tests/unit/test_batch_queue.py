@@ -1,0 +1,210 @@
+"""The batcher's queue (``_batching.queue``) alone: counts, batches, the stack, waiting for room."""
+
+from __future__ import annotations
+
+import threading
+from typing import List
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from speakeasy._batching.queue import Batch, BatcherStats, BatchQueue
+from speakeasy.models.errors import BatcherClosedError
+
+
+def parts(count: int, size: int = 10, start: int = 0) -> List[str]:
+    """``count`` fake encoded events of ``size`` characters each."""
+    return [f"{start + i:0{size}d}" for i in range(count)]
+
+
+def balanced(stats: BatcherStats) -> bool:
+    return stats.added == stats.sent + stats.failed + stats.dropped + stats.pending
+
+
+def test_put_counts_and_sizes_the_queue() -> None:
+    """put adds one event, its JSON size plus a comma, and returns the new length."""
+    queue = BatchQueue(max_events=10)
+    assert queue.put("abc", None) == 1
+    queue.put_many(parts(2, size=4), None)
+    assert (len(queue.events), queue.nbytes, queue.added, queue.pending) == (3, 4 + 10, 3, 3)
+
+
+def test_drop_counts_added_and_dropped() -> None:
+    """A dropped event is added and dropped: never pending."""
+    queue = BatchQueue(max_events=1)
+    queue.drop(3)
+    assert queue.snapshot() == BatcherStats(3, 0, 0, 3, 0, 0, 0)
+
+
+def test_recover_counts_added_and_recovered() -> None:
+    """Events found in the spool count as added and recovered, and are pending."""
+    queue = BatchQueue(max_events=1)
+    queue.recover(5)
+    assert queue.snapshot() == BatcherStats(5, 0, 0, 0, 5, 0, 5)
+
+
+def test_take_respects_max_events() -> None:
+    """A batch holds at most max_events; the rest stay queued, in order."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(7), None)
+    queue.take(max_events=3, max_bytes=10_000)
+    [batch] = queue.stack
+    assert batch.parts == parts(3)
+    assert list(queue.events) == parts(4, start=3)
+    assert queue.taken == 3
+
+
+def test_take_respects_max_bytes_exactly() -> None:
+    """The batch's JSON array body (brackets, commas) never exceeds max_bytes."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(5, size=10), None)
+    queue.take(max_events=100, max_bytes=1 + 3 * 11)  # "[" + 3 x (10 + ",") - "," + "]"
+    [batch] = queue.stack
+    assert len(batch) == 3 and batch.nbytes == 34
+    assert queue.nbytes == 2 * 11
+
+
+def test_an_event_larger_than_max_bytes_goes_alone() -> None:
+    """A batch always takes at least one event, so the queue never stalls."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(2, size=50), None)
+    queue.take(max_events=100, max_bytes=10)
+    assert len(queue.stack[0]) == 1
+
+
+def test_take_moves_the_marks_with_the_events() -> None:
+    """Spool marks leave the queue with their events."""
+    queue = BatchQueue(max_events=100)
+    marks = [(object(), end) for end in (11, 22, 33)]
+    queue.put_many(parts(3), marks)  # type: ignore[arg-type]
+    queue.take(max_events=2, max_bytes=10_000)
+    assert queue.stack[0].marks == marks[:2]
+    assert list(queue.marks) == marks[2:]
+
+
+def test_settle_resolves_live_and_recovered_events_apart() -> None:
+    """flush compares counts: live events and recovered ones are resolved separately."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(4), None)
+    queue.recover(2)
+    live = queue.queued_so_far
+    assert (live, queue.resolved(live, 2)) == (4, False)
+    queue.take(max_events=4, max_bytes=10_000)
+    queue.settle(queue.stack.pop(), delivered=True)
+    assert queue.resolved(live, 0) and not queue.resolved(live, 2)
+    queue.settle(Batch(parts(2), None, replay=True), delivered=False)
+    assert queue.resolved(live, 2)
+    assert queue.snapshot() == BatcherStats(6, 4, 2, 0, 0, 0, 2)
+
+
+def test_pop_replaces_a_batch_with_its_halves() -> None:
+    """A split pushes the halves, the first half on top (sent first)."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(4), None)
+    queue.take(max_events=4, max_bytes=10_000)
+    batch = queue.stack[-1]
+    first, second = batch.halves()
+    assert queue.pop(batch, second, first)
+    assert queue.stack == [second, first]
+    assert first.parts == parts(2) and second.parts == parts(2, start=2)
+
+
+def test_orphan_takes_everything_and_the_worker_cannot_pop() -> None:
+    """After close took the stack over, the worker's pop says the batch is not its own."""
+    queue = BatchQueue(max_events=100)
+    queue.put_many(parts(5), None)
+    queue.take(max_events=2, max_bytes=10_000)
+    in_flight = queue.stack[-1]
+    taken = queue.orphan()
+    assert [b.parts for b in taken] == [parts(2), parts(3, start=2)]
+    assert not queue.events and queue.nbytes == 0 and queue.taken == 5
+    assert queue.pop(in_flight) is False
+
+
+def test_wait_for_room_returns_once_an_event_is_taken() -> None:
+    """An add waiting for room is woken by take; it revives the worker while it waits."""
+    queue = BatchQueue(max_events=1)
+    queue.put("x", None)
+    revived = threading.Event()
+    waiter_done = threading.Event()
+
+    def wait() -> None:
+        with queue.lock:
+            queue.wait_for_room(revived.set)
+        waiter_done.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    assert revived.wait(10)
+    with queue.lock:
+        queue.take(max_events=1, max_bytes=100)
+    thread.join(10)
+    assert waiter_done.is_set() and queue.blocked == 0
+
+
+def test_wait_for_room_raises_once_closed() -> None:
+    """close wakes an add waiting for room with BatcherClosedError."""
+    queue = BatchQueue(max_events=1)
+    queue.put("x", None)
+    errors: List[BaseException] = []
+
+    def wait() -> None:
+        try:
+            with queue.lock:
+                queue.wait_for_room(lambda: None)
+        except BatcherClosedError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    with queue.lock:
+        queue.close()
+    thread.join(10)
+    assert len(errors) == 1 and queue.blocked == 0
+
+
+def test_wait_for_room_on_a_closed_queue_raises_at_once() -> None:
+    queue = BatchQueue(max_events=1)
+    queue.put("x", None)
+    with queue.lock:
+        queue.close()
+        with pytest.raises(BatcherClosedError):
+            queue.wait_for_room(lambda: None)
+
+
+_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "put_many", "drop", "recover", "take", "settle", "orphan"]),
+        st.integers(1, 5),
+        st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@given(_OPS)
+def test_every_sequence_of_operations_keeps_the_counts_balanced(ops: list) -> None:  # type: ignore[type-arg]
+    """Whatever the order of operations: added == sent + failed + dropped + pending."""
+    queue = BatchQueue(max_events=1000)
+    held: List[Batch] = []
+    for name, n, flag in ops:
+        if name == "put":
+            queue.put("e", None)
+        elif name == "put_many":
+            queue.put_many(["e"] * n, None)
+        elif name == "drop":
+            queue.drop(n)
+        elif name == "recover":
+            queue.recover(n)
+            held.append(Batch(["r"] * n, None, replay=True))
+        elif name == "take" and queue.events:
+            queue.take(max_events=n, max_bytes=10_000)
+            held.append(queue.stack.pop())
+        elif name == "settle" and held:
+            queue.settle(held.pop(0), delivered=flag)
+        elif name == "orphan":
+            held.extend(b for b in queue.orphan() if len(b))
+        stats = queue.snapshot()
+        assert balanced(stats), stats
+        assert stats.pending == len(queue.events) + sum(map(len, held))

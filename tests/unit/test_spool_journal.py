@@ -1,0 +1,169 @@
+"""The spool (``_batching.spool``) alone, on files in tmp_path: segments, acks, claims, rejects."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import stat
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from speakeasy._batching import spool as spool_module
+from speakeasy._batching.spool import Journal, Spool
+
+
+def _locked_by_someone(path: Path) -> bool:
+    """Whether another open file description holds the segment's lock."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _segments(directory: Path) -> List[Path]:
+    return sorted(directory.glob("*.seg"))
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> Spool:
+    return Spool(str(tmp_path / "spool"))
+
+
+def test_the_directory_is_created_private(spool: Spool) -> None:
+    """A missing spool directory is created 0700."""
+    assert stat.S_IMODE(os.stat(spool.directory).st_mode) == 0o700
+
+
+def test_append_writes_one_line_per_event_and_locks_the_segment(spool: Spool) -> None:
+    """Each event is one line; marks give the offset where each ends; the file is locked, 0600."""
+    journal = Journal(spool)
+    first = journal.append('{"a":1}')
+    second = journal.append('{"b":2}')
+    [path] = _segments(Path(spool.directory))
+    assert path.read_text() == '{"a":1}\n{"b":2}\n'
+    assert (first[1], second[1]) == (8, 16) and first[0] is second[0]
+    assert _locked_by_someone(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_append_many_writes_every_line_and_gives_each_end(spool: Spool) -> None:
+    journal = Journal(spool)
+    marks = journal.append_many(["x", "yy", "zzz"])
+    assert [end for _, end in marks] == [2, 5, 9]
+    [path] = _segments(Path(spool.directory))
+    assert path.read_text() == "x\nyy\nzzz\n"
+
+
+def test_a_full_segment_is_retired_and_a_new_one_started(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SEGMENT_BYTES, appends go to a new segment; the old one takes no more."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 10)
+    journal = Journal(spool)
+    ((old, _),) = journal.append_many(["0123456789"])
+    ((new, _),) = journal.append_many(["abc"])
+    assert old is not new and not old.writing and new.writing
+    assert len(_segments(Path(spool.directory))) == 2
+
+
+def test_a_retired_segment_resolved_to_its_end_is_deleted(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once every event of a retired segment is acked, the .seg and its .ack go."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
+    journal = Journal(spool)
+    segment, end = journal.append("abcd")
+    journal.ack({segment: end})
+    assert os.listdir(spool.directory) == []
+    assert segment not in journal.held
+
+
+def test_ack_records_a_watermark_that_a_later_claim_honours(spool: Spool) -> None:
+    """Only the events after the acked offset are recovered, with the offset ending each."""
+    journal = Journal(spool)
+    marks = journal.append_many(["one", "two", "three"])
+    journal.ack({marks[0][0]: marks[0][1]})
+    journal.forget()  # the owner dies: its lock goes with its descriptors
+    [(segment, count)] = spool.claim(limit=16)
+    assert count == 2
+    assert spool.read(segment) == [("two", 8), ("three", 14)]
+
+
+def test_a_live_owners_segment_is_not_claimed(spool: Spool) -> None:
+    journal = Journal(spool)
+    journal.append("x")
+    assert spool.claim(limit=16) == []
+
+
+def test_claim_stops_at_the_limit(spool: Spool) -> None:
+    directory = Path(spool.directory)
+    for n in range(5):
+        (directory / f"1-{n}-dead.seg").write_text("x\n")
+    assert len(spool.claim(limit=3)) == 3
+
+
+def test_a_torn_last_line_is_not_counted(spool: Spool) -> None:
+    """A write cut short leaves half a line at the end: replay ignores it."""
+    (Path(spool.directory) / "1-0-dead.seg").write_text('{"a":1}\n{"b"')
+    [(segment, count)] = spool.claim(limit=16)
+    assert count == 1
+    assert spool.read(segment) == [('{"a":1}', 8)]
+
+
+def test_a_segment_acked_to_its_end_is_deleted_when_found(spool: Spool) -> None:
+    directory = Path(spool.directory)
+    (directory / "1-0-dead.seg").write_text("x\n")
+    (directory / "1-0-dead.ack").write_text("2\n")
+    assert spool.claim(limit=16) == []
+    assert os.listdir(directory) == []
+
+
+def test_debris_is_cleaned_but_a_fresh_tmp_is_kept(spool: Spool) -> None:
+    """An .ack without its .seg and an old .tmp go; a fresh .tmp may be being created."""
+    directory = Path(spool.directory)
+    for name in ("1-a.ack", "1-old.tmp", "1-new.tmp"):
+        (directory / name).write_text("")
+    os.utime(directory / "1-old.tmp", (0, 0))
+    spool.claim(limit=16)
+    assert os.listdir(directory) == ["1-new.tmp"]
+
+
+def test_reject_appends_lines_to_a_private_file(spool: Spool) -> None:
+    spool.reject(["a", "b"])
+    spool.reject(["c"])
+    path = Path(spool.directory) / "rejected.jsonl"
+    assert path.read_text() == "a\nb\nc\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_close_deletes_what_is_resolved_and_keeps_the_rest(spool: Spool) -> None:
+    """At close, a resolved segment goes; one with events left stays, unlocked, for later."""
+    journal = Journal(spool)
+    segment, end = journal.append("x")
+    journal.ack({segment: end})
+    journal.close()
+    assert os.listdir(spool.directory) == []
+    journal = Journal(spool)
+    journal.append("y")
+    journal.close()
+    [path] = _segments(Path(spool.directory))
+    assert not _locked_by_someone(path)
+
+
+def test_a_failed_write_retires_the_segment(spool: Spool) -> None:
+    """After a write error, the next append starts a new segment (a torn line ends the old)."""
+    journal = Journal(spool)
+    segment, _ = journal.append("x")
+    os.close(segment.fd)  # the next write fails with EBADF
+    with pytest.raises(OSError):
+        journal.append("y")
+    segment.fd = -1
+    assert not segment.writing
+    new, _ = journal.append("z")
+    assert new is not segment
