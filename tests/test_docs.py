@@ -248,12 +248,6 @@ def _links(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, match.group(1)
 
 
-#: Pages written on other branches that the docs already link to. A missing one is tolerated
-#: until it lands; once it exists its links and headings are checked like any other page.
-#: Empty this set when they have landed.
-_WRITTEN_ELSEWHERE = {"docs/architecture.md", "docs/testing.md"}
-
-
 @pytest.mark.parametrize(
     "path", [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in DOC_FILES]
 )
@@ -266,8 +260,6 @@ def test_relative_links_resolve(path: Path) -> None:
         file_part, _, anchor = target.partition("#")
         resolved: Optional[Path] = (path.parent / file_part).resolve() if file_part else path
         if resolved is None or not resolved.exists():
-            if resolved is not None and resolved.relative_to(ROOT).as_posix() in _WRITTEN_ELSEWHERE:
-                continue
             broken.append(f"L{number}: {target} (no such file)")
         elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
             broken.append(f"L{number}: {target} (no such heading)")
