@@ -120,20 +120,25 @@ def unpacked_sdist(sdist: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return top
 
 
-def _collected(directory: Path, source: Path) -> List[str]:
-    """The test ids ``pytest --collect-only`` finds in ``directory``, importing ``source``."""
-    env = {**os.environ, "PYTHONPATH": str(source)}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
-        cwd=directory,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"collection failed in {directory}:\n{result.stdout[-4000:]}"
-    return [line for line in result.stdout.splitlines() if "::" in line]
+def _collected(*trees: Path) -> List[List[str]]:
+    """The test ids ``pytest --collect-only`` finds in each tree (run side by side), each
+    tree importing its own ``src``."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    runs = [
+        subprocess.Popen(
+            command,
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree / "src")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for tree in trees
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]  # wait for all, then judge
+    for tree, run, output in zip(trees, runs, outputs):
+        assert run.returncode == 0, f"collection failed in {tree}:\n{output[-4000:]}"
+    return [[line for line in output.splitlines() if "::" in line] for output in outputs]
 
 
 def test_sdist_holds_the_source_tree(sdist: Path) -> None:
@@ -152,8 +157,7 @@ def test_sdist_holds_the_source_tree(sdist: Path) -> None:
 
 def test_pytest_inside_the_unpacked_sdist_collects_every_test(unpacked_sdist: Path) -> None:
     """Same test ids there as here: no missing module, test folder, doc page or fixture file."""
-    inside = _collected(unpacked_sdist, unpacked_sdist / "src")
-    here = _collected(ROOT, ROOT / "src")
+    inside, here = _collected(unpacked_sdist, ROOT)
     assert len(here) > 100
     assert sorted(set(here) - set(inside)) == []
 
