@@ -426,3 +426,29 @@ def test_a_field_type_without_a_json_decoding_is_refused_when_compiled() -> None
 
     with pytest.raises(TypeError, match=r"Odd\.values"):
         decoder_for(Odd)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-11-21T06:58:42Z",
+        "2024-11-21T06:58:42.120Z",
+        "2024-11-21T06:58:42.123456+05:30",
+        "2024-11-21T06:58:42-09:30",
+    ],
+)
+def test_the_python_39_fast_path_reads_what_it_accepts_the_same(text: str) -> None:
+    """Before 3.11, fromisoformat gets no Z and only 0, 3 or 6 digits; checked on any Python."""
+    from speakeasy._datetime import _fromiso_39
+
+    assert _fromiso_39(text) == isoparse(text)
+    assert _fromiso_39(text).utcoffset() == isoparse(text).utcoffset()
+
+
+@pytest.mark.parametrize("text", ["2024-11-21T06:58:42.12Z", "2024-11-21T06:58:42.1234567Z"])
+def test_the_python_39_fast_path_leaves_other_fractions_to_the_slow_path(text: str) -> None:
+    from speakeasy._datetime import _fromiso_39
+
+    with pytest.raises(ValueError):
+        _fromiso_39(text)
+    assert datetime_from_wire(text) == isoparse(text)
