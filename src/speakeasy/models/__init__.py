@@ -5,15 +5,8 @@ import ``speakeasy.models.errors`` without pulling in (and cycling through) the
 wire models.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+from speakeasy._lazy import lazy_attributes
 
 __all__ = ["errors", "operations", "shared"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {name: name for name in __all__})

@@ -1,21 +1,26 @@
-"""Request and response models of the operations."""
+"""Request and response models of the operations, each module imported on first use."""
 
-from speakeasy.models.operations.getworkspaceeventsbytarget import (
-    GetWorkspaceEventsByTargetRequest,
-    GetWorkspaceEventsByTargetResponse,
-)
-from speakeasy.models.operations.getworkspacetargets import (
-    GetWorkspaceTargetsRequest,
-    GetWorkspaceTargetsResponse,
-)
-from speakeasy.models.operations.postworkspaceevents import (
-    PostWorkspaceEventsRequest,
-    PostWorkspaceEventsResponse,
-)
-from speakeasy.models.operations.searchworkspaceevents import (
-    SearchWorkspaceEventsRequest,
-    SearchWorkspaceEventsResponse,
-)
+from typing import TYPE_CHECKING
+
+from speakeasy._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from speakeasy.models.operations.getworkspaceeventsbytarget import (
+        GetWorkspaceEventsByTargetRequest,
+        GetWorkspaceEventsByTargetResponse,
+    )
+    from speakeasy.models.operations.getworkspacetargets import (
+        GetWorkspaceTargetsRequest,
+        GetWorkspaceTargetsResponse,
+    )
+    from speakeasy.models.operations.postworkspaceevents import (
+        PostWorkspaceEventsRequest,
+        PostWorkspaceEventsResponse,
+    )
+    from speakeasy.models.operations.searchworkspaceevents import (
+        SearchWorkspaceEventsRequest,
+        SearchWorkspaceEventsResponse,
+    )
 
 __all__ = [
     "GetWorkspaceEventsByTargetRequest",
@@ -27,3 +32,8 @@ __all__ = [
     "SearchWorkspaceEventsRequest",
     "SearchWorkspaceEventsResponse",
 ]
+
+__getattr__ = lazy_attributes(
+    __name__,
+    {name: name.lower().replace("request", "").replace("response", "") for name in __all__},
+)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from speakeasy.models.operations._response import Response
-from speakeasy.models.shared.targetsdk import TargetSDK
+
+if TYPE_CHECKING:  # built on first use (see models.shared), not at import
+    from speakeasy.models.shared.targetsdk import TargetSDK
 
 
 @dataclasses.dataclass

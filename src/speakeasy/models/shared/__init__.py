@@ -1,11 +1,18 @@
 """Models shared by the operations: ``CliEvent``, ``TargetSDK``, their enums, and ``Security``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from speakeasy._lazy import lazy_attributes
 from speakeasy.models.shared.clievent import CliEvent
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
 from speakeasy.models.shared.openapidiffbumptype import OpenapiDiffBumpType
 from speakeasy.models.shared.security import Security
-from speakeasy.models.shared.targetsdk import TargetSDK
+
+if TYPE_CHECKING:
+    from speakeasy.models.shared.targetsdk import TargetSDK
 
 __all__ = [
     "CliEvent",
@@ -15,3 +22,7 @@ __all__ = [
     "Security",
     "TargetSDK",
 ]
+
+
+# TargetSDK is only ever read back: its 45 fields are built on first use, not at import.
+__getattr__ = lazy_attributes(__name__, {"TargetSDK": "targetsdk"})
