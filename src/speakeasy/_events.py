@@ -80,10 +80,12 @@ class Events:
         max_batch_bytes: int = 1_000_000,
         flush_interval: float = 1.0,
         max_queue_events: int = 100_000,
+        max_queue_bytes: int = 64 << 20,
         on_full: Literal["block", "drop"] = "block",
         spool_dir: Optional[Union[str, os.PathLike[str]]] = None,
         retries: Optional[RetryConfig] = None,
         on_error: Optional[ErrorCallback] = None,
+        exit_timeout: float = 5.0,
         timeout_ms: Optional[int] = None,
     ) -> EventBatcher:
         """A background batcher posting events through this client (see docs/batching.md).
@@ -96,16 +98,18 @@ class Events:
         from speakeasy._batching.transport import Transport
 
         url, path = self._url(workspace_id)
-        timeout = timeout_seconds(timeout_ms, "timeout_ms")
+        post = functools.partial(
+            self._http.send,
+            url,
+            path,
+            headers=self._headers,
+            retries=_SINGLE_ATTEMPT,
+            timeout=timeout_seconds(timeout_ms, "timeout_ms"),
+        )
         transport = Transport(
-            send=functools.partial(
-                self._http.send,
-                url,
-                path,
-                headers=self._headers,
-                retries=_SINGLE_ATTEMPT,
-                timeout=timeout,
-            ),
+            # The send path cannot say yet that the server accepted a body before
+            # an after_success hook raised: ``accepted`` goes unused until it can.
+            send=lambda body, accepted: post(body),
             reset=self._http.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,
         )
@@ -115,10 +119,12 @@ class Events:
             max_batch_bytes=max_batch_bytes,
             flush_interval=flush_interval,
             max_queue_events=max_queue_events,
+            max_queue_bytes=max_queue_bytes,
             on_full=on_full,
             spool_dir=spool_dir,
             retries=retries,
             on_error=on_error,
+            exit_timeout=exit_timeout,
         )
 
     def _url(self, workspace_id: Optional[str]) -> Tuple[str, str]:
