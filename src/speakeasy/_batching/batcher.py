@@ -123,10 +123,16 @@ class EventBatcher:
 
     def _start_fresh(self, closed: bool) -> None:
         """Queue, spool journal, worker: built here, and again in a forked child."""
-        self._queue = BatchQueue(self._max_queue, self._max_queue_bytes)
+        self._journal = None if self._spool is None else Journal(self._spool)
+        self._queue = BatchQueue(
+            self._max_queue,
+            self._max_queue_bytes,
+            self._journal,
+            batch_events=self._max_batch_events,
+            batch_bytes=self._max_batch_bytes,
+        )
         if closed:
             self._queue.close()
-        self._journal = None if self._spool is None else Journal(self._spool)
         retries = self._retries
         self._worker = Worker(
             self._queue,
@@ -158,16 +164,17 @@ class EventBatcher:
         with queue.lock:
             if queue.closed:
                 raise BatcherClosedError("add() on a closed EventBatcher")
-            if not queue.has_room(1, size + 1) and not self._make_room(1, size + 1):
-                queue.drop(1)
-                return False
-            journal = self._journal
-            n = queue.put(data, None if journal is None else journal.append(data))
+            queued = queue.offer(data)
+            if not queued:
+                if not self._make_room(1, size + 1):
+                    queue.drop(1)
+                    return False
+                queued = queue.offer(data)
+            if queued == 1:
+                return True
             if self._worker.thread is None:
                 self._worker.start()
-            # Wake the worker when a batch starts (it then times flush_interval) or fills up.
-            wake = n == 1 or n == self._max_batch_events or queue.nbytes >= self._max_batch_bytes
-        if wake and not queue.wake.is_set():
+        if not queue.wake.is_set():
             queue.wake.set()
         return True
 
@@ -190,8 +197,7 @@ class EventBatcher:
                 fit = queue.fitting(parts)
                 dropped, parts = len(parts) - fit, parts[:fit]
             if parts:
-                journal = self._journal
-                queue.put_many(parts, None if journal is None else journal.append_many(parts))
+                queue.put_many(parts)
                 if self._worker.thread is None:
                     self._worker.start()
             queue.drop(dropped)

@@ -35,7 +35,9 @@ class Journal:
 
     def _write(self, text: str) -> Tuple[Segment, int]:
         data = text.encode("latin-1")
-        segment = self._writable()
+        segment = self.segment
+        if segment is None:
+            segment = self._writable()
         try:
             end = segment.write(data)
         except OSError:

@@ -17,6 +17,7 @@ import threading
 from collections import deque
 from typing import Callable, Deque, List, Optional, Tuple
 
+from speakeasy._batching.journal import Journal
 from speakeasy._batching.spool import Mark
 from speakeasy.models.errors import BatcherClosedError
 
@@ -79,7 +80,47 @@ class BatchQueue:
     methods of this class.
     """
 
-    def __init__(self, max_events: int, max_bytes: int) -> None:
+    __slots__ = (
+        "abort",
+        "added",
+        "backlog",
+        "batch_bytes",
+        "batch_events",
+        "blocked",
+        "closed",
+        "drain_seq",
+        "dropped",
+        "events",
+        "failed",
+        "inflight",
+        "journal",
+        "live_done",
+        "lock",
+        "marks",
+        "max_bytes",
+        "max_events",
+        "nbytes",
+        "not_full",
+        "progress",
+        "recovered",
+        "replay_done",
+        "replay_left",
+        "retried",
+        "sent",
+        "stack",
+        "stopping",
+        "taken",
+        "wake",
+    )
+
+    def __init__(
+        self,
+        max_events: int,
+        max_bytes: int,
+        journal: Optional[Journal],
+        batch_events: int,
+        batch_bytes: int,
+    ) -> None:
         self.lock = threading.Lock()
         #: ``add`` waits on it for room (``on_full="block"``).
         self.not_full = threading.Condition(self.lock)
@@ -92,6 +133,11 @@ class BatchQueue:
         #: The bounds of ``on_full``: queued events, and their JSON bytes.
         self.max_events = max_events
         self.max_bytes = max_bytes
+        #: The spool's side: every queued event is written there first (None: memory only).
+        self.journal = journal
+        #: A batch is due when the queue holds this many events, or bytes of JSON.
+        self.batch_events = batch_events
+        self.batch_bytes = batch_bytes
         self.closed = False
         #: Set by ``close``: send what is queued, then stop.
         self.stopping = False
@@ -179,20 +225,33 @@ class BatchQueue:
 
     # -- the callers' side (lock held) ----------------------------------------------------
 
-    def put(self, part: str, mark: Optional[Mark]) -> int:
-        """Queue one encoded event (and its spool mark); the queue's new length."""
-        self.events.append(part)
-        if mark is not None:
-            self.marks.append(mark)
-        self.nbytes += len(part) + 1
-        self.added += 1
-        return len(self.events)
+    def offer(self, part: str) -> int:
+        """Queue one encoded event if it fits (``has_room``).
 
-    def put_many(self, parts: List[str], marks: Optional[List[Mark]]) -> None:
-        """Queue encoded events (and their spool marks)."""
+        0: no room, nothing done. 1: queued. 2: queued, and the worker should
+        look now (a batch starts, and times ``flush_interval``, or is full).
+        With a spool, the event is written there first; an ``OSError`` from
+        that write leaves nothing queued nor counted.
+        """
+        events = self.events
+        size = len(part) + 1
+        if events and (len(events) >= self.max_events or self.nbytes + size > self.max_bytes):
+            return 0
+        journal = self.journal
+        if journal is not None:
+            self.marks.append(journal.append(part))
+        events.append(part)
+        self.nbytes += size
+        self.added += 1
+        n = len(events)
+        return 2 if n == 1 or n == self.batch_events or self.nbytes >= self.batch_bytes else 1
+
+    def put_many(self, parts: List[str]) -> None:
+        """Queue encoded events, room or not (spooled first, all or none, as ``offer``)."""
+        journal = self.journal
+        if journal is not None:
+            self.marks.extend(journal.append_many(parts))
         self.events.extend(parts)
-        if marks is not None:
-            self.marks.extend(marks)
         self.nbytes += sum(map(len, parts)) + len(parts)
         self.added += len(parts)
 

@@ -152,6 +152,7 @@ class Worker:
                     # A bug or an unforeseen OS error: the batcher stays open,
                     # its events stay accounted for; try again in a moment.
                     logger.exception("batcher worker: unexpected error; carrying on")
+                    queue.end_attempt()
                     if queue.abort.wait(ERROR_PAUSE):
                         break
         finally:
