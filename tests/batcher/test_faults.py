@@ -165,6 +165,51 @@ def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
         gate.open()
 
 
+def test_close_from_on_error_on_the_worker_thread_returns_at_once(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    """on_error closing the batcher (on the worker thread) gets False; what is held still goes."""
+    server.reject_event = lambda item: item["id"] == "evt-0"
+    answers: List[bool] = []
+    holder: List[EventBatcher] = []
+    batcher = make_batcher(
+        flush_interval=600, on_error=lambda items, exc: answers.append(holder[0].close())
+    )
+    holder.append(batcher)
+    batcher.add_many(events(3))
+    assert batcher.flush(timeout=10)
+    assert answers == [False] and batcher.closed
+    stats = batcher.stats
+    assert (stats.sent, stats.failed, stats.pending) == (2, 1, 0)
+    with pytest.raises(errors.BatcherClosedError):
+        batcher.add(event(9))
+
+
+def test_a_keyboard_interrupt_in_on_error_reaches_the_closing_thread_after_the_accounting(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    """Ctrl-C while close() hands events to on_error: every event is counted, then it is raised."""
+    gate = Gate()
+    server.handler = gate
+    calls: List[int] = []
+
+    def on_error(items: List[Any], exc: BaseException) -> None:
+        calls.append(len(items))
+        raise KeyboardInterrupt
+
+    batcher = make_batcher(flush_interval=600, max_batch_events=2, on_error=on_error)
+    try:
+        batcher.add_many(events(7))
+        assert gate.arrived.wait(10)
+        with pytest.raises(KeyboardInterrupt):
+            batcher.close(timeout=0.3)
+        assert sum(calls) == 5
+        stats = batcher.stats
+        assert (stats.failed, stats.pending) == (5, 2)  # two on the wire
+    finally:
+        gate.open()
+
+
 # -- close and exit ----------------------------------------------------------------------
 
 
@@ -253,6 +298,18 @@ def test_add_blocks_on_the_byte_bound_and_loses_nothing(
     assert batcher.flush(timeout=20)
     assert batcher.stats.dropped == 0
     assert delivered(server) == {i: 1 for i in expected_ids(30)}
+
+
+def test_add_many_with_drop_queues_what_fits_and_says_how_many(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    server.handler = lambda request: Reply(503)
+    batcher = make_batcher(flush_interval=600, max_queue_events=3, on_full="drop")
+    batcher.add(event(0))
+    assert batcher.add_many(events(4, start=1)) == 2
+    stats = batcher.stats
+    assert (stats.added, stats.dropped, stats.pending) == (5, 2, 3)
+    batcher.close(timeout=0)
 
 
 def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(

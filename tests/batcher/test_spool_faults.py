@@ -20,6 +20,7 @@ from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 
 from ._helpers import (
+    Gate,
     MakeBatcher,
     assert_balanced,
     delivered,
@@ -81,14 +82,14 @@ def test_a_full_disk_reuses_the_room_of_delivered_events(
     """The open segment keeps delivered events until it is 4 MiB: on a small disk, the write
     that does not fit retires it (deleting it) and goes to a new segment instead of failing.
     """
-    with tmpfs("64k") as mount:
+    with tmpfs("32k") as mount:
         spool = mount / "spool"
         batcher = make_batcher(spool_dir=spool, flush_interval=600)
-        for i in range(400):  # over 100 KB of events through a 64 KiB disk
+        for i in range(200):  # over 50 KB of events through a 32 KiB disk
             assert batcher.add(event(i))
             assert batcher.flush(timeout=30)
         assert batcher.close(timeout=30)
-        assert set(delivered(server)) == expected_ids(400)
+        assert set(delivered(server)) == expected_ids(200)
         assert os.listdir(spool) == []
 
 
@@ -226,6 +227,28 @@ def test_an_entry_that_cannot_be_read_stays_with_that_entry(
     assert batcher.close(timeout=10)
     assert set(delivered(server)) == expected_ids(4)
     assert [p.name for p in spool.iterdir()] == ["1-0-adir.seg"]
+
+
+def test_flush_is_false_when_recovered_events_vanish_before_they_are_read(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """A claimed segment emptied by someone else: flush() returns, False, without waiting."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    _leave_segment(spool, "1-0-first.seg", 0, 2)
+    _leave_segment(spool, "1-1-second.seg", 2, 2)
+    gate = Gate()
+    server.handler = gate
+    try:
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        assert gate.arrived.wait(10)  # the first segment is on the wire, the second not read
+        os.truncate(spool / "1-1-second.seg", 0)
+    finally:
+        gate.open()
+    assert batcher.flush(timeout=30) is False
+    stats = batcher.stats
+    assert (stats.recovered, stats.sent, stats.pending) == (4, 2, 2)
+    assert not batcher.closed
 
 
 # -- planted files, a directory others can write ------------------------------------------
