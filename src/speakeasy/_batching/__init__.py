@@ -10,7 +10,7 @@ module         owns                                            imports (in the p
 ``batcher``    the façade ``EventBatcher``; exit and fork       all the others
 ``worker``     the daemon thread: gathers, sends, settles       queue, delivery, journal,
                                                                spool, transport
-``queue``      shared state under one lock; every count write  spool
+``queue``      shared state under one lock; every count write  journal, spool
 ``delivery``   the verdict after one attempt (pure)            (``speakeasy._retry``)
 ``journal``    one batcher's segments: append, ack, release    spool
 ``spool``      the directory and its files, safely opened      nothing

@@ -1,7 +1,7 @@
 """What an ``EventBatcher``'s callers and its worker share: queue, batches in flight, counts.
 
 One lock guards all of it, and every write to the counts happens here, in
-the named operations below (``put``, ``drop``, ``recover``, ``take``,
+the named operations below (``offer``, ``put_many``, ``drop``, ``recover``, ``take``,
 ``settle``...), so that ``added == sent + failed + dropped + pending`` can
 be checked by reading this file alone, and a stats snapshot always balances.
 
