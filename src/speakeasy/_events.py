@@ -140,10 +140,12 @@ class Events:
         max_batch_bytes: int = 1_000_000,
         flush_interval: float = 1.0,
         max_queue_events: int = 100_000,
+        max_queue_bytes: int = 64 << 20,
         on_full: Literal["block", "drop"] = "block",
         spool_dir: Optional[Union[str, os.PathLike[str]]] = None,
         retries: Optional[RetryConfig] = None,
         on_error: Optional[ErrorCallback] = None,
+        exit_timeout: float = 5.0,
         timeout_ms: Optional[int] = None,
     ) -> EventBatcher:
         """A background batcher posting events through this client (see docs/batching.md).
@@ -160,7 +162,11 @@ class Events:
             self._http.send, retries=_SINGLE_ATTEMPT, timeout=_timeout(timeout_ms)
         )
         transport = Transport(
-            send=lambda body: send(dataclasses.replace(template, body=body)),
+            # ``accepted`` is called once the server took the body, before any
+            # after_success hook runs: a hook that raises cannot make it resent.
+            send=lambda body, accepted: send(
+                dataclasses.replace(template, body=body, on_accepted=lambda _: accepted())
+            ),
             reset=self._http.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,
         )
@@ -170,10 +176,12 @@ class Events:
             max_batch_bytes=max_batch_bytes,
             flush_interval=flush_interval,
             max_queue_events=max_queue_events,
+            max_queue_bytes=max_queue_bytes,
             on_full=on_full,
             spool_dir=spool_dir,
             retries=retries,
             on_error=on_error,
+            exit_timeout=exit_timeout,
         )
 
     # -- building requests ----------------------------------------------------------------

@@ -71,6 +71,9 @@ class ApiRequest:
     #: None: a 2xx body is not needed (at most ``MAX_BODY_BYTES`` is read, the
     #: rest dropped). A number: the body is the result, and a larger one is an error.
     max_body: Optional[int] = None
+    #: Called with a 2xx response once its body is read, before ``after_success``
+    #: hooks run: the batcher learns of a delivery even if a hook then raises.
+    on_accepted: Optional[Callable[[requests.Response], None]] = None
 
 
 class HttpClient:
@@ -213,6 +216,8 @@ class HttpClient:
                     "",
                     response,
                 )
+            if request.on_accepted is not None:
+                request.on_accepted(response)
             if hooks.after_success_hooks:
                 response = hooks.run_after_success(response)
         elif hooks.after_error_hooks:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
 import time
 from collections import Counter
-from typing import Any, Callable, Dict, Iterable, List
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Tuple
+
+import pytest
 
 from speakeasy import BatcherStats, EventBatcher
 from speakeasy._encoding import encoder_for
@@ -53,3 +62,81 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.01)
+
+
+class Gate:
+    """A server handler that holds the first ``hold`` requests until ``open()``.
+
+    A held request stays on the wire; once opened, it is answered normally (200).
+    """
+
+    def __init__(self, hold: int = 1) -> None:
+        self._hold = hold
+        self._seen = 0
+        self._lock = threading.Lock()
+        self.arrived = threading.Event()
+        self._opened = threading.Event()
+
+    def __call__(self, request: Any) -> Any:
+        with self._lock:
+            held = self._seen < self._hold
+            self._seen += 1
+        if held:
+            self.arrived.set()
+            self._opened.wait(60)
+        return None
+
+    def open(self) -> None:
+        self._opened.set()
+
+
+@contextlib.contextmanager
+def tmpfs(size: str) -> Iterator[Path]:
+    """A fresh tmpfs of ``size`` (say "256k"), outside pytest's tmp_path; root only.
+
+    Unmounted lazily (``umount -l``) whatever happens.
+    """
+    if not _is_root() or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    where = Path(tempfile.mkdtemp(prefix="speakeasy-tmpfs-"))
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
+            capture_output=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode(errors='replace').strip()}")
+        try:
+            yield where
+        finally:
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
+    finally:
+        os.rmdir(where)
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@contextlib.contextmanager
+def freezable(tmp_path: Path) -> Iterator[Tuple[Path, Callable[[], None]]]:
+    """A spool directory, and a function that makes it refuse new and deleted files.
+
+    As root (whom permissions do not stop) the spool is on a tmpfs of its own,
+    remounted read-only; otherwise it is in ``tmp_path``, made 0500.
+    """
+    if _is_root():
+        with tmpfs("4m") as mount:
+            spool = mount / "spool"
+            yield spool, lambda: _remount_read_only(mount)
+        return
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    try:
+        yield spool, lambda: os.chmod(spool, 0o500)
+    finally:
+        os.chmod(spool, 0o700)
+
+
+def _remount_read_only(mount: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)

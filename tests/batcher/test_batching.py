@@ -242,6 +242,8 @@ def test_workspace_id_is_required(server: EventsServer, api_key: str) -> None:
         ("max_batch_events", 0),
         ("max_batch_bytes", "1000"),
         ("max_queue_events", -1),
+        ("max_queue_bytes", 0),
+        ("exit_timeout", -1.0),
         ("flush_interval", float("nan")),
         ("flush_interval", True),
         ("on_full", "wait"),

@@ -271,18 +271,3 @@ def test_workers_log_retries_at_warning_once(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "status 503" in warnings[0].getMessage()
     assert any("delivered after 3 retries" in r.getMessage() for r in caplog.records)
-
-
-def test_close_accounts_for_a_request_still_on_the_wire(
-    server: EventsServer, make_batcher: MakeBatcher
-) -> None:
-    """close(timeout) returning while a request hangs leaves nothing pending (memory only)."""
-    server.fail_next(1, status=200, delay=1.0)
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, max_batch_events=2, on_error=on_error)
-    batcher.add_many(events(5))
-    assert batcher.close(timeout=0.3) is False
-    stats = batcher.stats
-    assert (stats.pending, stats.failed, stats.sent) == (0, 5, 0)
-    assert sorted(i for items, _ in reported for i in ids(items)) == sorted(expected_ids(5))
-    assert_balanced(stats)

@@ -162,13 +162,13 @@ def test_interpreter_exit_delivers_an_open_batcher(server: EventsServer) -> None
 
 
 def test_interpreter_exit_is_bounded(server: EventsServer) -> None:
-    """With the server down, exit waits at most EXIT_TIMEOUT, then reports the events."""
+    """With the server down, exit waits at most exit_timeout, then reports the events."""
     server.handler = lambda request: Reply(503)
     script = """
-        import speakeasy._batching.batcher
-        speakeasy._batching.batcher.EXIT_TIMEOUT = 0.3
         batcher = client.events.batcher(
-            retries=FAST_RETRIES, on_error=lambda items, exc: print(len(items), type(exc).__name__)
+            retries=FAST_RETRIES,
+            exit_timeout=0.3,
+            on_error=lambda items, exc: print(len(items), type(exc).__name__),
         )
         for i in range(count):
             batcher.add(event(i))
@@ -176,4 +176,24 @@ def test_interpreter_exit_is_bounded(server: EventsServer) -> None:
     assert _finish(_spawn(script, server.url, "", "evt-", 5), timeout=30) == [
         "5",
         "BatcherClosedError",
+    ]
+
+
+def test_interpreter_exit_closes_every_batcher_at_once(server: EventsServer) -> None:
+    """Two batchers open at exit, the server down: both give their events up, each bounded."""
+    server.handler = lambda request: Reply(503)
+    script = """
+        for name in ("a", "b"):
+            batcher = client.events.batcher(
+                retries=FAST_RETRIES,
+                exit_timeout=0.3,
+                on_error=lambda items, exc, name=name: print(name, len(items)),
+            )
+            batcher.add_many([event(i) for i in range(count)])
+    """
+    assert sorted(_finish(_spawn(script, server.url, "", "evt-", 3), timeout=30)) == [
+        "3",
+        "3",
+        "a",
+        "b",
     ]

@@ -11,7 +11,8 @@ from typing import List
 import pytest
 
 from speakeasy._batching import spool as spool_module
-from speakeasy._batching.spool import Journal, Spool
+from speakeasy._batching.journal import Journal
+from speakeasy._batching.spool import Spool
 
 
 def _locked_by_someone(path: Path) -> bool:
@@ -90,7 +91,7 @@ def test_ack_records_a_watermark_that_a_later_claim_honours(spool: Spool) -> Non
     marks = journal.append_many(["one", "two", "three"])
     journal.ack({marks[0][0]: marks[0][1]})
     journal.forget()  # the owner dies: its lock goes with its descriptors
-    [(segment, count)] = spool.claim(limit=16)
+    [(segment, count)], _ = spool.claim(limit=16)
     assert count == 2
     assert spool.read(segment) == [("two", 8), ("three", 14)]
 
@@ -98,20 +99,21 @@ def test_ack_records_a_watermark_that_a_later_claim_honours(spool: Spool) -> Non
 def test_a_live_owners_segment_is_not_claimed(spool: Spool) -> None:
     journal = Journal(spool)
     journal.append("x")
-    assert spool.claim(limit=16) == []
+    assert spool.claim(limit=16) == ([], False)
 
 
 def test_claim_stops_at_the_limit(spool: Spool) -> None:
     directory = Path(spool.directory)
     for n in range(5):
         (directory / f"1-{n}-dead.seg").write_text("x\n")
-    assert len(spool.claim(limit=3)) == 3
+    found, more = spool.claim(limit=3)
+    assert (len(found), more) == (3, True)
 
 
 def test_a_torn_last_line_is_not_counted(spool: Spool) -> None:
     """A write cut short leaves half a line at the end: replay ignores it."""
     (Path(spool.directory) / "1-0-dead.seg").write_text('{"a":1}\n{"b"')
-    [(segment, count)] = spool.claim(limit=16)
+    [(segment, count)], _ = spool.claim(limit=16)
     assert count == 1
     assert spool.read(segment) == [('{"a":1}', 8)]
 
@@ -120,7 +122,7 @@ def test_a_segment_acked_to_its_end_is_deleted_when_found(spool: Spool) -> None:
     directory = Path(spool.directory)
     (directory / "1-0-dead.seg").write_text("x\n")
     (directory / "1-0-dead.ack").write_text("2\n")
-    assert spool.claim(limit=16) == []
+    assert spool.claim(limit=16) == ([], False)
     assert os.listdir(directory) == []
 
 
@@ -167,3 +169,67 @@ def test_a_failed_write_retires_the_segment(spool: Spool) -> None:
     assert not segment.writing
     new, _ = journal.append("z")
     assert new is not segment
+
+
+def test_a_finished_segment_is_deleted_even_when_its_ack_cannot_be_written(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .ack path is taken (a directory): the write fails, the finished segment goes anyway."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
+    journal = Journal(spool)
+    segment, end = journal.append("abcd")
+    os.mkdir(segment.ack_path)
+    journal.ack({segment: end})
+    assert not os.path.exists(segment.path)
+    assert segment not in journal.held
+
+
+def test_an_ack_that_cannot_be_written_still_moves_the_watermark(spool: Spool) -> None:
+    """In memory the events are resolved; only a later process may resend them."""
+    journal = Journal(spool)
+    segment, end = journal.append("x")
+    os.mkdir(segment.ack_path)
+    journal.ack({segment: end})
+    assert segment.acked == end and segment in journal.held
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o720])
+def test_a_directory_others_can_write_is_refused(tmp_path: Path, mode: int) -> None:
+    directory = tmp_path / "spool"
+    directory.mkdir()
+    os.chmod(directory, mode)
+    with pytest.raises(spool_module.UnsafeDirectoryError, match="writable by other users"):
+        Spool(str(directory))
+
+
+def test_a_directory_readable_by_others_is_accepted(tmp_path: Path) -> None:
+    """Reading is the owner's choice; writing by others is what lets them plant events."""
+    directory = tmp_path / "spool"
+    directory.mkdir()
+    os.chmod(directory, 0o755)
+    Spool(str(directory))
+
+
+def test_open_file_refuses_symlinks_and_fifos(tmp_path: Path) -> None:
+    """Only regular files, never through a link, never blocking on a FIFO."""
+    target = tmp_path / "target"
+    target.write_text("secret")
+    (tmp_path / "link").symlink_to(target)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(OSError):
+        spool_module.open_file(str(tmp_path / "link"), os.O_RDONLY)
+    with pytest.raises(OSError):
+        spool_module.open_file(str(tmp_path / "fifo"), os.O_RDONLY)
+    fd = spool_module.open_file(str(target), os.O_RDONLY)
+    os.close(fd)
+
+
+def test_a_failing_file_is_logged_once_and_left_alone(
+    spool: Spool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A segment that cannot be read is skipped by every later claim, with one log line."""
+    directory = Path(spool.directory)
+    (directory / "1-0-adir.seg").mkdir()
+    for _ in range(3):
+        assert spool.claim(limit=16) == ([], False)
+    assert len([r for r in caplog.records if "1-0-adir.seg" in r.getMessage()]) == 1

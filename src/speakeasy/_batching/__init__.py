@@ -8,11 +8,12 @@ or files: ``speakeasy.EventBatcher`` and ``s.events.batcher()`` import
 module         owns                                            imports (in the package)
 =============  ==============================================  =========================
 ``batcher``    the façade ``EventBatcher``; exit and fork       all the others
-``worker``     the daemon thread: gathers, sends, settles       queue, delivery, spool,
-                                                               transport
-``queue``      shared state under one lock; every count write  spool
+``worker``     the daemon thread: gathers, sends, settles       queue, delivery, journal,
+                                                               spool, transport
+``queue``      shared state under one lock; every count write  journal, spool
 ``delivery``   the verdict after one attempt (pure)            (``speakeasy._retry``)
-``spool``      segment files, acks, ``rejected.jsonl``         nothing
+``journal``    one batcher's segments: append, ack, release    spool
+``spool``      the directory and its files, safely opened      nothing
 ``transport``  what a client hands a batcher                   nothing
 ``options``    checks of the options                           nothing
 =============  ==============================================  =========================

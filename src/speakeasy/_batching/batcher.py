@@ -18,13 +18,14 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import threading
 import time
-import weakref
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Set, Tuple
 
 from speakeasy._batching import options
+from speakeasy._batching.journal import Journal
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import Journal, Spool
+from speakeasy._batching.spool import Spool, UnsafeDirectoryError
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
@@ -37,9 +38,6 @@ __all__ = ["BatcherStats", "EventBatcher"]
 
 logger = logging.getLogger("speakeasy.batcher")
 
-#: At interpreter exit, every open batcher is closed within this many seconds in all.
-EXIT_TIMEOUT = 5.0
-
 #: Of close(timeout), the part kept for stopping the worker after the flush.
 _STOP_RESERVE = 0.1
 
@@ -48,24 +46,28 @@ class EventBatcher:
     """Queues events and posts them in batches from a background thread.
 
     Build it with ``s.events.batcher(**options)``; use it as a context manager
-    (or call ``close()``). Options, all keyword-only:
+    (or call ``close()``). Options, all keyword-only (docs/batching.md has the
+    whole story):
 
     - ``workspace_id`` (client's): the workspace every batch is posted to.
     - ``max_batch_events`` (1000) and ``max_batch_bytes`` (1_000_000): a batch
       never holds more events, nor has a larger JSON body. ``add`` rejects an
       event that alone would not fit (``ValidationError``).
     - ``flush_interval`` (1.0 s): how long a queued event may wait for others.
-    - ``max_queue_events`` (100_000): events held in memory, not yet sent.
-    - ``on_full`` (``"block"``): when the queue is full, ``add`` waits for room;
-      ``"drop"`` returns False at once and counts the event as dropped.
-    - ``spool_dir`` (None): a directory where events are kept until delivered,
-      so they survive the process (see docs/batching.md).
+    - ``max_queue_events`` (100_000) and ``max_queue_bytes`` (64 MiB): events
+      held in memory, not yet sent, and the size of their JSON.
+    - ``on_full`` (``"block"``): when a bound is reached, ``add`` waits for
+      room; ``"drop"`` returns False at once and counts the event as dropped.
+    - ``spool_dir`` (None): a directory of the current user where events are
+      kept until delivered, so they survive the process.
     - ``retries`` (the API's policy): the ``BackoffStrategy`` of this
       ``RetryConfig`` paces retries. Retryable failures are retried until
       delivered or closed (``max_elapsed_time`` is not a limit here);
       ``RetryConfig("none")`` gives a batch up at its first failure.
-    - ``on_error`` (None): ``on_error(events, exception)`` for events given up,
-      called on the worker thread; what it raises is logged and ignored.
+    - ``on_error`` (None): ``on_error(events, exception)`` for events given up;
+      what it raises is logged and ignored.
+    - ``exit_timeout`` (5.0 s): how long leaving a ``with`` block, and
+      interpreter exit, wait for delivery.
     - ``timeout_ms`` (client's): per request.
 
     Delivery is at least once. 408, 429, 5xx and network errors are retried;
@@ -83,17 +85,21 @@ class EventBatcher:
         max_batch_bytes: int,
         flush_interval: float,
         max_queue_events: int,
+        max_queue_bytes: int,
         on_full: str,
         spool_dir: Optional[object],
         retries: Optional[RetryConfig],
         on_error: Optional[ErrorCallback],
+        exit_timeout: float,
     ) -> None:
         self._transport = transport
         self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
         self._max_batch_bytes = options.positive_int("max_batch_bytes", max_batch_bytes)
         self._max_event_bytes = self._max_batch_bytes - 2  # the brackets of the array
         self._max_queue = options.positive_int("max_queue_events", max_queue_events)
+        self._max_queue_bytes = options.positive_int("max_queue_bytes", max_queue_bytes)
         self._flush_interval = options.seconds("flush_interval", flush_interval)
+        self._exit_timeout = options.seconds("exit_timeout", exit_timeout)
         if on_full not in ("block", "drop"):
             raise ValidationError("on_full", f"must be 'block' or 'drop', not {on_full!r}")
         self._block = on_full == "block"
@@ -117,10 +123,16 @@ class EventBatcher:
 
     def _start_fresh(self, closed: bool) -> None:
         """Queue, spool journal, worker: built here, and again in a forked child."""
-        self._queue = BatchQueue(self._max_queue)
+        self._journal = None if self._spool is None else Journal(self._spool)
+        self._queue = BatchQueue(
+            self._max_queue,
+            self._max_queue_bytes,
+            self._journal,
+            batch_events=self._max_batch_events,
+            batch_bytes=self._max_batch_bytes,
+        )
         if closed:
             self._queue.close()
-        self._journal = None if self._spool is None else Journal(self._spool)
         retries = self._retries
         self._worker = Worker(
             self._queue,
@@ -137,60 +149,61 @@ class EventBatcher:
         """Queue one event; True once queued (and spooled), False if dropped (queue full).
 
         Raises ``ValidationError``/``FieldTypeError`` naming the bad field,
-        ``BatcherClosedError`` after ``close()``, ``OSError`` if the spool cannot
-        be written. With ``on_full="block"`` it waits while the queue is full.
+        ``BatcherClosedError`` after ``close()``, and ``OSError`` when the spool
+        cannot be written (then the event is not queued, nor counted).
+        With ``on_full="block"`` it waits while the queue is full.
         """
         try:
             data = self._encode(event)
         except AttributeError as exc:
             raise FieldTypeError("CliEvent", f"is not a complete CliEvent ({exc})") from None
-        if len(data) > self._max_event_bytes:
-            raise options.too_large("event", len(data), self._max_batch_bytes)
+        size = len(data)
+        if size > self._max_event_bytes:
+            raise options.too_large("event", size, self._max_batch_bytes)
         queue = self._queue
         with queue.lock:
             if queue.closed:
                 raise BatcherClosedError("add() on a closed EventBatcher")
-            if len(queue.events) >= self._max_queue and not self._make_room():
-                queue.drop(1)
-                return False
-            journal = self._journal
-            n = queue.put(data, None if journal is None else journal.append(data))
+            queued = queue.offer(data)
+            if not queued:
+                if not self._make_room(1, size + 1):
+                    queue.drop(1)
+                    return False
+                queued = queue.offer(data)
+            if queued == 1:
+                return True
             if self._worker.thread is None:
                 self._worker.start()
-            # Wake the worker when a batch starts (it then times flush_interval) or fills up.
-            wake = n == 1 or n == self._max_batch_events or queue.nbytes >= self._max_batch_bytes
-        if wake and not queue.wake.is_set():
+        if not queue.wake.is_set():
             queue.wake.set()
         return True
 
     def add_many(self, events: Iterable[shared.CliEvent]) -> int:
-        """Queue events (validated all before any is queued); returns how many were queued.
+        """Queue events; returns how many were queued. An exception means none was.
 
-        With ``on_full="drop"`` the events that find the queue full are dropped.
-        With a spool, the events are written in one system call per chunk.
+        Every event is validated before any is queued. With ``on_full="block"``
+        the call waits until all of them fit (an empty queue takes any
+        number); with ``"drop"``, those that do not fit are dropped. With a
+        spool, they are written with one system call.
         """
         parts = self._encode_all(events)
+        nbytes = sum(map(len, parts)) + len(parts)
         queue = self._queue
-        queued = 0
         with queue.lock:
             if queue.closed:
                 raise BatcherClosedError("add_many() on a closed EventBatcher")
-            while queued < len(parts):
-                room = self._max_queue - len(queue.events)
-                if room <= 0:
-                    if self._make_room():
-                        continue
-                    queue.drop(len(parts) - queued)
-                    break
-                chunk = parts[queued : queued + room]
-                journal = self._journal
-                queue.put_many(chunk, None if journal is None else journal.append_many(chunk))
-                queued += len(chunk)
+            dropped = 0
+            if not queue.has_room(len(parts), nbytes) and not self._make_room(len(parts), nbytes):
+                fit = queue.fitting(parts)
+                dropped, parts = len(parts) - fit, parts[:fit]
+            if parts:
+                queue.put_many(parts)
                 if self._worker.thread is None:
                     self._worker.start()
-        if queued:
+            queue.drop(dropped)
+        if parts:
             queue.wake.set()
-        return queued
+        return len(parts)
 
     def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
         """Every event encoded, or the error naming the first bad one (``events[3].success``)."""
@@ -214,69 +227,86 @@ class EventBatcher:
                 raise options.too_large(f"events[{index}]", len(parts[-1]), self._max_batch_bytes)
         return parts
 
-    def _make_room(self) -> bool:
-        """Wait until the queue has room (on_full="block"); False to drop instead (lock held)."""
-        if not self._block or self._worker.is_current():
-            return False  # the worker (in on_error) must never wait for itself
-        self._queue.wait_for_room(self._worker.revive)
+    def _make_room(self, count: int, nbytes: int) -> bool:
+        """Wait until the events fit (on_full="block"); False to drop instead (lock held)."""
+        if not self._block or self._worker.in_callback():
+            return False  # on the worker thread, or in on_error: never wait for ourselves
+        self._queue.wait_for_room(count, nbytes, self._worker.revive)
         return True
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Send now what is queued; True once every event added before the call is resolved.
 
-        Resolved means delivered or given up (``on_error`` has returned). False
-        when ``timeout`` (seconds) ran out first; the events stay queued.
+        Resolved means delivered or given up (``on_error`` has returned); with
+        a spool, the events left there by earlier batchers count too. False
+        when ``timeout`` (seconds) ran out first (the events stay queued), and
+        at once when called from ``on_error``.
         """
-        deadline = options.deadline("timeout", timeout)
+        return self._drain(options.deadline("timeout", timeout))
+
+    def _drain(self, deadline: Optional[float]) -> bool:
         queue = self._queue
         worker = self._worker
         with queue.lock:
-            live, replay = queue.queued_so_far, queue.recovered
-            if queue.resolved(live, replay):
-                return True
+            live = queue.queued_so_far
+            if queue.settled(live):
+                return queue.replay_left == 0
             queue.request_drain(live)
         queue.wake.set()
-        if worker.is_current():
-            return False  # called from on_error: waiting on ourselves would never end
+        if worker.in_callback():
+            return False  # waiting on ourselves would never end
         with queue.lock:
-            while not queue.resolved(live, replay):
+            while not queue.settled(live):
                 if not worker.alive:
                     return False
                 remaining = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
                 if remaining <= 0:
                     return False
                 queue.progress.wait(remaining)
-        return True
+            return queue.replay_left == 0
 
     def close(self, timeout: Optional[float] = None) -> bool:
-        """Flush, then stop the worker; idempotent. True if everything was resolved in time.
+        """Flush, then stop the worker; idempotent. True if nothing is left undelivered.
 
         When ``timeout`` runs out first: with a spool, what is undelivered stays
         there for the next batcher (and in ``stats.pending``); without one, it
-        is handed to ``on_error`` with ``BatcherClosedError`` and counted failed.
+        is handed to ``on_error`` with ``BatcherClosedError`` and counted
+        failed. A batch on the wire then is counted by its outcome, when the
+        server answers.
         """
         deadline = options.deadline("timeout", timeout)
+        return self._finish_close(self._begin_close(), deadline)
+
+    def _begin_close(self) -> Optional[threading.Thread]:
+        """Refuse new events and have the worker send what it holds now; its thread."""
         queue = self._queue
         with queue.lock:
             queue.close()
+            queue.request_drain(queue.queued_so_far)
             thread = self._worker.thread
         _live.discard(self)
+        queue.wake.set()
+        return thread
+
+    def _finish_close(self, thread: Optional[threading.Thread], deadline: Optional[float]) -> bool:
+        queue = self._queue
+        worker = self._worker
         if thread is None:
             with queue.lock:
                 if self._journal is not None:
                     self._journal.close()
                 return queue.pending == 0
-        if self._worker.is_current():
+        if worker.in_callback():
             with queue.lock:
                 queue.stop()
             queue.wake.set()
-            return False
+            return False  # from on_error: the worker stops once this call is over
         # Keep a little of the time for the worker to stop and account for the rest.
-        flush_timeout = None
-        if deadline is not None and timeout is not None:
-            reserve = min(_STOP_RESERVE, timeout / 4)
-            flush_timeout = max(0.0, deadline - reserve - time.monotonic())
-        flushed = self.flush(flush_timeout)
+        flush_deadline = deadline
+        if deadline is not None:
+            left = max(0.0, deadline - time.monotonic())
+            flush_deadline = deadline - min(_STOP_RESERVE, left / 4)
+        flushed = self._drain(flush_deadline)
         with queue.lock:
             queue.stop()
         if not flushed:
@@ -284,11 +314,12 @@ class EventBatcher:
         queue.wake.set()
         thread.join(options.remaining(deadline))
         if thread.is_alive() and self._journal is None:
-            # A request is still on the wire: give up its batch (the server may yet
-            # take it) and everything queued, so that nothing is unaccounted for.
+            # A request is still on the wire: give up everything else now, so
+            # that close() keeps its bound; that batch counts when it ends.
             with queue.lock:
+                queue.abort.set()
                 leftovers = queue.orphan()
-            self._worker.abandon(leftovers)
+            worker.abandon(leftovers)
         return flushed
 
     @property
@@ -306,7 +337,8 @@ class EventBatcher:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        """``close(exit_timeout)``: a server that is down cannot hold the block's end up."""
+        self.close(self._exit_timeout)
 
     def __repr__(self) -> str:
         spool = None if self._spool is None else self._spool.directory
@@ -330,15 +362,24 @@ class EventBatcher:
 
 # -- module-level machinery ---------------------------------------------------------------
 
-_live: weakref.WeakSet[EventBatcher] = weakref.WeakSet()
+#: Batchers not closed yet. Held strongly: a batcher dropped without ``close()``
+#: still has events to deliver, and is closed at exit like any other.
+_live: Set[EventBatcher] = set()
 
 
 def _close_at_exit() -> None:
-    deadline = time.monotonic() + EXIT_TIMEOUT
+    """Close every open batcher, all at once: the exit waits for the longest ``exit_timeout``."""
+    started = time.monotonic()
+    closing: List[Tuple[EventBatcher, Optional[threading.Thread]]] = []
     for batcher in list(_live):
         try:
-            batcher.close(max(0.0, deadline - time.monotonic()))
+            closing.append((batcher, batcher._begin_close()))
         except Exception:
+            logger.error("closing a batcher at exit failed", exc_info=True)
+    for batcher, thread in closing:
+        try:
+            batcher._finish_close(thread, started + batcher._exit_timeout)
+        except BaseException:
             logger.error("closing a batcher at exit failed", exc_info=True)
 
 
@@ -356,6 +397,8 @@ def _open_spool(spool_dir: object) -> Spool:
     path = options.directory("spool_dir", spool_dir)
     try:
         return Spool(path)
+    except UnsafeDirectoryError as exc:
+        raise ValidationError("spool_dir", f"{path!r} {exc}") from None
     except OSError as exc:
         raise ValidationError(
             "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"

@@ -1,7 +1,7 @@
 """What an ``EventBatcher``'s callers and its worker share: queue, batches in flight, counts.
 
 One lock guards all of it, and every write to the counts happens here, in
-the named operations below (``put``, ``drop``, ``recover``, ``take``,
+the named operations below (``offer``, ``put_many``, ``drop``, ``recover``, ``take``,
 ``settle``...), so that ``added == sent + failed + dropped + pending`` can
 be checked by reading this file alone, and a stats snapshot always balances.
 
@@ -17,6 +17,7 @@ import threading
 from collections import deque
 from typing import Callable, Deque, List, Optional, Tuple
 
+from speakeasy._batching.journal import Journal
 from speakeasy._batching.spool import Mark
 from speakeasy.models.errors import BatcherClosedError
 
@@ -79,7 +80,47 @@ class BatchQueue:
     methods of this class.
     """
 
-    def __init__(self, max_events: int) -> None:
+    __slots__ = (
+        "abort",
+        "added",
+        "backlog",
+        "batch_bytes",
+        "batch_events",
+        "blocked",
+        "closed",
+        "drain_seq",
+        "dropped",
+        "events",
+        "failed",
+        "inflight",
+        "journal",
+        "live_done",
+        "lock",
+        "marks",
+        "max_bytes",
+        "max_events",
+        "nbytes",
+        "not_full",
+        "progress",
+        "recovered",
+        "replay_done",
+        "replay_left",
+        "retried",
+        "sent",
+        "stack",
+        "stopping",
+        "taken",
+        "wake",
+    )
+
+    def __init__(
+        self,
+        max_events: int,
+        max_bytes: int,
+        journal: Optional[Journal],
+        batch_events: int,
+        batch_bytes: int,
+    ) -> None:
         self.lock = threading.Lock()
         #: ``add`` waits on it for room (``on_full="block"``).
         self.not_full = threading.Condition(self.lock)
@@ -89,7 +130,14 @@ class BatchQueue:
         self.wake = threading.Event()
         #: Set by ``close`` when time is up: stop delivering at once.
         self.abort = threading.Event()
+        #: The bounds of ``on_full``: queued events, and their JSON bytes.
         self.max_events = max_events
+        self.max_bytes = max_bytes
+        #: The spool's side: every queued event is written there first (None: memory only).
+        self.journal = journal
+        #: A batch is due when the queue holds this many events, or bytes of JSON.
+        self.batch_events = batch_events
+        self.batch_bytes = batch_bytes
         self.closed = False
         #: Set by ``close``: send what is queued, then stop.
         self.stopping = False
@@ -102,16 +150,20 @@ class BatchQueue:
         self.marks: Deque[Mark] = deque()
         self.nbytes = 0
         # Batches taken off the queue and not yet resolved, the next to send
-        # last. ``close`` may take them over from a stuck worker: ``orphaned``.
+        # last; the one on the wire now. ``close`` may take the others over.
         self.stack: List[Batch] = []
-        self.orphaned = False
+        self.inflight: Optional[Batch] = None
+        #: More segments may wait in the spool than were claimed so far.
+        self.backlog = False
 
         # The counts of ``BatcherStats`` (pending is derived).
         self.added = self.sent = self.failed = self.dropped = 0
         self.retried = self.recovered = 0
         # For flush: live events taken off the queue, resolved, and the most
-        # that a flush asked to send at once; recovered events resolved.
+        # that a flush asked to send at once; recovered events resolved, and
+        # those left on disk unread (pending still, but nobody waits for them).
         self.taken = self.live_done = self.drain_seq = self.replay_done = 0
+        self.replay_left = 0
 
     # -- reading (lock held) --------------------------------------------------------------
 
@@ -124,9 +176,41 @@ class BatchQueue:
         """Live events ever queued: ``flush`` waits until that many are resolved."""
         return self.taken + len(self.events)
 
-    def resolved(self, live: int, replay: int) -> bool:
-        """Whether the first ``live`` live and ``replay`` recovered events are resolved."""
-        return self.live_done >= live and self.replay_done >= replay
+    def settled(self, live: int) -> bool:
+        """Whether the first ``live`` live events and every recovered one are resolved.
+
+        Recovered ones include segments not claimed yet (``backlog``); those
+        that could not be read do not hold ``flush`` up (see ``leave``).
+        """
+        return (
+            self.live_done >= live
+            and self.replay_done + self.replay_left >= self.recovered
+            and not self.backlog
+        )
+
+    def has_room(self, count: int, nbytes: int) -> bool:
+        """Whether ``count`` events of ``nbytes`` JSON bytes (commas included) fit now.
+
+        An empty queue takes anything: one event larger than the byte bound,
+        or an ``add_many`` larger than the queue, must not wait forever.
+        """
+        events = self.events
+        return not events or (
+            len(events) + count <= self.max_events and self.nbytes + nbytes <= self.max_bytes
+        )
+
+    def fitting(self, parts: List[str]) -> int:
+        """How many of ``parts``, from the first, fit now (all of them in an empty queue)."""
+        if not self.events:
+            return len(parts)
+        free = self.max_bytes - self.nbytes
+        count = 0
+        for part in parts[: max(0, self.max_events - len(self.events))]:
+            free -= len(part) + 1
+            if free < 0:
+                break
+            count += 1
+        return count
 
     def snapshot(self) -> BatcherStats:
         return BatcherStats(
@@ -141,20 +225,33 @@ class BatchQueue:
 
     # -- the callers' side (lock held) ----------------------------------------------------
 
-    def put(self, part: str, mark: Optional[Mark]) -> int:
-        """Queue one encoded event (and its spool mark); the queue's new length."""
-        self.events.append(part)
-        if mark is not None:
-            self.marks.append(mark)
-        self.nbytes += len(part) + 1
-        self.added += 1
-        return len(self.events)
+    def offer(self, part: str) -> int:
+        """Queue one encoded event if it fits (``has_room``).
 
-    def put_many(self, parts: List[str], marks: Optional[List[Mark]]) -> None:
-        """Queue encoded events (and their spool marks)."""
+        0: no room, nothing done. 1: queued. 2: queued, and the worker should
+        look now (a batch starts, and times ``flush_interval``, or is full).
+        With a spool, the event is written there first; an ``OSError`` from
+        that write leaves nothing queued nor counted.
+        """
+        events = self.events
+        size = len(part) + 1
+        if events and (len(events) >= self.max_events or self.nbytes + size > self.max_bytes):
+            return 0
+        journal = self.journal
+        if journal is not None:
+            self.marks.append(journal.append(part))
+        events.append(part)
+        self.nbytes += size
+        self.added += 1
+        n = len(events)
+        return 2 if n == 1 or n == self.batch_events or self.nbytes >= self.batch_bytes else 1
+
+    def put_many(self, parts: List[str]) -> None:
+        """Queue encoded events, room or not (spooled first, all or none, as ``offer``)."""
+        journal = self.journal
+        if journal is not None:
+            self.marks.extend(journal.append_many(parts))
         self.events.extend(parts)
-        if marks is not None:
-            self.marks.extend(marks)
         self.nbytes += sum(map(len, parts)) + len(parts)
         self.added += len(parts)
 
@@ -163,14 +260,14 @@ class BatchQueue:
         self.added += count
         self.dropped += count
 
-    def wait_for_room(self, revive: Callable[[], None]) -> None:
-        """Wait until the queue has room; ``revive`` wakes (or restarts) the worker.
+    def wait_for_room(self, count: int, nbytes: int, revive: Callable[[], None]) -> None:
+        """Wait until ``count`` events of ``nbytes`` fit; ``revive`` restarts a dead worker.
 
         Raises ``BatcherClosedError`` when the batcher is closed meanwhile.
         """
         self.blocked += 1
         try:
-            while len(self.events) >= self.max_events:
+            while not self.has_room(count, nbytes):
                 if self.closed:
                     break
                 revive()
@@ -195,9 +292,17 @@ class BatchQueue:
         self.stopping = True
 
     def orphan(self) -> List[Batch]:
-        """Take every batch over from a worker stuck on the wire; the next to send first."""
-        self.orphaned = True
-        return self.take_everything()
+        """Take over from a worker stuck on the wire every batch but the one it sends.
+
+        That one stays the worker's: it is accounted for by its outcome.
+        """
+        inflight = self.inflight
+        if inflight is not None:
+            self.stack.remove(inflight)
+        batches = self.take_everything()
+        if inflight is not None:
+            self.stack.append(inflight)
+        return batches
 
     # -- the worker's side ----------------------------------------------------------------
 
@@ -205,6 +310,18 @@ class BatchQueue:
         """Count events found in the spool (lock held)."""
         self.added += count
         self.recovered += count
+
+    def set_backlog(self, more: bool) -> None:
+        """Whether segments may wait in the spool beyond those claimed (lock held)."""
+        self.backlog = more
+        if not more:
+            self.progress.notify_all()
+
+    def leave(self, count: int) -> None:
+        """Recovered events that cannot be read stay on disk, pending (lock held)."""
+        self.replay_left += count
+        if count:
+            self.progress.notify_all()
 
     def take(self, max_events: int, max_bytes: int) -> None:
         """Move the next batch from the queue onto the stack (lock held)."""
@@ -252,18 +369,26 @@ class BatchQueue:
         self.not_full.notify_all()
         self.progress.notify_all()
 
-    def pop(self, batch: Batch, *replacements: Batch) -> bool:
-        """Take ``batch`` off the stack, pushing ``replacements`` (takes the lock).
-
-        False when ``close`` took the stack over meanwhile: the batch is not ours anymore.
-        """
+    def begin_attempt(self) -> Optional[Batch]:
+        """The next batch to send, now on the wire; None: none, or told to stop (takes the lock)."""
         with self.lock:
-            if self.orphaned:
-                return False
+            if not self.stack or self.abort.is_set():
+                return None
+            self.inflight = self.stack[-1]
+            return self.inflight
+
+    def end_attempt(self) -> None:
+        """The batch on the wire came back, to be sent again (takes the lock)."""
+        with self.lock:
+            self.inflight = None
+
+    def pop(self, batch: Batch, *replacements: Batch) -> None:
+        """The batch on the wire is done: off the stack, ``replacements`` on (takes the lock)."""
+        with self.lock:
             popped = self.stack.pop()
             assert popped is batch
             self.stack.extend(replacements)
-            return True
+            self.inflight = None
 
     def settle(self, batch: Batch, delivered: bool) -> None:
         """Count ``batch`` as sent or failed, and wake ``flush`` (takes the lock)."""

@@ -12,11 +12,17 @@ long as it lives; the kernel drops the lock when the process dies, even by
 processes never send the same spooled event at once. Events in a segment are
 resolved (delivered, or written to ``rejected.jsonl``) in the order they were
 written, so one watermark per segment says what is done. A segment resolved to
-its end is deleted.
+its end is deleted, even when its ``.ack`` could not be written.
+
+The directory must be the current user's and writable by nobody else; files in
+it are opened without following symlinks, and only regular files are read (a
+FIFO named ``x.seg`` must not hang us). A failure on one file is logged once
+and stays with that file: the others are still delivered.
 
 Writes are plain ``os.write`` calls on ``O_APPEND`` descriptors: the page cache
-keeps them when the process is killed (a power cut may lose them). The
-journal's content is never logged; names, counts and sizes are.
+keeps them when the process is killed (a power cut may lose them). A write
+that fails is cut back off the segment. The content is never logged; names,
+counts and sizes are.
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ import errno
 import logging
 import os
 import secrets
+import stat
 import time
-from collections import deque
-from typing import Deque, Dict, Iterable, List, Optional, Tuple
+from typing import List, Optional, Set, Tuple
 
 try:
     import fcntl
@@ -50,33 +56,50 @@ Mark = Tuple["Segment", int]
 
 _READ_CHUNK = 1 << 20
 _TMP_AGE = 60.0  # seconds
+# Never follow a symlink; never wait on a FIFO's other end.
+_SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class UnsafeDirectoryError(ValueError):
+    """The spool directory could let another user read or plant events."""
 
 
 class Segment:
     """One segment file, locked by this process for as long as it is open."""
 
-    __slots__ = ("ack_fd", "acked", "fd", "path", "size", "writing")
+    __slots__ = ("ack_fd", "acked", "events", "fd", "path", "size", "writing")
 
     def __init__(self, path: str, fd: int, size: int, acked: int, writing: bool) -> None:
         self.path = path
         self.fd = fd
         #: End of the last complete line (a torn last line is not counted).
         self.size = size
-        #: Every event before this offset is resolved.
+        #: Every event before this offset is resolved (recorded on disk when possible).
         self.acked = acked
         #: True while this batcher may still append to it.
         self.writing = writing
         self.ack_fd = -1
+        #: Events found unresolved when claimed (a recovered segment).
+        self.events = 0
 
     @property
     def name(self) -> str:
         return os.path.basename(self.path)
 
+    @property
+    def ack_path(self) -> str:
+        return self.path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX
+
+    @property
+    def done(self) -> bool:
+        """Closed for writing and resolved to its end: may be deleted."""
+        return not self.writing and self.acked >= self.size
+
     def write(self, data: bytes) -> int:
         """Append whole lines; returns the new end offset.
 
-        On any error the segment is closed for writing, so that a torn line can
-        only ever be its last one (which replay ignores).
+        On any error the segment is closed for writing and what was written of
+        ``data`` is cut off again, so that a failed append leaves nothing behind.
         """
         try:
             written = os.write(self.fd, data)
@@ -84,41 +107,29 @@ class Segment:
                 written += os.write(self.fd, data[written:])
         except BaseException:
             self.writing = False
+            try:
+                os.ftruncate(self.fd, self.size)
+            except OSError:
+                pass  # a torn last line is ignored by replay anyway
             raise
         self.size += written
         return self.size
 
     def ack(self, offset: int) -> None:
-        """Record that every event before ``offset`` is resolved."""
+        """Record that every event before ``offset`` is resolved: in memory, then on disk.
+
+        Raises ``OSError`` when the ``.ack`` cannot be written; the segment
+        counts as resolved that far anyway (a later batcher may resend those).
+        """
         if offset <= self.acked:
             return
-        if self.ack_fd < 0:
-            self.ack_fd = os.open(
-                self.path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX,
-                os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-                0o600,
-            )
-        os.write(self.ack_fd, b"%d\n" % offset)
         self.acked = offset
-
-    @property
-    def done(self) -> bool:
-        """Closed for writing and resolved to its end: may be deleted."""
-        return not self.writing and self.acked >= self.size
-
-    def release(self) -> None:
-        """Close (and unlock) the segment; delete it if every event in it is resolved."""
-        if self.fd < 0:
-            return
-        if self.acked >= self.size:
-            # The .seg goes first: a process that opened it just before cannot
-            # mistake the missing .ack for "nothing acked" (it checks the inode).
-            _unlink(self.path)
-            _unlink(self.path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX)
-        self.forget()
+        if self.ack_fd < 0:
+            self.ack_fd = open_file(self.ack_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.write(self.ack_fd, b"%d\n" % offset)
 
     def forget(self) -> None:
-        """Close the descriptors without deleting anything (a forked child's copy)."""
+        """Close the descriptors (and so the lock) without deleting anything."""
         for fd in (self.ack_fd, self.fd):
             if fd >= 0:
                 try:
@@ -129,15 +140,22 @@ class Segment:
 
 
 class Spool:
-    """A spool directory: creates, claims and reads segments; keeps rejected events."""
+    """A spool directory: creates, claims, reads and deletes segments; keeps rejected events."""
 
     def __init__(self, directory: str) -> None:
         if fcntl is None:  # pragma: no cover - Windows
             raise OSError(errno.ENOTSUP, "a spool needs POSIX file locks (flock)")
         self.directory = directory
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        if not os.path.isdir(directory):  # pragma: no cover - makedirs raised already
-            raise NotADirectoryError(directory)
+        check_directory(directory)
+        #: Files that failed once: logged then, and left alone since.
+        self._failed: Set[str] = set()
+
+    def note(self, name: str, action: str, exc: OSError) -> None:
+        """Log a failure on one file, once; that file is left alone from now on."""
+        if name not in self._failed:
+            self._failed.add(name)
+            logger.error("spool: cannot %s %s: %s", action, name, exc.strerror or exc)
 
     def create(self) -> Segment:
         """A new segment, locked, under a name no other process uses."""
@@ -145,7 +163,7 @@ class Spool:
             self.directory, f"{os.getpid()}-{time.time_ns():x}-{secrets.token_hex(4)}"
         )
         tmp = stem + TMP_SUFFIX
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        fd = open_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             # Locked before it gets a name that others scan: nobody can claim it empty.
@@ -157,60 +175,69 @@ class Spool:
         logger.debug("spool: new segment %s", os.path.basename(stem) + SEGMENT_SUFFIX)
         return Segment(stem + SEGMENT_SUFFIX, fd, 0, 0, writing=True)
 
-    def claim(self, limit: int) -> List[Tuple[Segment, int]]:
-        """Segments of dead owners with events left, locked now, and their event counts."""
+    def claim(self, limit: int) -> Tuple[List[Tuple[Segment, int]], bool]:
+        """Segments of dead owners with events left, locked now, and their event counts.
+
+        Also says whether more might be claimed (the ``limit`` was reached).
+        """
         try:
             names = sorted(os.listdir(self.directory))
         except OSError as exc:
-            logger.warning("spool: cannot list %s: %s", self.directory, exc.strerror)
-            return []
+            self.note(".", "list the spool directory", exc)
+            return [], False
         present = set(names)
         claimed: List[Tuple[Segment, int]] = []
         for name in names:
+            if name in self._failed:
+                continue
             path = os.path.join(self.directory, name)
             if name.endswith(ACK_SUFFIX):
                 if name[: -len(ACK_SUFFIX)] + SEGMENT_SUFFIX not in present:
-                    _unlink(path)  # its segment was deleted by an owner that then died
+                    self.unlink(path)  # its segment was deleted by an owner that then died
             elif name.endswith(TMP_SUFFIX):
                 self._remove_if_abandoned(path)
-            elif name.endswith(SEGMENT_SUFFIX) and len(claimed) < limit:
+            elif name.endswith(SEGMENT_SUFFIX):
+                if len(claimed) == limit:
+                    return claimed, True
                 found = self._claim_one(path)
                 if found is not None:
                     claimed.append(found)
-        return claimed
+        return claimed, False
 
     def _claim_one(self, path: str) -> Optional[Tuple[Segment, int]]:
+        name = os.path.basename(path)
         try:
-            fd = os.open(path, os.O_RDONLY)
+            fd = open_file(path, os.O_RDONLY)
         except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.note(name, "open", exc)
             return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             os.close(fd)
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                logger.warning("spool: cannot lock %s: %s", os.path.basename(path), exc.strerror)
+                self.note(name, "lock", exc)
             return None  # its owner is alive
         try:
-            if os.stat(path).st_ino != os.fstat(fd).st_ino:
+            if os.stat(path, follow_symlinks=False).st_ino != os.fstat(fd).st_ino:
                 raise FileNotFoundError(path)  # deleted (and maybe renamed over) meanwhile
             acked = _read_watermark(path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX)
             size, count = _scan_lines(fd, acked)
         except OSError as exc:
             os.close(fd)
             if not isinstance(exc, FileNotFoundError):
-                logger.warning("spool: cannot read %s: %s", os.path.basename(path), exc.strerror)
+                self.note(name, "read", exc)
             return None
         segment = Segment(path, fd, size, min(acked, size), writing=False)
+        segment.events = count
         if count == 0:
             segment.acked = segment.size
-            segment.release()
+            self.release(segment)
             return None
         logger.info(
-            "spool: recovered %d events (%d bytes) from %s",
-            count,
-            size - segment.acked,
-            segment.name,
+            "spool: recovered %d events (%d bytes) from %s", count, size - segment.acked, name
         )
         return segment, count
 
@@ -220,8 +247,8 @@ class Spool:
         Only old ones: a fresh one may be between its creation and its lock.
         """
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
+            fd = open_file(path, os.O_RDONLY)
+        except OSError:
             return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -230,8 +257,9 @@ class Spool:
             return
         try:
             info = os.fstat(fd)
-            if os.stat(path).st_ino == info.st_ino and time.time() - info.st_mtime > _TMP_AGE:
-                _unlink(path)
+            same = os.stat(path, follow_symlinks=False).st_ino == info.st_ino
+            if same and time.time() - info.st_mtime > _TMP_AGE:
+                self.unlink(path)
         except OSError:
             pass
         finally:
@@ -249,12 +277,36 @@ class Spool:
                 out.append((line, offset))
         return out
 
+    def release(self, segment: Segment) -> None:
+        """Close (and unlock) the segment; delete it if every event in it is resolved.
+
+        A segment that cannot be deleted is left alone by this spool from now
+        on (a later process may send its events again: at least once).
+        """
+        if segment.fd < 0:
+            return
+        if segment.acked >= segment.size:
+            # The .seg goes first: a process that opened it just before cannot
+            # mistake the missing .ack for "nothing acked" (it checks the inode).
+            if self.unlink(segment.path):
+                self.unlink(segment.ack_path)
+        segment.forget()
+
+    def unlink(self, path: str) -> bool:
+        """Delete a file; False (logged once) when it cannot be."""
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            self.note(os.path.basename(path), "delete", exc)
+            return False
+        return True
+
     def reject(self, parts: List[str]) -> None:
         """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving)."""
-        fd = os.open(
-            os.path.join(self.directory, REJECTED_NAME),
-            os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-            0o600,
+        fd = open_file(
+            os.path.join(self.directory, REJECTED_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND
         )
         try:
             data = ("\n".join(parts) + "\n").encode("latin-1")
@@ -265,115 +317,55 @@ class Spool:
             os.close(fd)
 
 
-class Journal:
-    """One batcher's segments: the one ``add`` appends to, those it replays, every one it holds.
+def check_directory(path: str) -> None:
+    """Raise ``UnsafeDirectoryError`` unless ``path`` is a directory only we can write."""
+    info = os.stat(path)  # a symlink to a directory: the directory is what matters
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeDirectoryError("is not a directory")
+    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    if info.st_uid != uid:
+        raise UnsafeDirectoryError(
+            f"is owned by another user (uid {info.st_uid}); use a directory of your own"
+        )
+    if info.st_mode & 0o022:
+        raise UnsafeDirectoryError(
+            f"is writable by other users (mode {stat.S_IMODE(info.st_mode):o}); "
+            "use a directory only you can write (chmod go-w)"
+        )
 
-    Not thread-safe: the batcher calls every method with its lock held.
-    """
 
-    def __init__(self, spool: Spool) -> None:
-        self.spool = spool
-        self.segment: Optional[Segment] = None
-        self.held: List[Segment] = []
-        #: Claimed from dead owners, not read yet (each is also in ``held``).
-        self.claimed: Deque[Segment] = deque()
-
-    def append(self, part: str) -> Mark:
-        """Write one event; where it ends."""
-        segment = self._writable()
-        end = self._write(segment, part + "\n")
-        return segment, end
-
-    def append_many(self, parts: List[str]) -> List[Mark]:
-        """Write events with one system call; where each ends."""
-        segment = self._writable()
-        offset = segment.size
-        self._write(segment, "\n".join(parts) + "\n")
-        marks = []
-        for part in parts:
-            offset += len(part) + 1
-            marks.append((segment, offset))
-        return marks
-
-    def _writable(self) -> Segment:
-        if self.segment is None:
-            self.segment = self.spool.create()
-            self.held.append(self.segment)
-        return self.segment
-
-    def _write(self, segment: Segment, text: str) -> int:
-        try:
-            end = segment.write(text.encode("latin-1"))
-        except OSError:
-            self._retire(segment)  # a torn line may only ever be a segment's last
-            raise
-        if end >= SEGMENT_BYTES:
-            self._retire(segment)
-        return end
-
-    def _retire(self, segment: Segment) -> None:
-        """No more appends to ``segment``; it is deleted once resolved to its end."""
-        segment.writing = False
-        if self.segment is segment:
-            self.segment = None
-        if segment.done:
-            self.release(segment)
-
-    def ack(self, ends: Dict[Segment, int]) -> None:
-        """Record that each segment is resolved up to its end in ``ends``; delete finished ones."""
-        for segment, end in ends.items():
-            if segment.fd < 0:
-                continue  # closed already: nothing left to record
-            try:
-                segment.ack(end)
-            except OSError as exc:  # delivered anyway; a later batcher may resend them
-                logger.warning(
-                    "spool: cannot record delivery in %s: %s", segment.name, exc.strerror
-                )
-                continue
-            if segment.done:
-                self.release(segment)
-
-    def adopt(self, segments: Iterable[Segment]) -> None:
-        """Hold segments claimed from dead owners, to be replayed."""
-        for segment in segments:
-            self.held.append(segment)
-            self.claimed.append(segment)
-
-    def release(self, segment: Segment) -> None:
-        segment.release()
-        if segment in self.held:
-            self.held.remove(segment)
-
-    def close(self) -> None:
-        """Close every segment held; delete those resolved to their end."""
-        held, self.held = self.held, []
-        self.segment = None
-        self.claimed.clear()
-        for segment in held:
-            segment.writing = False
-            segment.release()
-
-    def forget(self) -> None:
-        """In a forked child: close our copies of the descriptors (the parent keeps its locks)."""
-        for segment in self.held:
-            segment.forget()
+def open_file(path: str, flags: int) -> int:
+    """``os.open`` of a regular file only, never through a symlink; created ``0600``."""
+    fd = os.open(path, flags | _SAFE, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.path.basename(path))
+        # Plain blocking I/O from now on (O_NONBLOCK was only against FIFOs).
+        if _SAFE & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _unlink(path: str) -> None:
     try:
         os.unlink(path)
-    except FileNotFoundError:
+    except OSError:
         pass
 
 
 def _read_watermark(path: str) -> int:
     """The highest complete offset line of an ``.ack`` file (0 when there is none)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        fd = open_file(path, os.O_RDONLY)
     except FileNotFoundError:
         return 0
+    try:
+        data = _pread_all(fd, 0, os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
     best = 0
     for line in data.split(b"\n")[:-1]:  # the last piece is torn or empty
         if line.isdigit():

@@ -12,8 +12,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 #: ``on_error(events, exception)``: ``events`` are the wire JSON objects (dicts).
 ErrorCallback = Callable[[List[Dict[str, Any]], BaseException], object]
-#: Posts one JSON array body once; raises what the client's send path raises.
-Send = Callable[[bytes], object]
+#: ``send(body, accepted)``: posts one JSON array body once (see ``Transport.send``).
+Send = Callable[[bytes, Callable[[], None]], object]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,7 +21,13 @@ class Transport:
     """What a batcher needs of a client (the one seam between them)."""
 
     send: Send
-    r"""Posts one JSON array body once (no retries), raising what the client's send path raises."""
+    r"""``send(body, accepted)`` posts one JSON array body once (no retries).
+
+    It returns when the server accepted the body, else raises what the
+    client's send path raises. It calls ``accepted()`` as soon as the server
+    answered 2xx, before the client's own hooks run: what a hook raises after
+    that does not undo the delivery (the batcher does not send it again).
+    """
     reset: Callable[[], None]
     r"""Drops pooled connections: a forked child must not share its parent's sockets."""
     workspace_id: Optional[str]

@@ -5,7 +5,11 @@
 ask, or an ``add`` is blocked), alternating with events recovered from the
 spool. ``_deliver`` sends it, one attempt at a time, and follows
 ``delivery.decide``. The worker owns its thread: it alone starts it and
-says when it is gone. Logs give counts, sizes and statuses, never payloads.
+says when it is gone.
+
+Nothing that one attempt, one spool file or one ``on_error`` call raises
+stops the worker: it is logged and the worker carries on (a batcher closes
+only when asked to). Logs give counts, sizes and statuses, never payloads.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import time
 from collections import deque
 from typing import Any, Deque, List, Optional, Tuple
 
-from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, decide
+from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, Verdict, decide
+from speakeasy._batching.journal import Journal
 from speakeasy._batching.queue import Batch, BatchQueue
-from speakeasy._batching.spool import Journal, Mark, Segment
+from speakeasy._batching.spool import Mark, Segment
 from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
 from speakeasy.models.errors import BatcherClosedError
@@ -31,6 +36,10 @@ logger = logging.getLogger("speakeasy.batcher")
 RESCAN_INTERVAL = 30.0
 #: At most this many recovered segments are claimed (locked) at a time.
 MAX_CLAIMED = 16
+#: The wait after an unexpected error, before the worker tries again (seconds).
+ERROR_PAUSE = 1.0
+# ``Event.wait`` refuses longer timeouts (OverflowError).
+_MAX_WAIT = threading.TIMEOUT_MAX
 
 
 class Worker:
@@ -63,6 +72,8 @@ class Worker:
         self._next_scan = time.monotonic() + RESCAN_INTERVAL
         #: The cause given to events abandoned at close.
         self._last_error: Optional[BaseException] = None
+        #: Which threads are inside ``on_error`` now (``flush`` there must not wait).
+        self._calling = threading.local()
         #: The thread, from ``start`` until it is about to end (written only here).
         self.thread: Optional[threading.Thread] = None
 
@@ -83,8 +94,15 @@ class Worker:
             self.start()
 
     def is_current(self) -> bool:
-        """Whether the caller runs on the worker thread (in ``on_error``, say)."""
+        """Whether the caller runs on the worker thread."""
         return threading.current_thread() is self.thread
+
+    def in_callback(self) -> bool:
+        """Whether the caller is the worker, or runs inside ``on_error`` in any thread.
+
+        There, waiting for events to be resolved would wait on ourselves.
+        """
+        return self.is_current() or getattr(self._calling, "active", False)
 
     def claim(self) -> None:
         """Take over segments left by dead processes, and count their events."""
@@ -94,14 +112,12 @@ class Worker:
         room = MAX_CLAIMED - len(journal.claimed)
         if room <= 0:
             return
-        found = journal.spool.claim(room)  # disk only: outside the lock
-        if not found:
-            return
-        count = sum(n for _, n in found)
+        found, more = journal.spool.claim(room)  # disk only: outside the lock
         queue = self._queue
         with queue.lock:
             journal.adopt(segment for segment, _ in found)
-            queue.recover(count)
+            queue.recover(sum(n for _, n in found))
+            queue.set_backlog(more)
 
     def abandon(self, batches: List[Batch]) -> None:
         """Events still held when the worker stops: left in the spool, or given up."""
@@ -115,20 +131,30 @@ class Worker:
         logger.warning("%d events undelivered at close: given up", count)
         error = BatcherClosedError("closed before these events were delivered")
         error.__cause__ = self._last_error
+        interrupt: Optional[BaseException] = None
         for batch in batches:
-            self._report(batch.parts, error)
+            interrupt = self._report(batch.parts, error) or interrupt
             self._queue.settle(batch, delivered=False)
+        if interrupt is not None:
+            raise interrupt  # a KeyboardInterrupt in the closing thread, once all is counted
 
     # -- the thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
+        queue = self._queue
         try:
-            while self._next_batch():
-                self._deliver()
-        except Exception:
-            logger.exception("batcher worker failed; the batcher is closed")
-            with self._queue.lock:
-                self._queue.close()
+            while True:
+                try:
+                    if not self._next_batch():
+                        break
+                    self._deliver()
+                except Exception:
+                    # A bug or an unforeseen OS error: the batcher stays open,
+                    # its events stay accounted for; try again in a moment.
+                    logger.exception("batcher worker: unexpected error; carrying on")
+                    queue.end_attempt()
+                    if queue.abort.wait(ERROR_PAUSE):
+                        break
         finally:
             self._exit()
 
@@ -136,14 +162,16 @@ class Worker:
         queue = self._queue
         with queue.lock:
             leftovers = queue.take_everything()
-        self.abandon(leftovers)
-        self._replay_lines.clear()
-        with queue.lock:
-            if self._journal is not None:
-                self._journal.close()
-            if self.is_current():
-                self.thread = None
-            queue.wake_waiters()
+        try:
+            self.abandon(leftovers)
+        finally:
+            self._replay_lines.clear()
+            with queue.lock:
+                if self._journal is not None:
+                    self._journal.close()
+                if self.is_current():
+                    self.thread = None
+                queue.wake_waiters()
 
     # -- gathering ------------------------------------------------------------------------
 
@@ -156,7 +184,9 @@ class Worker:
                 return False
             replay = False
             if self._journal is not None:
-                if time.monotonic() >= self._next_scan:
+                if time.monotonic() >= self._next_scan or (
+                    queue.backlog and not self._replay_lines and not self._journal.claimed
+                ):
                     self.claim()
                 replay = bool(self._replay_lines or self._journal.claimed)
                 if replay and self._prefer_replay:
@@ -170,7 +200,7 @@ class Worker:
                     self._prefer_replay = True
                     queue.take(self._max_batch_events, self._max_batch_bytes)
                     return True
-                if not n and queue.stopping and not replay:
+                if not n and queue.stopping and not replay and not queue.backlog:
                     return False
             if replay:  # no live batch is due: recovered events meanwhile
                 if self._push_replay_batch():
@@ -206,16 +236,23 @@ class Worker:
         journal = self._journal
         assert journal is not None
         lines = self._replay_lines
+        queue = self._queue
         if not lines:
             loading = journal.claimed.popleft()
             try:
                 lines.extend(journal.spool.read(loading))
             except OSError as exc:
-                # Left on disk (and pending here) for a later batcher.
-                logger.error("spool: cannot read %s: %s", loading.name, exc.strerror)
-                with self._queue.lock:
+                # Left on disk (and pending) for a later batcher; flush stops waiting for it.
+                journal.spool.note(loading.name, "read", exc)
+                with queue.lock:
                     journal.release(loading)
+                    queue.leave(loading.events)
                 return False
+            with queue.lock:
+                queue.leave(loading.events - len(lines))  # lines lost since the claim
+                if not lines:
+                    journal.release(loading)
+                    return False
             self._replay_segment = loading
         segment = self._replay_segment
         assert segment is not None
@@ -230,8 +267,8 @@ class Worker:
             parts.append(part)
             marks.append((segment, end))
             nbytes += len(part) + 1
-        with self._queue.lock:
-            self._queue.push(Batch(parts, marks, True))
+        with queue.lock:
+            queue.push(Batch(parts, marks, True))
         return True
 
     # -- delivering -----------------------------------------------------------------------
@@ -241,17 +278,13 @@ class Worker:
         queue = self._queue
         failures = 0  # failed attempts since the last delivery (a split or give-up keeps it)
         while True:
-            with queue.lock:
-                if queue.orphaned or not queue.stack:
-                    return
-                batch = queue.stack[-1]
-            if queue.abort.is_set():
-                return  # _exit abandons the stack
+            batch = queue.begin_attempt()
+            if batch is None:
+                return  # nothing left, or close() is out of time: _exit accounts for the rest
             error = self._post(batch)
-            verdict = decide(error, len(batch), failures, self._backoff, time.time())
+            verdict = self._verdict(error, batch, failures)
             if verdict is DELIVERED:
-                if not queue.pop(batch):
-                    return
+                queue.pop(batch)
                 if failures:
                     logger.info(
                         "batch of %d events delivered after %d retries", len(batch), failures
@@ -262,16 +295,15 @@ class Worker:
             assert error is not None
             if verdict is SPLIT:
                 first, second = batch.halves()
-                if not queue.pop(batch, second, first):
-                    return
+                queue.pop(batch, second, first)
                 logger.debug("batch of %d events: %s; splitting", len(batch), describe(error))
                 continue
             self._last_error = error
             if verdict is GIVE_UP:
-                if not queue.pop(batch):
-                    return
+                queue.pop(batch)
                 self._settle(batch, error)
                 continue
+            queue.end_attempt()
             log = logger.warning if failures == 0 else logger.debug
             log(
                 "batch of %d events (%d bytes): %s; retrying in %.3fs",
@@ -286,18 +318,41 @@ class Worker:
             with queue.lock:
                 queue.count_retry(len(batch))
 
-    def _post(self, batch: Batch) -> Optional[Exception]:
-        """One attempt: None if the server accepted the batch, else the error."""
+    def _post(self, batch: Batch) -> Optional[BaseException]:
+        """One attempt: None if the server accepted the batch, else what went wrong.
+
+        Whatever the send path raises (a hook's exception included) is an
+        outcome, never the worker's end. When the server had accepted the
+        batch before a hook raised, the batch is delivered.
+        """
         body = ("[" + ",".join(batch.parts) + "]").encode("latin-1")
+        accepted = []
         try:
-            self._send(body)
-        except Exception as exc:
-            return exc
+            self._send(body, lambda: accepted.append(True))
+        except BaseException as exc:
+            if not accepted:
+                return exc
+            logger.warning(
+                "batch of %d events delivered; then the client's hook raised %s (ignored)",
+                len(batch),
+                type(exc).__name__,
+            )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("sent batch of %d events (%d bytes)", len(batch), len(body))
         return None
 
-    def _settle(self, batch: Batch, error: Optional[Exception]) -> None:
+    def _verdict(self, error: Optional[BaseException], batch: Batch, failures: int) -> Verdict:
+        """``delivery.decide``, with a wait the thread can take (the policy is the user's)."""
+        try:
+            verdict = decide(error, len(batch), failures, self._backoff, time.time())
+        except Exception:  # a backoff the maths cannot handle: retry at a steady pace
+            logger.exception("batcher: cannot compute the wait before a retry")
+            return Verdict("retry", ERROR_PAUSE)
+        if verdict.action == "retry" and not 0.0 <= verdict.delay <= _MAX_WAIT:
+            return Verdict("retry", _MAX_WAIT if verdict.delay > 0 else ERROR_PAUSE)
+        return verdict
+
+    def _settle(self, batch: Batch, error: Optional[BaseException]) -> None:
         """``batch`` is resolved: delivered (``error`` None) or given up."""
         if error is not None:
             logger.warning(
@@ -316,23 +371,38 @@ class Worker:
         self._queue.settle(batch, delivered=error is None)
 
     def _keep_rejected(self, parts: List[str]) -> None:
-        if self._journal is None:
+        journal = self._journal
+        if journal is None:
             return
         try:
-            self._journal.spool.reject(parts)
+            journal.spool.reject(parts)
         except OSError as exc:
             # They still reach on_error; the spool cannot hold them back
             # without stalling every later event behind them.
-            logger.error("spool: cannot write the rejected file: %s", exc.strerror)
+            journal.spool.note("rejected.jsonl", "write", exc)
 
-    def _report(self, parts: List[str], error: BaseException) -> None:
+    def _report(self, parts: List[str], error: BaseException) -> Optional[BaseException]:
+        """Hand events to ``on_error``; whatever it raises is logged and ignored.
+
+        Returns a ``KeyboardInterrupt`` raised outside the worker thread, for
+        the caller to raise once everything is accounted for.
+        """
         callback = self._on_error
         if callback is None:
-            return
+            return None
+        calling = self._calling
+        calling.active = True
         try:
             callback([_loads(part) for part in parts], error)
-        except Exception:
+        except KeyboardInterrupt as exc:
+            if not self.is_current():
+                return exc
             logger.error("on_error raised; ignored", exc_info=True)
+        except BaseException:
+            logger.error("on_error raised; ignored", exc_info=True)
+        finally:
+            calling.active = False
+        return None
 
 
 def _loads(part: str) -> Any:

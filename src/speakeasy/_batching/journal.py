@@ -1,0 +1,113 @@
+"""One batcher's part of a spool: the segment ``add`` appends to, those it replays, all it holds."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Deque, Dict, Iterable, List, Optional, Tuple
+
+from speakeasy._batching import spool as files
+from speakeasy._batching.spool import Mark, Segment, Spool
+
+
+class Journal:
+    """Appends, acks and releases segments. Not thread-safe: called with the batcher's lock held."""
+
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
+        self.segment: Optional[Segment] = None
+        self.held: List[Segment] = []
+        #: Claimed from dead owners, not read yet (each is also in ``held``).
+        self.claimed: Deque[Segment] = deque()
+
+    def append(self, part: str) -> Mark:
+        """Write one event; where it ends. Raises ``OSError``; then nothing was written."""
+        return self._write(part + "\n")
+
+    def append_many(self, parts: List[str]) -> List[Mark]:
+        """Write events with one system call; where each ends. All or nothing, as ``append``."""
+        segment, end = self._write("\n".join(parts) + "\n")
+        offset = end - sum(map(len, parts)) - len(parts)
+        marks = []
+        for part in parts:
+            offset += len(part) + 1
+            marks.append((segment, offset))
+        return marks
+
+    def _write(self, text: str) -> Tuple[Segment, int]:
+        data = text.encode("latin-1")
+        segment = self.segment
+        if segment is None:
+            segment = self._writable()
+        try:
+            end = segment.write(data)
+        except OSError:
+            # A full disk: if this segment was all delivered, deleting it frees
+            # room now, and the write goes to a new segment.
+            if not (self._retire(segment) and segment.size):
+                raise
+            segment = self._writable()
+            try:
+                end = segment.write(data)
+            except OSError:
+                self._retire(segment)
+                raise
+        if end >= files.SEGMENT_BYTES:
+            self._retire(segment)
+        return segment, end
+
+    def _writable(self) -> Segment:
+        if self.segment is None:
+            self.segment = self.spool.create()
+            self.held.append(self.segment)
+        return self.segment
+
+    def _retire(self, segment: Segment) -> bool:
+        """No more appends to ``segment``; True when it was resolved, so deleted now."""
+        segment.writing = False
+        if self.segment is segment:
+            self.segment = None
+        if segment.done:
+            self.release(segment)
+            return True
+        return False
+
+    def ack(self, ends: Dict[Segment, int]) -> None:
+        """Each segment is resolved up to its end in ``ends``; finished ones are deleted.
+
+        Never raises: an ``.ack`` that cannot be written is logged once, and a
+        finished segment is deleted all the same (which frees a full disk).
+        """
+        for segment, end in ends.items():
+            if segment.fd < 0:
+                continue  # closed already: nothing left to record
+            try:
+                segment.ack(end)
+            except OSError as exc:  # delivered anyway; a later batcher may resend them
+                self.spool.note(segment.name, "record delivery in", exc)
+            if segment.done:
+                self.release(segment)
+
+    def adopt(self, segments: Iterable[Segment]) -> None:
+        """Hold segments claimed from dead owners, to be replayed."""
+        for segment in segments:
+            self.held.append(segment)
+            self.claimed.append(segment)
+
+    def release(self, segment: Segment) -> None:
+        self.spool.release(segment)
+        if segment in self.held:
+            self.held.remove(segment)
+
+    def close(self) -> None:
+        """Close every segment held; delete those resolved to their end."""
+        held, self.held = self.held, []
+        self.segment = None
+        self.claimed.clear()
+        for segment in held:
+            segment.writing = False
+            self.spool.release(segment)
+
+    def forget(self) -> None:
+        """In a forked child: close our copies of the descriptors (the parent keeps its locks)."""
+        for segment in self.held:
+            segment.forget()

@@ -1,0 +1,341 @@
+"""A hostile spool: a full disk, files that cannot be written or deleted, planted symlinks and
+FIFOs, a directory others can write, hundreds of segments left by short-lived processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any, Iterator, List
+
+import pytest
+
+from speakeasy._batching import spool as spool_module
+from speakeasy.models import errors
+from speakeasy.testing import EventsServer, Reply
+
+from ._helpers import (
+    Gate,
+    MakeBatcher,
+    assert_balanced,
+    delivered,
+    encoded,
+    event,
+    events,
+    expected_ids,
+    freezable,
+    ids,
+    tmpfs,
+)
+
+
+def _segments(spool: Path) -> List[Path]:
+    return sorted(spool.glob("*.seg"))
+
+
+def _leave_segment(spool: Path, name: str, start: int, count: int) -> None:
+    """A segment as a dead process leaves it: ``count`` events, unlocked."""
+    lines = "".join(encoded(event(i)) + "\n" for i in range(start, start + count))
+    (spool / name).write_text(lines)
+
+
+# -- a full disk -------------------------------------------------------------------------
+
+
+def test_a_full_disk_recovers_once_events_are_delivered(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    """The disk fills while the server is down: add raises OSError (nothing counted); once the
+    server is back, delivered segments are deleted even though no .ack fits, and adds work again.
+    """
+    with tmpfs("128k") as mount:
+        spool = mount / "spool"
+        server.handler = lambda request: Reply(503)
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        added = 0
+        with pytest.raises(OSError) as info:
+            for i in range(10_000):
+                batcher.add(event(i))
+                added += 1
+        assert info.value.errno == errno.ENOSPC
+        assert added > 50
+        assert batcher.stats.added == added  # the event that did not fit is not counted
+        server.handler = None
+        assert batcher.flush(timeout=30)
+        assert set(delivered(server)) == expected_ids(added)
+        for i in range(added, added + 20):  # room again: the delivered segment is gone
+            assert batcher.add(event(i))
+        assert batcher.close(timeout=30)
+        assert set(delivered(server)) == expected_ids(added + 20)
+        assert os.listdir(spool) == []
+        assert_balanced(batcher.stats)
+
+
+def test_a_full_disk_reuses_the_room_of_delivered_events(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    """The open segment keeps delivered events until it is 4 MiB: on a small disk, the write
+    that does not fit retires it (deleting it) and goes to a new segment instead of failing.
+    """
+    with tmpfs("32k") as mount:
+        spool = mount / "spool"
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        for i in range(200):  # over 50 KB of events through a 32 KiB disk
+            assert batcher.add(event(i))
+            assert batcher.flush(timeout=30)
+        assert batcher.close(timeout=30)
+        assert set(delivered(server)) == expected_ids(200)
+        assert os.listdir(spool) == []
+
+
+def test_add_many_on_a_full_disk_queues_nothing(
+    server: EventsServer, make_batcher: MakeBatcher
+) -> None:
+    """A write that does not fit is cut off again: no event of the call is queued or recovered."""
+    with tmpfs("64k") as mount:
+        spool = mount / "spool"
+        server.handler = lambda request: Reply(503)
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        batcher.add_many(events(50))
+        with pytest.raises(OSError):
+            batcher.add_many(events(1000, start=50))
+        assert batcher.stats.added == 50
+        assert batcher.close(timeout=0.2) is False
+        server.handler = None
+        again = make_batcher(spool_dir=spool)
+        assert again.stats.recovered == 50
+        assert again.close(timeout=30)
+        assert set(delivered(server)) == expected_ids(50)
+
+
+# -- files that cannot be written, deleted or read ---------------------------------------
+
+
+def test_a_read_only_spool_still_delivers_and_counts_everything(
+    server: EventsServer,
+    make_batcher: MakeBatcher,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Segments that can be read but neither acked nor deleted: every event is sent and counted,
+    each file is logged once, and the batcher stays open.
+    """
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 2048)
+    caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
+    with freezable(tmp_path) as (spool, freeze):
+        server.handler = lambda request: Reply(503)
+        first = make_batcher(spool_dir=spool, flush_interval=600)
+        first.add_many(events(10))
+        for i in range(10, 30):
+            first.add(event(i))
+        assert first.close(timeout=0.2) is False
+        leftovers = [p.name for p in _segments(spool)]
+        assert len(leftovers) > 2
+        freeze()
+        server.handler = None
+        second = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=3)
+        assert second.flush(timeout=30)
+        assert not second.closed
+        with pytest.raises(OSError):  # no new segment can be made: add says so
+            second.add(event(99))
+        assert second.close(timeout=10)
+    stats = second.stats
+    assert (stats.recovered, stats.sent, stats.failed, stats.pending) == (30, 30, 0, 0)
+    assert delivered(server) == {i: 1 for i in expected_ids(30)}
+    for name in leftovers:
+        logged = [r for r in caplog.records if name in r.getMessage()]
+        assert len(logged) == 1, [r.getMessage() for r in logged]
+
+
+@contextlib.contextmanager
+def _undeletable(spool: Path, names: List[str]) -> Iterator[None]:
+    """Files that can be read and written but not deleted, even by root.
+
+    As root: each is bind-mounted onto itself (a mount point cannot be
+    unlinked: EBUSY). Otherwise: the directory is made 0500.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        bound: List[Path] = []
+        try:
+            for name in names:
+                path = spool / name
+                subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+                bound.append(path)
+            yield
+        finally:
+            for path in bound:
+                subprocess.run(["umount", "-l", str(path)], capture_output=True)
+        return
+    os.chmod(spool, 0o500)
+    try:
+        yield
+    finally:
+        os.chmod(spool, 0o700)
+
+
+def test_a_delivered_segment_that_cannot_be_deleted_is_counted_sent(
+    server: EventsServer,
+    make_batcher: MakeBatcher,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Deleting a finished segment fails: the batch still counts as sent, the failure is
+    logged once for that file, and the other segments are delivered; the batcher stays open.
+    """
+    caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
+    # As root the bind mounts need a tmpfs of their own (never mount in tmp_path).
+    with tmpfs("1m") if _root() else contextlib.nullcontext(tmp_path) as home:
+        spool = home / "spool"
+        spool.mkdir(mode=0o700)
+        names = [f"1-{n}-dead.seg" for n in range(3)]
+        for n, name in enumerate(names):
+            _leave_segment(spool, name, 4 * n, 4)
+            (spool / name.replace(".seg", ".ack")).write_text("")
+        with _undeletable(spool, names):
+            batcher = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=2)
+            assert batcher.flush(timeout=30)
+            assert not batcher.closed
+            assert batcher.close(timeout=10)
+    stats = batcher.stats
+    assert (stats.recovered, stats.sent, stats.failed, stats.pending) == (12, 12, 0, 0)
+    assert delivered(server) == {i: 1 for i in expected_ids(12)}
+    for name in names:
+        logged = [r for r in caplog.records if name in r.getMessage()]
+        assert len(logged) == 1, [r.getMessage() for r in logged]
+
+
+def _root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_an_entry_that_cannot_be_read_stays_with_that_entry(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """A directory named like a segment is skipped; the good segments are delivered."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    (spool / "1-0-adir.seg").mkdir()
+    _leave_segment(spool, "1-1-good.seg", 0, 4)
+    batcher = make_batcher(spool_dir=spool)
+    assert batcher.stats.recovered == 4
+    assert batcher.close(timeout=10)
+    assert set(delivered(server)) == expected_ids(4)
+    assert [p.name for p in spool.iterdir()] == ["1-0-adir.seg"]
+
+
+def test_flush_is_false_when_recovered_events_vanish_before_they_are_read(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """A claimed segment emptied by someone else: flush() returns, False, without waiting."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    _leave_segment(spool, "1-0-first.seg", 0, 2)
+    _leave_segment(spool, "1-1-second.seg", 2, 2)
+    gate = Gate()
+    server.handler = gate
+    try:
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        assert gate.arrived.wait(10)  # the first segment is on the wire, the second not read
+        os.truncate(spool / "1-1-second.seg", 0)
+    finally:
+        gate.open()
+    assert batcher.flush(timeout=30) is False
+    stats = batcher.stats
+    assert (stats.recovered, stats.sent, stats.pending) == (4, 2, 2)
+    assert not batcher.closed
+
+
+# -- planted files, a directory others can write ------------------------------------------
+
+
+def test_a_spool_dir_others_can_write_is_refused(make_batcher: MakeBatcher, tmp_path: Path) -> None:
+    """Group- or world-writable: anyone could plant or read events there."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    os.chmod(spool, 0o777)
+    with pytest.raises(errors.ValidationError) as info:
+        make_batcher(spool_dir=spool)
+    assert info.value.field == "spool_dir"
+    assert "writable by other users" in str(info.value)
+
+
+def test_a_spool_dir_of_another_user_is_refused(make_batcher: MakeBatcher, tmp_path: Path) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("giving a directory to another user needs root")
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    os.chown(spool, 65534, 65534)
+    with pytest.raises(errors.ValidationError) as info:
+        make_batcher(spool_dir=spool)
+    assert info.value.field == "spool_dir"
+    assert "another user" in str(info.value)
+
+
+def test_symlinks_in_the_spool_are_never_followed(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """A .seg symlink to a secret is not read nor sent; a rejected.jsonl symlink is not written."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text('{"id": "secret-api-key"}\n')
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_text("")
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    (spool / "1-0-link.seg").symlink_to(secret)
+    (spool / "rejected.jsonl").symlink_to(elsewhere)
+    server.reject_event = lambda item: item["id"] == "evt-1"
+    reported: List[Any] = []
+    batcher = make_batcher(
+        spool_dir=spool, flush_interval=600, on_error=lambda items, exc: reported.extend(items)
+    )
+    assert batcher.stats.recovered == 0
+    batcher.add_many(events(3))
+    assert batcher.close(timeout=10)
+    assert b"secret" not in b"".join(r.body for r in server.received)
+    assert elsewhere.read_text() == ""  # the rejected event was not written through the link
+    assert ids(reported) == ["evt-1"]  # it still reached on_error
+    assert secret.read_text() == '{"id": "secret-api-key"}\n'
+
+
+def test_a_fifo_named_like_a_segment_does_not_hang(
+    make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """Opening a FIFO for reading would wait for a writer forever: it is skipped."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    fifo = spool / "1-0-fifo.seg"
+    os.mkfifo(fifo)
+    built: List[Any] = []
+    builder = threading.Thread(target=lambda: built.append(make_batcher(spool_dir=spool)))
+    builder.start()
+    builder.join(20)
+    if builder.is_alive():  # release it, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        builder.join(10)
+        pytest.fail("the batcher hung on a FIFO named like a segment")
+    assert built[0].stats.recovered == 0
+
+
+# -- many leftovers ----------------------------------------------------------------------
+
+
+def test_a_backlog_of_many_segments_is_delivered_before_flush_returns_true(
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+) -> None:
+    """Hundreds of segments left by short-lived processes: flush() is True only once all went."""
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)
+    for n in range(60):
+        _leave_segment(spool, f"1-{n:04x}-dead.seg", 2 * n, 2)
+    batcher = make_batcher(spool_dir=spool, flush_interval=600)
+    assert batcher.flush(timeout=60)
+    assert delivered(server) == {i: 1 for i in expected_ids(120)}
+    assert batcher.stats.recovered == 120
+    assert _segments(spool) == []
+    assert batcher.close(timeout=10)
