@@ -5,8 +5,8 @@ import ``speakeasy.models.errors`` without pulling in (and cycling through) the
 wire models.
 """
 
-from speakeasy._lazy import lazy_attributes
+from speakeasy._lazy import lazy_attributes as _lazy_attributes
 
 __all__ = ["errors", "operations", "shared"]
 
-__getattr__ = lazy_attributes(__name__, {name: name for name in __all__})
+__getattr__ = _lazy_attributes(__name__, {name: name for name in __all__})

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from speakeasy._lazy import lazy_attributes
+from speakeasy._lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
     from speakeasy.models.operations.getworkspaceeventsbytarget import (
@@ -33,7 +33,7 @@ __all__ = [
     "SearchWorkspaceEventsResponse",
 ]
 
-__getattr__ = lazy_attributes(
+__getattr__ = _lazy_attributes(
     __name__,
     {name: name.lower().replace("request", "").replace("response", "") for name in __all__},
 )

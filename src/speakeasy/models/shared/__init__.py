@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from speakeasy._lazy import lazy_attributes
+from speakeasy._lazy import lazy_attributes as _lazy_attributes
 from speakeasy.models.shared.clievent import CliEvent
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
@@ -25,4 +25,4 @@ __all__ = [
 
 
 # TargetSDK is only ever read back: its 45 fields are built on first use, not at import.
-__getattr__ = lazy_attributes(__name__, {"TargetSDK": "targetsdk"})
+__getattr__ = _lazy_attributes(__name__, {"TargetSDK": "targetsdk"})
