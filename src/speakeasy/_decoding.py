@@ -23,14 +23,20 @@ to the helpers below, which also raise the errors.
 from __future__ import annotations
 
 import dataclasses
-import linecache
 import typing
 from datetime import datetime
 from enum import Enum
 from typing import Any, Callable, Dict, List, Type, TypeVar
 
 from speakeasy._datetime import FROMISO_READS_Z, RFC3339_SHAPES, datetime_from_wire
-from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
+from speakeasy._model import (
+    SCALAR_KINDS,
+    compile_function,
+    field_hints,
+    is_on_wire,
+    is_optional,
+    wire_name,
+)
 
 _M = TypeVar("_M")
 Decoder = Callable[[Any], Any]
@@ -170,12 +176,9 @@ _TEMPLATES = {
 
 def _kind(cls: type, f: dataclasses.Field[Any], hint: Any, env: Dict[str, Any], i: int) -> str:
     """The template for a field's type (registering what the template needs in ``env``)."""
-    if hint is str:
-        return "str"
-    if hint is bool:
-        return "bool"
-    if hint is int:
-        return "int"
+    scalar = SCALAR_KINDS.get(hint)
+    if scalar is not None:
+        return scalar
     if hint is datetime:
         return "datetime_fast" if FROMISO_READS_Z else "datetime"
     args = typing.get_args(hint)
@@ -260,10 +263,6 @@ def _compile(cls: type) -> Decoder:
             body.append(f"o.{f.name} = {v}")
         args.append(v)
     body.append("return o" if direct else f"return cls({', '.join(args)})")
-    name = f"decode_{cls.__name__}"
-    source = f"def {name}(d):\n" + "".join(f"    {line}\n" for line in body)
-    filename = f"<speakeasy decoder {cls.__module__}.{cls.__qualname__}>"
-    exec(compile(source, filename, "exec"), env)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    decoder: Decoder = env[name]
+    label = f"decoder {cls.__module__}.{cls.__qualname__}"
+    decoder: Decoder = compile_function(f"decode_{cls.__name__}", "d", body, label, env)
     return decoder

@@ -17,7 +17,6 @@ values) goes through the helpers below, which also raise the errors.
 from __future__ import annotations
 
 import dataclasses
-import linecache
 import typing
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
@@ -25,7 +24,14 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
 from speakeasy._datetime import datetime_to_wire
-from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
+from speakeasy._model import (
+    SCALAR_KINDS,
+    compile_function,
+    field_hints,
+    is_on_wire,
+    is_optional,
+    wire_name,
+)
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -219,12 +225,9 @@ def _kind(cls: type, f: dataclasses.Field[Any], hint: Any, env: dict[str, Any]) 
     """The template for a field's type (registering what the template needs in ``env``)."""
     meta = f.metadata.get("dataclasses_json", {})
     n = f.name
-    if hint is str:
-        return "str"
-    if hint is bool:
-        return "bool"
-    if hint is int:
-        return "int"
+    scalar = SCALAR_KINDS.get(hint)
+    if scalar is not None:
+        return scalar
     if hint is datetime:
         encoder = meta.get("encoder")
         if encoder is None:  # dataclasses-json would send a float timestamp
@@ -320,10 +323,6 @@ def _compile(cls: type) -> Encoder:
     else:  # no required field: trim the leading comma
         body.append(f"s = f'{out}'")
         body.append("return '{' + s[1:] + '}' if s else '{}'")
-    name = f"encode_{cls.__name__}"
-    source = f"def {name}(o):\n" + "".join(f"    {line}\n" for line in body)
-    filename = f"<speakeasy wire encoder {cls.__module__}.{cls.__qualname__}>"
-    exec(compile(source, filename, "exec"), env)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    encoder: Encoder = env[name]
+    label = f"wire encoder {cls.__module__}.{cls.__qualname__}"
+    encoder: Encoder = compile_function(f"encode_{cls.__name__}", "o", body, label, env)
     return encoder

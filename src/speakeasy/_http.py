@@ -76,27 +76,18 @@ class ApiRequest:
     on_accepted: Optional[Callable[[requests.Response], None]] = None
 
 
+@dataclasses.dataclass(repr=False, eq=False)
 class HttpClient:
     """Sends ``ApiRequest``s: retries, timeouts, hooks, logging, errors."""
 
-    def __init__(
-        self,
-        session: requests.Session,
-        auth_headers: HeaderSource,
-        retry_config: RetryConfig,
-        timeout: float,
-        hooks: Hooks,
-        *,
-        bypass_proxies: bool = False,
-    ) -> None:
-        self.session = session
-        self.auth_headers = auth_headers
-        self.retry_config = retry_config
-        self.timeout = timeout
-        self.hooks = hooks
-        #: A loopback server is reached directly: a proxy would carry the key off the machine.
-        self.bypass_proxies = bypass_proxies
-        self.closed = False
+    session: requests.Session
+    auth_headers: HeaderSource
+    retry_config: RetryConfig
+    timeout: float
+    hooks: Hooks
+    #: A loopback server is reached directly: a proxy would carry the key off the machine.
+    bypass_proxies: bool = False
+    closed: bool = False
 
     def reset_connections(self) -> None:
         """Drop pooled connections (a forked child must not share its parent's sockets)."""

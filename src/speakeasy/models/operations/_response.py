@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
 import requests
+
+from speakeasy.models.shared.clievent import CliEvent
 
 
 @dataclasses.dataclass
@@ -18,6 +20,14 @@ class Response:
     r"""HTTP response status code for this operation."""
     raw_response: requests.Response = dataclasses.field(repr=False)
     r"""Raw HTTP response; suitable for custom response parsing. Its body is already read."""
+
+
+@dataclasses.dataclass
+class EventBatchResponse(Response):
+    """A response whose body is a list of events (search, events by target)."""
+
+    cli_event_batch: Optional[List[CliEvent]] = None
+    r"""The events answered, as typed models."""
 
 
 def http_fields(response: requests.Response) -> Dict[str, Any]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import List, Optional
+from typing import Optional
 
-from speakeasy.models.operations._response import Response
-from speakeasy.models.shared.clievent import CliEvent
+from speakeasy.models.operations._response import EventBatchResponse
 
 
 @dataclasses.dataclass
@@ -24,8 +23,5 @@ class GetWorkspaceEventsByTargetRequest:
 
 
 @dataclasses.dataclass
-class GetWorkspaceEventsByTargetResponse(Response):
-    """What the API answered: a 200 with the target's events (other statuses raise)."""
-
-    cli_event_batch: Optional[List[CliEvent]] = None
-    r"""The target's events."""
+class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
+    """What the API answered: a 200 with the target's events in ``cli_event_batch``."""

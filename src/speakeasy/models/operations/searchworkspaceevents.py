@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import List, Optional, Union
+from typing import Optional, Union
 
-from speakeasy.models.operations._response import Response
-from speakeasy.models.shared.clievent import CliEvent
+from speakeasy.models.operations._response import EventBatchResponse
 from speakeasy.models.shared.interactiontype import InteractionType
 
 
@@ -35,8 +34,5 @@ class SearchWorkspaceEventsRequest:
 
 
 @dataclasses.dataclass
-class SearchWorkspaceEventsResponse(Response):
-    """What the API answered: a 200 with the events found (other statuses raise)."""
-
-    cli_event_batch: Optional[List[CliEvent]] = None
-    r"""The events found, newest first."""
+class SearchWorkspaceEventsResponse(EventBatchResponse):
+    """What the API answered: a 200 with the events found in ``cli_event_batch``."""
