@@ -13,24 +13,10 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from speakeasy.testing import EventsServer, ReceivedRequest, SentResponse
+from tests.contract import SPEC_PATH, assert_conforms
+from tests.testing._helpers import EVENT, PATH
 
-try:
-    from tests.contract import SPEC_PATH, assert_conforms
-except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
-    from contract import SPEC_PATH, assert_conforms  # type: ignore[import-not-found,no-redef]
-
-EVENT: Dict[str, Any] = {
-    "created_at": "2024-11-21T06:58:42.120Z",
-    "execution_id": "string",
-    "id": "evt-1",
-    "interaction_type": "CLI_EXEC",
-    "local_started_at": "2024-05-07T12:35:47.182Z",
-    "speakeasy_api_key_name": "string",
-    "speakeasy_version": "string",
-    "success": False,
-    "workspace_id": "string",
-}
-PATH = "/v1/workspace/ws-1/events"
+TARGETS = "/v1/workspace/ws-1/events/targets"
 
 
 def record(
@@ -326,56 +312,39 @@ TARGET = {
 }
 
 
+def _without(model: Dict[str, Any], name: str) -> Dict[str, Any]:
+    return {k: v for k, v in model.items() if k != name}
+
+
+def _broken(
+    name: str,
+    body: Any,
+    expected: str,
+    *,
+    path: str = PATH,
+    status: int = 200,
+    content_type: str = "application/json",
+) -> Any:
+    """A doctored answer to GET ``path`` that must fail, with ``expected`` in the message."""
+    return pytest.param(path, status, body, content_type, expected, id=name)
+
+
 @pytest.mark.parametrize(
     ("path", "status", "body", "content_type", "expected"),
     [
-        pytest.param(
-            "/v1/workspace/ws-1/events",
-            200,
-            [{k: v for k, v in EVENT.items() if k != "created_at"}],
-            "application/json",
-            "created_at",
-            id="event-missing-field",
-        ),
-        pytest.param(
-            "/v1/workspace/ws-1/events",
-            200,
-            [{**EVENT, "success": "no"}],
-            "application/json",
-            "success",
-            id="event-wrong-type",
-        ),
-        pytest.param(
-            "/v1/workspace/ws-1/events", 200, b"[]", "text/plain", "text/plain", id="not-json"
-        ),
-        pytest.param(
-            "/v1/workspace/ws-1/events", 200, {"events": []}, "application/json", "array", id="obj"
-        ),
-        pytest.param(
-            "/v1/workspace/ws-1/events/targets",
-            200,
-            [{**TARGET, "surprise": 1}],
-            "application/json",
-            "surprise",
-            id="target-unknown-field",
-        ),
-        pytest.param(
-            "/v1/workspace/ws-1/events/targets",
-            200,
-            [{k: v for k, v in TARGET.items() if k != "last_event_id"}],
-            "application/json",
+        _broken("event-missing-field", [_without(EVENT, "created_at")], "created_at"),
+        _broken("event-wrong-type", [{**EVENT, "success": "no"}], "success"),
+        _broken("not-json", b"[]", "text/plain", content_type="text/plain"),
+        _broken("obj", {"events": []}, "array"),
+        _broken("target-unknown-field", [{**TARGET, "surprise": 1}], "surprise", path=TARGETS),
+        _broken(
+            "target-missing-field",
+            [_without(TARGET, "last_event_id")],
             "last_event_id",
-            id="target-missing-field",
+            path=TARGETS,
         ),
-        pytest.param(
-            "/v1/workspace/ws-1/events/targets",
-            500,
-            {"message": "boom"},
-            "application/json",
-            "status_code",
-            id="error-body",
-        ),
-        pytest.param("/v1/workspace/ws-1/events", 302, b"", "text/plain", "302", id="status"),
+        _broken("error-body", {"message": "boom"}, "status_code", path=TARGETS, status=500),
+        _broken("status", b"", "302", status=302, content_type="text/plain"),
     ],
 )
 def test_broken_answers_fail(

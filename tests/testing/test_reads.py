@@ -61,29 +61,24 @@ def test_search_ties_on_created_at_put_the_later_arrival_first(server: EventsSer
     assert ids(read(server, SEARCH)) == ["third", "second", "first"]
 
 
+def searchable(name: str, second: int, interaction_type: str, success: bool) -> Dict[str, Any]:
+    """An event whose every searchable string field is named after ``name``."""
+    return event(
+        id=name,
+        created_at=at(second),
+        source_revision_digest=f"sha256:rev-{name}",
+        lint_report_digest=f"lint-{name}",
+        openapi_diff_report_digest=f"diff-{name}",
+        interaction_type=interaction_type,
+        generate_gen_lock_id=f"gen-{name}",
+        execution_id=f"exec-{name}",
+        success=success,
+    )
+
+
 FILTERED: List[Dict[str, Any]] = [
-    event(
-        id="a",
-        created_at=at(1),
-        source_revision_digest="sha256:rev-a",
-        lint_report_digest="lint-a",
-        openapi_diff_report_digest="diff-a",
-        interaction_type="LINT",
-        generate_gen_lock_id="gen-a",
-        execution_id="exec-a",
-        success=True,
-    ),
-    event(
-        id="b",
-        created_at=at(2),
-        source_revision_digest="sha256:rev-b",
-        lint_report_digest="lint-b",
-        openapi_diff_report_digest="diff-b",
-        interaction_type="OPENAPI_DIFF",
-        generate_gen_lock_id="gen-b",
-        execution_id="exec-b",
-        success=False,
-    ),
+    searchable("a", 1, "LINT", True),
+    searchable("b", 2, "OPENAPI_DIFF", False),
     event(id="c", created_at=at(3), interaction_type="LINT", execution_id="exec-a", success=True),
 ]
 
@@ -206,42 +201,17 @@ def test_target_id_with_a_slash_stays_one_segment(server: EventsServer) -> None:
 
 
 def test_one_target_per_gen_lock_id_from_its_latest_event(server: EventsServer) -> None:
+    target = {"generate_gen_lock_id": "t1", "generate_target": "typescript"}
+    generated = {**target, "interaction_type": "TARGET_GENERATE"}
     older = event(
         id="gen-old",
         created_at=at(1),
-        generate_gen_lock_id="t1",
-        generate_target="typescript",
-        interaction_type="TARGET_GENERATE",
         hostname="old-host",
         commit_head="old-commit",
         generate_number_of_operations_used=3,
+        **generated,
     )
-    latest = event(
-        id="gen-new",
-        created_at=at(5),
-        generate_gen_lock_id="t1",
-        generate_target="typescript",
-        interaction_type="TARGET_GENERATE",
-        success=True,
-        commit_head="new-commit",
-        gh_action_ref="refs/heads/main",
-        generate_published=True,
-        generate_number_of_terraform_resources=7,
-        source_revision_digest="sha256:rev",
-        workflow_pre_raw="workflow",
-        error="",
-    )
-    other = event(id="other", created_at=at(3), generate_gen_lock_id="t2", generate_target="go")
-    store(server, older, latest, other, event(id="no-target", created_at=at(9)))
-    targets = read(server, TARGETS)
-    assert [t["id"] for t in targets] == ["t1", "t2"]  # newest last event first
-    assert targets[0] == {
-        "generate_gen_lock_id": "t1",
-        "generate_target": "typescript",
-        "id": "t1",
-        "last_event_created_at": at(5),
-        "last_event_id": "gen-new",
-        "last_event_interaction_type": "TARGET_GENERATE",
+    carried = {
         "success": True,
         "commit_head": "new-commit",
         "gh_action_ref": "refs/heads/main",
@@ -250,6 +220,19 @@ def test_one_target_per_gen_lock_id_from_its_latest_event(server: EventsServer) 
         "source_revision_digest": "sha256:rev",
         "workflow_pre_raw": "workflow",
         "error": "",
+    }
+    latest = event(id="gen-new", created_at=at(5), **generated, **carried)
+    other = event(id="other", created_at=at(3), generate_gen_lock_id="t2", generate_target="go")
+    store(server, older, latest, other, event(id="no-target", created_at=at(9)))
+    targets = read(server, TARGETS)
+    assert [t["id"] for t in targets] == ["t1", "t2"]  # newest last event first
+    assert targets[0] == {
+        **target,
+        "id": "t1",
+        "last_event_created_at": at(5),
+        "last_event_id": "gen-new",
+        "last_event_interaction_type": "TARGET_GENERATE",
+        **carried,
     }  # hostname and operations_used were only in the older event: not carried over
     assert targets[1]["last_event_id"] == "other" and targets[1]["generate_target"] == "go"
 

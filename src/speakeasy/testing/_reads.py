@@ -16,15 +16,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import parse_qsl
 
-from ._schema import (
-    BOOLEAN,
-    CLI_EVENT_FIELDS,
-    DATETIME,
-    INTERACTION,
-    STRING,
-    TARGET_SDK_FIELDS,
-    parse_rfc3339,
-)
+from ._schema import BOOLEAN, DATETIME, INTERACTION, STRING, TARGET_SDK_FROM_EVENT, parse_rfc3339
 from ._store import StoredEvent
 
 LIMIT = "limit"
@@ -42,13 +34,6 @@ SEARCH_PARAMETERS: Dict[str, str] = {
 }
 BY_TARGET_PARAMETERS: Dict[str, str] = {"after_created_at": DATETIME}
 TARGETS_PARAMETERS: Dict[str, str] = {"after_last_event_created_at": DATETIME}
-
-#: The TargetSDK fields copied from the target's latest event (same name in both models).
-SHARED_FIELDS: Tuple[str, ...] = tuple(
-    name
-    for name in TARGET_SDK_FIELDS
-    if name in CLI_EVENT_FIELDS and name not in ("id", "generate_gen_lock_id", "generate_target")
-)
 
 
 class QueryError(ValueError):
@@ -159,7 +144,7 @@ def _target(target_id: str, ordered: List[StoredEvent]) -> Dict[str, Any]:
         "last_event_id": latest["id"],
         "last_event_interaction_type": latest["interaction_type"],
     }
-    for name in SHARED_FIELDS:
+    for name in TARGET_SDK_FROM_EVENT:
         if name in latest:
             target[name] = latest[name]
     publish = next(

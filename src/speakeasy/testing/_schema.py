@@ -149,6 +149,47 @@ TARGET_SDK_REQUIRED: Tuple[str, ...] = (
     "last_event_id",
     "last_event_interaction_type",
 )
+#: The optional TargetSDK fields a target copies from its latest event: a CliEvent field
+#: of the same name and kind.
+TARGET_SDK_FROM_EVENT: Tuple[str, ...] = (
+    "commit_head",
+    "continuous_integration_environment",
+    "error",
+    "generate_config_post_version",
+    "generate_eligible_features",
+    "generate_gen_lock_pre_features",
+    "generate_gen_lock_pre_version",
+    "generate_number_of_operations_ignored",
+    "generate_number_of_operations_used",
+    "generate_number_of_terraform_resources",
+    "generate_published",
+    "generate_target_name",
+    "generate_target_version",
+    "gh_action_organization",
+    "gh_action_ref",
+    "gh_action_repository",
+    "gh_action_run_link",
+    "gh_action_version",
+    "git_relative_cwd",
+    "git_remote_default_owner",
+    "git_remote_default_repo",
+    "git_user_email",
+    "git_user_name",
+    "hostname",
+    "publish_package_name",
+    "publish_package_registry_name",
+    "publish_package_url",
+    "publish_package_version",
+    "repo_label",
+    "source_blob_digest",
+    "source_namespace_name",
+    "source_revision_digest",
+    "success",
+    "workflow_lock_post_raw",
+    "workflow_lock_pre_raw",
+    "workflow_post_raw",
+    "workflow_pre_raw",
+)
 #: Every TargetSDK field and its kind (what the targets read answers).
 TARGET_SDK_FIELDS: Dict[str, str] = {
     "generate_gen_lock_id": STRING,
@@ -157,45 +198,9 @@ TARGET_SDK_FIELDS: Dict[str, str] = {
     "last_event_created_at": DATETIME,
     "last_event_id": STRING,
     "last_event_interaction_type": INTERACTION,
-    "commit_head": STRING,
-    "continuous_integration_environment": STRING,
-    "error": STRING,
-    "generate_config_post_version": STRING,
-    "generate_eligible_features": STRING,
-    "generate_gen_lock_pre_features": STRING,
-    "generate_gen_lock_pre_version": STRING,
-    "generate_number_of_operations_ignored": INT64,
-    "generate_number_of_operations_used": INT64,
-    "generate_number_of_terraform_resources": INT64,
-    "generate_published": BOOLEAN,
-    "generate_target_name": STRING,
-    "generate_target_version": STRING,
-    "gh_action_organization": STRING,
-    "gh_action_ref": STRING,
-    "gh_action_repository": STRING,
-    "gh_action_run_link": STRING,
-    "gh_action_version": STRING,
-    "git_relative_cwd": STRING,
-    "git_remote_default_owner": STRING,
-    "git_remote_default_repo": STRING,
-    "git_user_email": STRING,
-    "git_user_name": STRING,
-    "hostname": STRING,
+    **{name: CLI_EVENT_FIELDS[name] for name in TARGET_SDK_FROM_EVENT},
     "last_publish_created_at": DATETIME,
     "last_publish_gh_action_run_link": STRING,
-    "publish_package_name": STRING,
-    "publish_package_registry_name": STRING,
-    "publish_package_url": STRING,
-    "publish_package_version": STRING,
-    "repo_label": STRING,
-    "source_blob_digest": STRING,
-    "source_namespace_name": STRING,
-    "source_revision_digest": STRING,
-    "success": BOOLEAN,
-    "workflow_lock_post_raw": STRING,
-    "workflow_lock_pre_raw": STRING,
-    "workflow_post_raw": STRING,
-    "workflow_pre_raw": STRING,
 }
 
 _DATETIME_RE = re.compile(
@@ -203,22 +208,24 @@ _DATETIME_RE = re.compile(
 )
 
 
+#: The JSON type names of parsed values, for messages; ``bool`` before ``int`` (a subclass).
+_JSON_TYPES: Tuple[Tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def json_type(value: Any) -> str:
     """The JSON type name of a parsed value, for messages."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
     return type(value).__name__  # pragma: no cover - json.loads yields nothing else
 
 
@@ -253,6 +260,33 @@ def is_rfc3339(value: str) -> bool:
     return parse_rfc3339(value) is not None
 
 
+#: The Python type a value of each field kind must have, and how messages name that type.
+_KIND_TYPES: Dict[str, Tuple[Any, str]] = {
+    STRING: (str, "string"),
+    DATETIME: (str, "string (date-time)"),
+    BOOLEAN: (bool, "boolean"),
+    INT64: (int, "integer (int64)"),
+    **{kind: (str, f"string ({kind})") for kind in CLOSED_ENUMS},
+    INTERACTION: (str, "string (InteractionType)"),
+}
+
+
+def _value_violation(kind: str, value: Any) -> Optional[str]:
+    """Why ``value`` is not of field kind ``kind``, or None."""
+    python_type, expected = _KIND_TYPES[kind]
+    if type(value) is not python_type:
+        return f"expected {expected}, got {json_type(value)}"
+    if kind == DATETIME and not is_rfc3339(value):
+        return f"expected an RFC 3339 date-time with offset, got {value!r}"
+    if kind == INT64 and not INT64_MIN <= value <= INT64_MAX:
+        return "integer out of int64 range"
+    if kind in CLOSED_ENUMS and value not in CLOSED_ENUMS[kind]:
+        return f"expected one of {', '.join(CLOSED_ENUMS[kind])}, got {value!r}"
+    if kind == INTERACTION and not value:
+        return "expected a non-empty string"
+    return None
+
+
 def check_event(index: int, event: Any) -> Optional[str]:
     """The first contract violation of one event, or None when it conforms."""
     where = f"request_body[{index}]"
@@ -262,33 +296,9 @@ def check_event(index: int, event: Any) -> Optional[str]:
         kind = CLI_EVENT_FIELDS.get(key)
         if kind is None:
             return f"{where}.{key}: unknown field"
-        if kind == STRING:
-            if type(value) is not str:
-                return f"{where}.{key}: expected string, got {json_type(value)}"
-        elif kind == DATETIME:
-            if type(value) is not str:
-                return f"{where}.{key}: expected string (date-time), got {json_type(value)}"
-            if not is_rfc3339(value):
-                return f"{where}.{key}: expected an RFC 3339 date-time with offset, got {value!r}"
-        elif kind == BOOLEAN:
-            if type(value) is not bool:
-                return f"{where}.{key}: expected boolean, got {json_type(value)}"
-        elif kind == INT64:
-            if type(value) is not int:
-                return f"{where}.{key}: expected integer (int64), got {json_type(value)}"
-            if not INT64_MIN <= value <= INT64_MAX:
-                return f"{where}.{key}: integer out of int64 range"
-        elif kind in CLOSED_ENUMS:
-            if type(value) is not str:
-                return f"{where}.{key}: expected string ({kind}), got {json_type(value)}"
-            values = CLOSED_ENUMS[kind]
-            if value not in values:
-                return f"{where}.{key}: expected one of {', '.join(values)}, got {value!r}"
-        elif kind == INTERACTION:
-            if type(value) is not str:
-                return f"{where}.{key}: expected string (InteractionType), got {json_type(value)}"
-            if not value:
-                return f"{where}.{key}: expected a non-empty string"
+        violation = _value_violation(kind, value)
+        if violation is not None:
+            return f"{where}.{key}: {violation}"
     for key in CLI_EVENT_REQUIRED:
         if key not in event:
             return f"{where}.{key}: required field missing"
