@@ -327,3 +327,19 @@ def test_a_malformed_target_names_the_field(server: EventsServer) -> None:
     )
     with pytest.raises(errors.SDKError, match=r"\[0\]\.last_event_id: missing"):
         _client(server).events.get_workspace_targets()
+
+
+def test_an_answer_over_the_read_bound_is_refused_unread(
+    server: EventsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_RESPONSE_BYTES (256 MiB; 1 MiB here) the read stops: SDKError, not retried."""
+    import speakeasy._events
+
+    monkeypatch.setattr(speakeasy._events, "MAX_RESPONSE_BYTES", 1 << 20)
+    server.replies.append(
+        Reply(200, body_size=5 << 20, headers={"Content-Type": "application/json"})
+    )
+    with pytest.raises(errors.SDKError, match="larger than 1048576 bytes") as info:
+        _client(server).events.search_workspace_events()
+    assert info.value.status_code == 200
+    assert server.request_count == 1
