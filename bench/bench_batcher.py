@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import os
 import platform
 import pstats
@@ -30,8 +31,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import List, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # -- the sink (runs in its own process) --------------------------------------------------
 
@@ -101,26 +104,29 @@ def _sink_stats(port: int) -> List[int]:
 
 
 def _events(count: int) -> list:  # type: ignore[type-arg]
-    from speakeasy.models import shared
+    """The tests' event with three optional fields; each has its own id, times and duration."""
+    if ROOT not in sys.path:
+        sys.path.append(ROOT)  # for ``tests._factories``
+    from tests._factories import T0, cli_event
 
-    base = datetime(2024, 11, 21, 6, 58, 42, 120000, tzinfo=timezone.utc)
+    template = cli_event(
+        speakeasy_api_key_name="bench-key",
+        speakeasy_version="1.300.0",
+        workspace_id="ws-bench",
+        hostname="bench-host",
+        raw_command="speakeasy generate sdk --lang python",
+    )
     out = []
     for i in range(count):
-        at = base + timedelta(milliseconds=i)
+        at = T0 + timedelta(milliseconds=i)
         out.append(
-            shared.CliEvent(
+            dataclasses.replace(
+                template,
                 created_at=at,
                 execution_id=f"exec-{i // 100}",
                 id=f"evt-{i}",
-                interaction_type=shared.InteractionType.CLI_EXEC,
                 local_started_at=at,
-                speakeasy_api_key_name="bench-key",
-                speakeasy_version="1.300.0",
-                success=True,
-                workspace_id="ws-bench",
                 duration_ms=i % 5000,
-                hostname="bench-host",
-                raw_command="speakeasy generate sdk --lang python",
             )
         )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import subprocess
@@ -18,11 +19,13 @@ import pytest
 from speakeasy import BatcherStats, EventBatcher
 from speakeasy._encoding import encoder_for
 from speakeasy.models import shared
-from speakeasy.testing import EventsServer
+from speakeasy.testing import EventsServer, Reply
 from tests._factories import cli_event
 
 #: The type of the ``make_batcher`` fixture (tests/batcher/conftest.py).
 MakeBatcher = Callable[..., EventBatcher]
+#: What an ``on_error`` made by ``recording`` was given: (events, exception) per call.
+Reported = List[Tuple[List[Any], BaseException]]
 
 
 def event(i: int = 0, **overrides: Any) -> shared.CliEvent:
@@ -54,6 +57,80 @@ def expected_ids(count: int, start: int = 0) -> set[str]:
 
 def assert_balanced(stats: BatcherStats) -> None:
     assert stats.added == stats.sent + stats.failed + stats.dropped + stats.pending, stats
+
+
+def assert_stats(stats: BatcherStats, **expected: int) -> None:
+    """The counts named in ``expected`` are those of ``stats`` (one snapshot)."""
+    assert {name: getattr(stats, name) for name in expected} == expected, stats
+
+
+def segments(spool: Path) -> List[Path]:
+    """The spool's segment files, by name."""
+    return sorted(spool.glob("*.seg"))
+
+
+def leave_segment(spool: Path, name: str, start: int, count: int) -> Path:
+    """A segment as a dead process leaves it: ``count`` events from ``evt-<start>``, unlocked."""
+    path = spool / name
+    path.write_text("".join(encoded(event(i)) + "\n" for i in range(start, start + count)))
+    return path
+
+
+def recording(make_batcher: MakeBatcher, **options: Any) -> Tuple[EventBatcher, Reported]:
+    """A batcher whose ``on_error`` records each call, and that record."""
+    reported: Reported = []
+    batcher = make_batcher(on_error=lambda items, exc: reported.append((items, exc)), **options)
+    return batcher, reported
+
+
+def reported_ids(reported: Reported) -> List[str]:
+    """The ids of every event given to ``on_error``, sorted."""
+    return sorted(i for items, _ in reported for i in ids(items))
+
+
+def on_error_calling(
+    make_batcher: MakeBatcher, call: Callable[[EventBatcher], Any], **options: Any
+) -> Tuple[EventBatcher, List[Any]]:
+    """A batcher whose ``on_error`` calls ``call`` on that very batcher; what each call returned."""
+    answers: List[Any] = []
+    holder: List[EventBatcher] = []
+    batcher = make_batcher(on_error=lambda items, exc: answers.append(call(holder[0])), **options)
+    holder.append(batcher)
+    return batcher, answers
+
+
+@contextlib.contextmanager
+def server_down(server: EventsServer) -> Iterator[None]:
+    """The server answers 503 to every request inside the block, and normally after it."""
+    server.handler = lambda request: Reply(503)
+    try:
+        yield
+    finally:
+        server.handler = None
+
+
+def leave_in_spool(server: EventsServer, batcher: EventBatcher, items: List[Any]) -> None:
+    """Add ``items`` one by one while the server is down, then close: they stay on disk."""
+    with server_down(server):
+        for item in items:
+            batcher.add(item)
+        assert batcher.close(timeout=0.4) is False
+
+
+def resend_left(make_batcher: MakeBatcher, spool: Path, count: int) -> EventBatcher:
+    """A new batcher on ``spool``: it finds the ``count`` events left there and delivers them."""
+    batcher = make_batcher(spool_dir=spool, flush_interval=600)
+    assert batcher.stats.recovered == count
+    assert batcher.flush(timeout=10)
+    return batcher
+
+
+def assert_logged_once(records: Iterable[logging.LogRecord], names: Iterable[str]) -> None:
+    """Each of ``names`` (spool files) is in exactly one log message."""
+    messages = [r.getMessage() for r in records]
+    for name in names:
+        logged = [m for m in messages if name in m]
+        assert len(logged) == 1, logged
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -96,7 +173,7 @@ def tmpfs(size: str) -> Iterator[Path]:
 
     Unmounted lazily (``umount -l``) whatever happens.
     """
-    if not _is_root() or shutil.which("mount") is None:
+    if not is_root() or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root")
     where = Path(tempfile.mkdtemp(prefix="speakeasy-tmpfs-"))
     try:
@@ -114,7 +191,8 @@ def tmpfs(size: str) -> Iterator[Path]:
         os.rmdir(where)
 
 
-def _is_root() -> bool:
+def is_root() -> bool:
+    """Whether this process is root: it may mount, and file modes do not stop it."""
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -125,7 +203,7 @@ def freezable(tmp_path: Path) -> Iterator[Tuple[Path, Callable[[], None]]]:
     As root (whom permissions do not stop) the spool is on a tmpfs of its own,
     remounted read-only; otherwise it is in ``tmp_path``, made 0500.
     """
-    if _is_root():
+    if is_root():
         with tmpfs("4m") as mount:
             spool = mount / "spool"
             yield spool, lambda: _remount_read_only(mount)

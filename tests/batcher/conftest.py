@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
 
 import speakeasy
 from speakeasy import EventBatcher
+from speakeasy._batching import spool as spool_module
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from tests._factories import FAST_RETRIES
@@ -20,6 +22,18 @@ def client(server: EventsServer, api_key: str) -> speakeasy.Speakeasy:
     return speakeasy.Speakeasy(
         security=shared.Security(api_key=api_key), workspace_id="ws-1", server_url=server.url
     )
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> Path:
+    """Where a test's batchers keep their spool (not created: the batcher makes it)."""
+    return tmp_path / "spool"
+
+
+@pytest.fixture
+def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spool segments of 1 KiB instead of 4 MiB: four events fill one."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 1024)
 
 
 @pytest.fixture

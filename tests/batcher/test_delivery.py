@@ -6,24 +6,28 @@ The decisions themselves are tested as pure functions in tests/unit/test_deliver
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, List, Tuple
+from typing import Any, List
 
 import pytest
 
 import speakeasy
-from speakeasy import EventBatcher
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import RetryConfig
 
-from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids, ids
-
-Reported = List[Tuple[List[Any], BaseException]]
-
-
-def _recorder() -> Tuple[Reported, Callable[[List[Any], BaseException], None]]:
-    reported: Reported = []
-    return reported, lambda items, exc: reported.append((items, exc))
+from ._helpers import (
+    MakeBatcher,
+    assert_balanced,
+    assert_stats,
+    delivered,
+    event,
+    events,
+    expected_ids,
+    ids,
+    on_error_calling,
+    recording,
+    reported_ids,
+)
 
 
 def test_5xx_burst_is_retried_until_delivered(
@@ -36,8 +40,7 @@ def test_5xx_burst_is_retried_until_delivered(
     batcher = make_batcher(flush_interval=600)
     batcher.add_many(events(5))
     assert batcher.flush(timeout=10)
-    stats = batcher.stats
-    assert (stats.sent, stats.failed, stats.retried) == (5, 0, 30)
+    assert_stats(batcher.stats, sent=5, failed=0, retried=30)
     assert delivered(server) == {i: 1 for i in expected_ids(5)}
 
 
@@ -93,8 +96,7 @@ def test_413_for_a_single_event_gives_it_up(
 ) -> None:
     """An event the server finds too large even alone goes to on_error, counted failed."""
     server.max_body_bytes = 100
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add(event(0))
     assert batcher.flush(timeout=10)
     [(items, exc)] = reported
@@ -108,8 +110,7 @@ def test_a_poisoned_event_is_the_only_one_given_up(
 ) -> None:
     """A 422 batch is bisected: only the rejected event reaches on_error; the rest arrive."""
     server.reject_event = lambda item: item["id"] == "evt-13"
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(32))
     assert batcher.flush(timeout=10)
     [(items, exc)] = reported
@@ -117,8 +118,7 @@ def test_a_poisoned_event_is_the_only_one_given_up(
     assert items[0]["success"] is True  # the event as it went on the wire
     assert isinstance(exc, errors.SDKError) and exc.status_code == 422
     assert delivered(server) == {i: 1 for i in expected_ids(32) - {"evt-13"}}
-    stats = batcher.stats
-    assert (stats.sent, stats.failed, stats.pending) == (31, 1, 0)
+    assert_stats(batcher.stats, sent=31, failed=1, pending=0)
 
 
 def test_several_poisoned_events_are_each_given_up(
@@ -126,11 +126,10 @@ def test_several_poisoned_events_are_each_given_up(
 ) -> None:
     """Two rejected events in one batch: exactly those two reach on_error."""
     server.reject_event = lambda item: item["id"] in ("evt-0", "evt-9")
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(10))
     assert batcher.flush(timeout=10)
-    assert sorted(i for items, _ in reported for i in ids(items)) == ["evt-0", "evt-9"]
+    assert reported_ids(reported) == ["evt-0", "evt-9"]
     assert set(delivered(server)) == expected_ids(10) - {"evt-0", "evt-9"}
 
 
@@ -143,8 +142,7 @@ def test_a_400_is_bisected_like_a_422(server: EventsServer, make_batcher: MakeBa
         return None
 
     server.handler = handler
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(6))
     assert batcher.flush(timeout=10)
     assert [ids(items) for items, _ in reported] == [["evt-2"]]
@@ -156,16 +154,14 @@ def test_other_4xx_gives_up_the_batch_without_retrying(
 ) -> None:
     """A 401 (bad key) is not the events' fault: the batch goes to on_error once, not bisected."""
     server.handler = lambda request: Reply(401, {"message": "invalid key", "status_code": 401})
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(4))
     assert batcher.flush(timeout=10)
     assert len(server.received) == 1
     [(items, exc)] = reported
     assert ids(items) == sorted(expected_ids(4))
     assert isinstance(exc, errors.SDKError) and exc.status_code == 401
-    stats = batcher.stats
-    assert (stats.failed, stats.retried, stats.pending) == (4, 0, 0)
+    assert_stats(batcher.stats, failed=4, retried=0, pending=0)
 
 
 def test_retries_none_gives_up_at_the_first_failure(
@@ -173,8 +169,7 @@ def test_retries_none_gives_up_at_the_first_failure(
 ) -> None:
     """With RetryConfig("none") a 503 hands the batch to on_error at once."""
     server.fail_next(1, status=503)
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error, retries=RetryConfig("none"))
+    batcher, reported = recording(make_batcher, flush_interval=600, retries=RetryConfig("none"))
     batcher.add_many(events(3))
     assert batcher.flush(timeout=10)
     assert len(reported) == 1 and len(reported[0][0]) == 3
@@ -215,17 +210,15 @@ def test_close_timeout_without_spool_reports_the_undelivered(
 ) -> None:
     """A server down for good: close(timeout) returns False, events go to on_error as failed."""
     server.handler = lambda request: Reply(503)
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(3))
     assert batcher.close(timeout=0.3) is False
-    assert sorted(i for items, _ in reported for i in ids(items)) == sorted(expected_ids(3))
+    assert reported_ids(reported) == sorted(expected_ids(3))
     exc = reported[0][1]
     assert isinstance(exc, speakeasy.models.errors.SpeakeasyError)
     assert isinstance(exc, RuntimeError)
     assert isinstance(exc.__cause__, errors.Error)
-    stats = batcher.stats
-    assert (stats.failed, stats.pending, stats.sent) == (3, 0, 0)
+    assert_stats(batcher.stats, failed=3, pending=0, sent=0)
 
 
 def test_stats_stay_balanced_through_faults(
@@ -248,12 +241,7 @@ def test_flush_from_on_error_does_not_deadlock(
 ) -> None:
     """on_error calling flush() gets False at once instead of waiting on its own thread."""
     server.reject_event = lambda item: item["id"] == "evt-0"
-    answers: List[bool] = []
-    holder: List[EventBatcher] = []
-    batcher = make_batcher(
-        flush_interval=600, on_error=lambda items, exc: answers.append(holder[0].flush(5))
-    )
-    holder.append(batcher)
+    batcher, answers = on_error_calling(make_batcher, lambda b: b.flush(5), flush_interval=600)
     batcher.add_many(events(2))
     assert batcher.flush(timeout=10)
     assert answers == [False]

@@ -10,7 +10,7 @@ import logging
 import threading
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, List
 
 import pytest
 import requests
@@ -27,26 +27,17 @@ from ._helpers import (
     Gate,
     MakeBatcher,
     assert_balanced,
+    assert_stats,
     delivered,
     encoded,
     event,
     events,
     expected_ids,
-    ids,
+    on_error_calling,
+    recording,
+    reported_ids,
     wait_for,
 )
-
-Reported = List[Tuple[List[Any], BaseException]]
-
-
-def _recorder() -> Tuple[Reported, Callable[[List[Any], BaseException], None]]:
-    reported: Reported = []
-    return reported, lambda items, exc: reported.append((items, exc))
-
-
-def _reported_ids(reported: Reported) -> List[str]:
-    return sorted(i for items, _ in reported for i in ids(items))
-
 
 # -- the worker stays alive --------------------------------------------------------------
 
@@ -64,14 +55,13 @@ def test_an_absurd_retry_after_leaves_the_batcher_open(
 ) -> None:
     """A 503 asking to wait for ages: the wait is capped; add() still works; close() is bounded."""
     server.handler = lambda request: Reply(503, headers={"Retry-After": retry_after})
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add(event(0))
     assert batcher.flush(timeout=0.3) is False
     assert not batcher.closed
     assert batcher.add(event(1))
     assert batcher.close(timeout=0.3) is False
-    assert _reported_ids(reported) == ["evt-0", "evt-1"]
+    assert reported_ids(reported) == ["evt-0", "evt-1"]
 
 
 def test_a_wait_too_long_for_a_thread_leaves_the_batcher_open(
@@ -81,8 +71,7 @@ def test_a_wait_too_long_for_a_thread_leaves_the_batcher_open(
     caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
     server.handler = lambda request: Reply(503)
     ages = RetryConfig("backoff", BackoffStrategy(10**14, 10**14, 1.5, 1000), True)
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, retries=ages, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600, retries=ages)
     batcher.add(event(0))
     assert batcher.flush(timeout=0) is False  # send it now
     wait_for(lambda: "retrying in" in caplog.text)
@@ -90,7 +79,7 @@ def test_a_wait_too_long_for_a_thread_leaves_the_batcher_open(
     assert not batcher.closed
     assert batcher.add(event(1))
     assert batcher.close(timeout=0.3) is False
-    assert _reported_ids(reported) == ["evt-0", "evt-1"]
+    assert reported_ids(reported) == ["evt-0", "evt-1"]
     assert "unexpected error" not in caplog.text
 
 
@@ -106,8 +95,7 @@ def test_any_exception_from_an_attempt_is_retried(
             raised.append(True)
             raise SystemExit(3)
 
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600)
     batcher.add_many(events(3))
     assert batcher.flush(timeout=10)
     assert raised and reported == []
@@ -134,8 +122,7 @@ def test_on_error_raising_a_base_exception_is_ignored(
     batcher.add(event(4))
     assert batcher.flush(timeout=10)
     assert set(delivered(server)) == expected_ids(5) - {"evt-0"}
-    stats = batcher.stats
-    assert (stats.sent, stats.failed, stats.pending) == (4, 1, 0)
+    assert_stats(batcher.stats, sent=4, failed=1, pending=0)
 
 
 def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
@@ -144,15 +131,13 @@ def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
     """close(timeout) gives events up in its own thread: on_error's flush() must not wait."""
     gate = Gate()
     server.handler = gate
-    answers: List[bool] = []
-    holder: List[EventBatcher] = []
 
-    def on_error(items: List[Any], exc: BaseException) -> None:
-        answers.append(holder[0].flush())  # no timeout: waiting would never end
-        answers.append(holder[0].close())
+    def flush_and_close(batcher: EventBatcher) -> List[bool]:
+        return [batcher.flush(), batcher.close()]  # flush with no timeout: it would never end
 
-    batcher = make_batcher(flush_interval=600, max_batch_events=2, on_error=on_error)
-    holder.append(batcher)
+    batcher, answers = on_error_calling(
+        make_batcher, flush_and_close, flush_interval=600, max_batch_events=2
+    )
     try:
         batcher.add_many(events(4))
         assert gate.arrived.wait(10)
@@ -160,7 +145,7 @@ def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
         closing.start()
         closing.join(20)
         assert not closing.is_alive(), "close() blocked by flush() in on_error"
-        assert answers == [False, False]
+        assert answers == [[False, False]]
     finally:
         gate.open()
 
@@ -170,17 +155,11 @@ def test_close_from_on_error_on_the_worker_thread_returns_at_once(
 ) -> None:
     """on_error closing the batcher (on the worker thread) gets False; what is held still goes."""
     server.reject_event = lambda item: item["id"] == "evt-0"
-    answers: List[bool] = []
-    holder: List[EventBatcher] = []
-    batcher = make_batcher(
-        flush_interval=600, on_error=lambda items, exc: answers.append(holder[0].close())
-    )
-    holder.append(batcher)
+    batcher, answers = on_error_calling(make_batcher, lambda b: b.close(), flush_interval=600)
     batcher.add_many(events(3))
     assert batcher.flush(timeout=10)
     assert answers == [False] and batcher.closed
-    stats = batcher.stats
-    assert (stats.sent, stats.failed, stats.pending) == (2, 1, 0)
+    assert_stats(batcher.stats, sent=2, failed=1, pending=0)
     with pytest.raises(errors.BatcherClosedError):
         batcher.add(event(9))
 
@@ -204,8 +183,7 @@ def test_a_keyboard_interrupt_in_on_error_reaches_the_closing_thread_after_the_a
         with pytest.raises(KeyboardInterrupt):
             batcher.close(timeout=0.3)
         assert sum(calls) == 5
-        stats = batcher.stats
-        assert (stats.failed, stats.pending) == (5, 2)  # two on the wire
+        assert_stats(batcher.stats, failed=5, pending=2)  # two on the wire
     finally:
         gate.open()
 
@@ -219,23 +197,20 @@ def test_a_batch_on_the_wire_at_close_is_counted_by_its_outcome(
     """close(timeout) gives up what is queued; the batch in flight counts by the server's answer."""
     gate = Gate()
     server.handler = gate
-    reported, on_error = _recorder()
-    batcher = make_batcher(flush_interval=600, max_batch_events=2, on_error=on_error)
+    batcher, reported = recording(make_batcher, flush_interval=600, max_batch_events=2)
     try:
         batcher.add_many(events(5))
         assert gate.arrived.wait(10)
         assert batcher.close(timeout=0.3) is False
-        assert _reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]
-        stats = batcher.stats
-        assert (stats.pending, stats.failed, stats.sent) == (2, 3, 0)  # evt-0, evt-1 on the wire
+        assert reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]
+        assert_stats(batcher.stats, pending=2, failed=3, sent=0)  # evt-0, evt-1 on the wire
     finally:
         gate.open()
     wait_for(lambda: batcher.stats.pending == 0)
-    stats = batcher.stats
-    assert (stats.sent, stats.failed) == (2, 3)
+    assert_stats(batcher.stats, sent=2, failed=3)
     assert set(delivered(server)) == {"evt-0", "evt-1"}
-    assert _reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]  # never reported twice
-    assert_balanced(stats)
+    assert reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]  # never reported twice
+    assert_balanced(batcher.stats)
 
 
 def test_leaving_a_with_block_is_bounded_while_the_server_is_down(
@@ -243,8 +218,7 @@ def test_leaving_a_with_block_is_bounded_while_the_server_is_down(
 ) -> None:
     """__exit__ waits exit_timeout at most, then gives the events to on_error."""
     server.handler = lambda request: Reply(503)
-    reported, on_error = _recorder()
-    batcher = make_batcher(exit_timeout=0.3, on_error=on_error)
+    batcher, reported = recording(make_batcher, exit_timeout=0.3)
 
     def use() -> None:
         with batcher as b:
@@ -255,7 +229,7 @@ def test_leaving_a_with_block_is_bounded_while_the_server_is_down(
     user.join(20)
     assert not user.is_alive(), "leaving the with block did not return"
     assert batcher.closed
-    assert _reported_ids(reported) == sorted(expected_ids(3))
+    assert reported_ids(reported) == sorted(expected_ids(3))
     assert batcher.stats.failed == 3
 
 
@@ -280,8 +254,7 @@ def test_max_queue_bytes_bounds_what_is_held(
     accepted = [batcher.add(item) for item in big]
     assert accepted == [True] * 5 + [False] * 15
     assert batcher.add_many(big[:3]) == 0
-    stats = batcher.stats
-    assert (stats.added, stats.dropped, stats.pending) == (23, 18, 5)
+    assert_stats(batcher.stats, added=23, dropped=18, pending=5)
     batcher.close(timeout=0)
 
 
@@ -307,8 +280,7 @@ def test_add_many_with_drop_queues_what_fits_and_says_how_many(
     batcher = make_batcher(flush_interval=600, max_queue_events=3, on_full="drop")
     batcher.add(event(0))
     assert batcher.add_many(events(4, start=1)) == 2
-    stats = batcher.stats
-    assert (stats.added, stats.dropped, stats.pending) == (5, 2, 3)
+    assert_stats(batcher.stats, added=5, dropped=2, pending=3)
     batcher.close(timeout=0)
 
 
@@ -317,9 +289,8 @@ def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(
 ) -> None:
     """An add_many waiting for room raises when closed, and then none of its events was queued."""
     server.handler = lambda request: Reply(503)
-    reported, on_error = _recorder()
-    batcher = make_batcher(
-        flush_interval=600, max_batch_events=1, max_queue_events=2, on_error=on_error
+    batcher, reported = recording(
+        make_batcher, flush_interval=600, max_batch_events=1, max_queue_events=2
     )
     batcher.add(event(0))  # on the wire, retried
     batcher.add(event(1))  # queued: room for one more, not three
@@ -340,7 +311,7 @@ def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(
     [error] = outcome
     assert isinstance(error, errors.BatcherClosedError)
     assert batcher.stats.added == 2
-    assert _reported_ids(reported) == ["evt-0", "evt-1"]
+    assert reported_ids(reported) == ["evt-0", "evt-1"]
 
 
 # -- hooks after the server accepted -----------------------------------------------------
@@ -380,8 +351,7 @@ def test_a_batch_the_server_accepted_is_not_sent_again_whatever_follows(
         batcher.add_many(events(3))
         assert batcher.flush(timeout=10)
         assert len(server.received) == 1
-        stats = batcher.stats
-        assert (stats.sent, stats.retried, stats.failed) == (3, 0, 0)
+        assert_stats(batcher.stats, sent=3, retried=0, failed=0)
     finally:
         batcher.close(timeout=2)
         session.close()

@@ -12,18 +12,18 @@ import pytest
 
 from speakeasy.testing import EventsServer
 
-from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids
+from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids, segments
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
 
 @pytest.mark.parametrize("spooled", [False, True], ids=["memory", "spool"])
 def test_many_threads_adding_at_once(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, spooled: bool
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path, spooled: bool
 ) -> None:
     """8 threads x 250 add() calls: every event delivered exactly once, stats balanced."""
     batcher = make_batcher(
-        spool_dir=tmp_path / "spool" if spooled else None,
+        spool_dir=spool if spooled else None,
         max_batch_events=100,
         max_queue_events=300,
         flush_interval=0.01,
@@ -86,25 +86,24 @@ def test_forked_child_sends_only_its_own_events(
 
 @needs_fork
 def test_forked_child_uses_its_own_spool_segment(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """The child writes and deletes only its own segment; the parent's stays locked and whole."""
-    spool = tmp_path / "spool"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add_many(events(5))
-    [parent_segment] = spool.glob("*.seg")
+    [parent_segment] = segments(spool)
     content = parent_segment.read_bytes()
 
     def child() -> bool:
         batcher.add_many(events(3, start=100))
-        if len(list(spool.glob("*.seg"))) != 2:
+        if len(segments(spool)) != 2:
             return False
         return batcher.close(timeout=10) and batcher.stats.sent == 3
 
     assert _fork(child) == 0
-    assert list(spool.glob("*.seg")) == [parent_segment]
+    assert segments(spool) == [parent_segment]
     assert parent_segment.read_bytes() == content
     assert make_batcher(spool_dir=spool).stats.recovered == 0  # still locked by the parent
     assert batcher.close(timeout=10)
     assert delivered(server) == {i: 1 for i in expected_ids(5) | expected_ids(3, start=100)}
-    assert list(spool.glob("*.seg")) == []
+    assert segments(spool) == []

@@ -14,11 +14,10 @@ from typing import Any, List
 import pytest
 
 import speakeasy
-from speakeasy._batching import spool as spool_module
 from speakeasy.testing import EventsServer, Reply
 from tests.contract import assert_conforms
 
-from ._helpers import MakeBatcher, delivered, events, expected_ids
+from ._helpers import MakeBatcher, delivered, events, expected_ids, leave_in_spool, segments
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,10 +75,9 @@ _ADD_FOREVER = """
 # SDK's, so this test checks every request that arrived whole itself.
 @pytest.mark.no_contract_check
 def test_sigkill_mid_stream_loses_nothing(
-    server: EventsServer, client: speakeasy.Speakeasy, tmp_path: Path
+    server: EventsServer, client: speakeasy.Speakeasy, spool: Path
 ) -> None:
     """A process killed with SIGKILL while adding: every add() that returned is delivered later."""
-    spool = tmp_path / "spool"
     answers = itertools.count()
     server.delay = 0.01
     server.handler = lambda request: Reply(503) if next(answers) % 2 else None
@@ -118,9 +116,8 @@ _ADD_AND_CLOSE = """
 """
 
 
-def test_two_live_processes_share_a_spool_dir(server: EventsServer, tmp_path: Path) -> None:
+def test_two_live_processes_share_a_spool_dir(server: EventsServer, spool: Path) -> None:
     """Two processes adding at once through one spool_dir: each event arrives exactly once."""
-    spool = tmp_path / "spool"
     procs = [_spawn(_ADD_AND_CLOSE, server.url, spool, f"p{n}-", 400) for n in range(2)]
     for proc in procs:
         _finish(proc)
@@ -130,19 +127,13 @@ def test_two_live_processes_share_a_spool_dir(server: EventsServer, tmp_path: Pa
 
 
 def test_two_recovering_processes_never_send_the_same_event(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, monkeypatch: Any
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path, small_segments: None
 ) -> None:
     """Leftovers in many segments, two processes recovering at once: each event sent once."""
-    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4096)
-    spool = tmp_path / "spool"
-    server.handler = lambda request: Reply(503)
     first = make_batcher(spool_dir=spool, flush_interval=600)
-    for item in events(300):
-        first.add(item)
-    assert first.close(timeout=0.5) is False
+    leave_in_spool(server, first, events(300))
     assert first.stats.pending == 300
-    assert len(list(spool.glob("*.seg"))) > 4
-    server.handler = None
+    assert len(segments(spool)) > 4
     procs = [_spawn(_ADD_AND_CLOSE, server.url, spool, "none-", 0) for _ in range(2)]
     recovered = [int(_finish(proc)[1]) for proc in procs]
     assert sum(recovered) == 300

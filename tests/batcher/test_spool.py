@@ -10,35 +10,33 @@ from typing import Any, List
 
 import pytest
 
-from speakeasy._batching import spool as spool_module
 from speakeasy.models import errors
-from speakeasy.testing import EventsServer, Reply
+from speakeasy.testing import EventsServer
 
 from ._helpers import (
     MakeBatcher,
     assert_balanced,
     delivered,
-    encoded,
     event,
     events,
     expected_ids,
+    leave_in_spool,
+    leave_segment,
+    resend_left,
+    segments,
+    server_down,
     wait_for,
 )
 
 
-def _segments(spool: Path) -> List[Path]:
-    return sorted(spool.glob("*.seg"))
-
-
 def _lines(spool: Path) -> List[Any]:
-    return [json.loads(line) for p in _segments(spool) for line in p.read_text().splitlines()]
+    return [json.loads(line) for p in segments(spool) for line in p.read_text().splitlines()]
 
 
 def test_event_is_on_disk_when_add_returns(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """add() has written the event's JSON line to a segment before it returns."""
-    spool = tmp_path / "spool"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add(event(0, hostname="on-disk"))
     [line] = _lines(spool)
@@ -47,49 +45,38 @@ def test_event_is_on_disk_when_add_returns(
 
 
 def test_delivered_events_leave_the_spool(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """Once the server accepted everything and the batcher is closed, no segment is left."""
-    spool = tmp_path / "spool"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add_many(events(30))
+    assert segments(spool)
     assert batcher.close(timeout=10)
     assert set(delivered(server)) == expected_ids(30)
     assert os.listdir(spool) == []
 
 
 def test_a_new_batcher_resends_what_was_left(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """Events undelivered at close stay pending on disk; the next batcher sends them."""
-    spool = tmp_path / "spool"
-    server.handler = lambda request: Reply(503)
     first = make_batcher(spool_dir=spool, flush_interval=600)
-    first.add_many(events(20))
-    assert first.close(timeout=0.4) is False
+    leave_in_spool(server, first, events(20))
     stats = first.stats
     assert (stats.pending, stats.failed) == (20, 0)
     assert_balanced(stats)
-    server.handler = None
-    second = make_batcher(spool_dir=spool, flush_interval=600)
-    assert second.stats.recovered == 20
-    assert second.flush(timeout=10)
+    second = resend_left(make_batcher, spool, 20)
     assert set(delivered(server)) == expected_ids(20)
     assert second.stats == second.stats.__class__(20, 20, 0, 0, 0, 0, 20)
     assert second.close(timeout=10)
-    assert _segments(spool) == []
+    assert segments(spool) == []
 
 
 def test_recovered_events_do_not_wait_for_the_flush_interval(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """Recovered events go out at once, even while a live event waits out its interval."""
-    spool = tmp_path / "spool"
-    server.handler = lambda request: Reply(503)
-    first = make_batcher(spool_dir=spool, flush_interval=600)
-    first.add_many(events(20))
-    assert first.close(timeout=0.4) is False
-    server.handler = None
+    leave_in_spool(server, make_batcher(spool_dir=spool, flush_interval=600), events(20))
     second = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=5)
     second.add(event(100))
     wait_for(lambda: set(delivered(server)) >= expected_ids(20))
@@ -99,53 +86,42 @@ def test_recovered_events_do_not_wait_for_the_flush_interval(
 
 
 def test_acked_events_are_not_resent(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """Only the events after the delivery watermark are recovered."""
-    spool = tmp_path / "spool"
     first = make_batcher(spool_dir=spool, flush_interval=600)
     first.add_many(events(10))
     assert first.flush(timeout=10)
-    server.handler = lambda request: Reply(503)
-    first.add_many(events(10, start=10))
-    assert first.close(timeout=0.4) is False
-    server.handler = None
-    second = make_batcher(spool_dir=spool, flush_interval=600)
-    assert second.stats.recovered == 10
-    assert second.flush(timeout=10)
+    leave_in_spool(server, first, events(10, start=10))
+    resend_left(make_batcher, spool, 10)
     assert delivered(server) == {i: 1 for i in expected_ids(20)}
 
 
 def test_a_live_batchers_segment_is_not_claimed(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """A second batcher on the same spool_dir leaves a live batcher's events alone."""
-    spool = tmp_path / "spool"
-    server.handler = lambda request: Reply(503)
     live = make_batcher(spool_dir=spool, flush_interval=600)
     live.add_many(events(5))
     other = make_batcher(spool_dir=spool, flush_interval=600)
     assert other.stats.recovered == 0
-    assert live.close(timeout=0.4) is False
-    server.handler = None
-    third = make_batcher(spool_dir=spool, flush_interval=600)
-    assert third.stats.recovered == 5
-    assert third.flush(timeout=10)
+    with server_down(server):
+        assert live.close(timeout=0.4) is False
+    resend_left(make_batcher, spool, 5)
     assert delivered(server) == {i: 1 for i in expected_ids(5)}
 
 
 def test_rejected_events_are_kept_in_the_rejected_file(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """A poisoned event lands in rejected.jsonl, stays there, and is not resent."""
-    spool = tmp_path / "spool"
     server.reject_event = lambda item: item["id"] == "evt-3"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add_many(events(8))
     assert batcher.close(timeout=10)
     rejected = (spool / "rejected.jsonl").read_text().splitlines()
     assert [json.loads(line)["id"] for line in rejected] == ["evt-3"]
-    assert _segments(spool) == []
+    assert segments(spool) == []
     again = make_batcher(spool_dir=spool)
     assert again.stats.recovered == 0
     assert again.close(timeout=10)
@@ -153,13 +129,12 @@ def test_rejected_events_are_kept_in_the_rejected_file(
 
 
 def test_a_torn_last_line_is_ignored(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """A segment ending in half a line (a write cut short) replays its whole lines only."""
-    spool = tmp_path / "spool"
     spool.mkdir()
-    whole = encoded(event(0))
-    (spool / "1-0-dead.seg").write_text(whole + "\n" + whole[:40])
+    torn = leave_segment(spool, "1-0-dead.seg", 0, 2)
+    os.truncate(torn, torn.stat().st_size - 40)
     batcher = make_batcher(spool_dir=spool)
     assert batcher.stats.recovered == 1
     assert batcher.close(timeout=10)
@@ -168,32 +143,28 @@ def test_a_torn_last_line_is_ignored(
 
 
 def test_segments_rotate_and_are_deleted_once_delivered(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, monkeypatch: Any
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path, small_segments: None
 ) -> None:
     """With small segments, several are written; each goes once all its events arrived."""
-    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 1024)
-    spool = tmp_path / "spool"
-    server.handler = lambda request: Reply(503)
-    batcher = make_batcher(spool_dir=spool, flush_interval=600)
-    batcher.add_many(events(10))
-    for i in range(10, 30):
-        batcher.add(event(i))
-    assert len(_segments(spool)) > 3
-    server.handler = None
+    with server_down(server):
+        batcher = make_batcher(spool_dir=spool, flush_interval=600)
+        batcher.add_many(events(10))
+        for i in range(10, 30):
+            batcher.add(event(i))
+        assert len(segments(spool)) > 3
     assert batcher.flush(timeout=10)
     assert delivered(server) == {i: 1 for i in expected_ids(30)}
-    assert len(_segments(spool)) <= 1  # the one still open for appends
+    assert len(segments(spool)) <= 1  # the one still open for appends
     assert batcher.close(timeout=10)
     assert os.listdir(spool) == []
 
 
-def test_spool_files_are_private(make_batcher: MakeBatcher, tmp_path: Path) -> None:
+def test_spool_files_are_private(make_batcher: MakeBatcher, spool: Path) -> None:
     """The spool directory is 0700 and its segments 0600: events may hold personal data."""
-    spool = tmp_path / "spool"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add(event(0))
     assert stat.S_IMODE(spool.stat().st_mode) == 0o700
-    assert [stat.S_IMODE(p.stat().st_mode) for p in _segments(spool)] == [0o600]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in segments(spool)] == [0o600]
 
 
 def test_a_spool_dir_that_is_a_file_is_named(make_batcher: MakeBatcher, tmp_path: Path) -> None:
@@ -205,9 +176,8 @@ def test_a_spool_dir_that_is_a_file_is_named(make_batcher: MakeBatcher, tmp_path
     assert info.value.field == "spool_dir"
 
 
-def test_debris_of_dead_processes_is_cleaned(make_batcher: MakeBatcher, tmp_path: Path) -> None:
+def test_debris_of_dead_processes_is_cleaned(make_batcher: MakeBatcher, spool: Path) -> None:
     """An old unnamed .tmp and an .ack without its segment go; a fresh .tmp is left alone."""
-    spool = tmp_path / "spool"
     spool.mkdir()
     old_tmp, fresh_tmp, orphan_ack = spool / "1-a-b.tmp", spool / "1-c-d.tmp", spool / "1-e-f.ack"
     for path in (old_tmp, fresh_tmp, orphan_ack):

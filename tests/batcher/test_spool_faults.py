@@ -15,34 +15,29 @@ from typing import Any, Iterator, List
 
 import pytest
 
-from speakeasy._batching import spool as spool_module
 from speakeasy.models import errors
-from speakeasy.testing import EventsServer, Reply
+from speakeasy.testing import EventsServer
 
 from ._helpers import (
     Gate,
     MakeBatcher,
     assert_balanced,
+    assert_logged_once,
+    assert_stats,
     delivered,
-    encoded,
     event,
     events,
     expected_ids,
     freezable,
     ids,
+    is_root,
+    leave_in_spool,
+    leave_segment,
+    resend_left,
+    segments,
+    server_down,
     tmpfs,
 )
-
-
-def _segments(spool: Path) -> List[Path]:
-    return sorted(spool.glob("*.seg"))
-
-
-def _leave_segment(spool: Path, name: str, start: int, count: int) -> None:
-    """A segment as a dead process leaves it: ``count`` events, unlocked."""
-    lines = "".join(encoded(event(i)) + "\n" for i in range(start, start + count))
-    (spool / name).write_text(lines)
-
 
 # -- a full disk -------------------------------------------------------------------------
 
@@ -55,17 +50,15 @@ def test_a_full_disk_recovers_once_events_are_delivered(
     """
     with tmpfs("128k") as mount:
         spool = mount / "spool"
-        server.handler = lambda request: Reply(503)
         batcher = make_batcher(spool_dir=spool, flush_interval=600)
         added = 0
-        with pytest.raises(OSError) as info:
+        with server_down(server), pytest.raises(OSError) as info:
             for i in range(10_000):
                 batcher.add(event(i))
                 added += 1
         assert info.value.errno == errno.ENOSPC
         assert added > 50
         assert batcher.stats.added == added  # the event that did not fit is not counted
-        server.handler = None
         assert batcher.flush(timeout=30)
         assert set(delivered(server)) == expected_ids(added)
         for i in range(added, added + 20):  # room again: the delivered segment is gone
@@ -99,16 +92,14 @@ def test_add_many_on_a_full_disk_queues_nothing(
     """A write that does not fit is cut off again: no event of the call is queued or recovered."""
     with tmpfs("64k") as mount:
         spool = mount / "spool"
-        server.handler = lambda request: Reply(503)
         batcher = make_batcher(spool_dir=spool, flush_interval=600)
-        batcher.add_many(events(50))
-        with pytest.raises(OSError):
-            batcher.add_many(events(1000, start=50))
-        assert batcher.stats.added == 50
-        assert batcher.close(timeout=0.2) is False
-        server.handler = None
-        again = make_batcher(spool_dir=spool)
-        assert again.stats.recovered == 50
+        with server_down(server):
+            batcher.add_many(events(50))
+            with pytest.raises(OSError):
+                batcher.add_many(events(1000, start=50))
+            assert batcher.stats.added == 50
+            assert batcher.close(timeout=0.2) is False
+        again = resend_left(make_batcher, spool, 50)
         assert again.close(timeout=30)
         assert set(delivered(server)) == expected_ids(50)
 
@@ -121,36 +112,26 @@ def test_a_read_only_spool_still_delivers_and_counts_everything(
     make_batcher: MakeBatcher,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    small_segments: None,
 ) -> None:
     """Segments that can be read but neither acked nor deleted: every event is sent and counted,
     each file is logged once, and the batcher stays open.
     """
-    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 2048)
     caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
     with freezable(tmp_path) as (spool, freeze):
-        server.handler = lambda request: Reply(503)
-        first = make_batcher(spool_dir=spool, flush_interval=600)
-        first.add_many(events(10))
-        for i in range(10, 30):
-            first.add(event(i))
-        assert first.close(timeout=0.2) is False
-        leftovers = [p.name for p in _segments(spool)]
+        leave_in_spool(server, make_batcher(spool_dir=spool, flush_interval=600), events(30))
+        leftovers = [p.name for p in segments(spool)]
         assert len(leftovers) > 2
         freeze()
-        server.handler = None
         second = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=3)
         assert second.flush(timeout=30)
         assert not second.closed
         with pytest.raises(OSError):  # no new segment can be made: add says so
             second.add(event(99))
         assert second.close(timeout=10)
-    stats = second.stats
-    assert (stats.recovered, stats.sent, stats.failed, stats.pending) == (30, 30, 0, 0)
+    assert_stats(second.stats, recovered=30, sent=30, failed=0, pending=0)
     assert delivered(server) == {i: 1 for i in expected_ids(30)}
-    for name in leftovers:
-        logged = [r for r in caplog.records if name in r.getMessage()]
-        assert len(logged) == 1, [r.getMessage() for r in logged]
+    assert_logged_once(caplog.records, leftovers)
 
 
 @contextlib.contextmanager
@@ -160,7 +141,7 @@ def _undeletable(spool: Path, names: List[str]) -> Iterator[None]:
     As root: each is bind-mounted onto itself (a mount point cannot be
     unlinked: EBUSY). Otherwise: the directory is made 0500.
     """
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if is_root():
         bound: List[Path] = []
         try:
             for name in names:
@@ -190,38 +171,30 @@ def test_a_delivered_segment_that_cannot_be_deleted_is_counted_sent(
     """
     caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
     # As root the bind mounts need a tmpfs of their own (never mount in tmp_path).
-    with tmpfs("1m") if _root() else contextlib.nullcontext(tmp_path) as home:
+    with tmpfs("1m") if is_root() else contextlib.nullcontext(tmp_path) as home:
         spool = home / "spool"
         spool.mkdir(mode=0o700)
         names = [f"1-{n}-dead.seg" for n in range(3)]
         for n, name in enumerate(names):
-            _leave_segment(spool, name, 4 * n, 4)
+            leave_segment(spool, name, 4 * n, 4)
             (spool / name.replace(".seg", ".ack")).write_text("")
         with _undeletable(spool, names):
             batcher = make_batcher(spool_dir=spool, flush_interval=600, max_batch_events=2)
             assert batcher.flush(timeout=30)
             assert not batcher.closed
             assert batcher.close(timeout=10)
-    stats = batcher.stats
-    assert (stats.recovered, stats.sent, stats.failed, stats.pending) == (12, 12, 0, 0)
+    assert_stats(batcher.stats, recovered=12, sent=12, failed=0, pending=0)
     assert delivered(server) == {i: 1 for i in expected_ids(12)}
-    for name in names:
-        logged = [r for r in caplog.records if name in r.getMessage()]
-        assert len(logged) == 1, [r.getMessage() for r in logged]
-
-
-def _root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
+    assert_logged_once(caplog.records, names)
 
 
 def test_an_entry_that_cannot_be_read_stays_with_that_entry(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """A directory named like a segment is skipped; the good segments are delivered."""
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
     (spool / "1-0-adir.seg").mkdir()
-    _leave_segment(spool, "1-1-good.seg", 0, 4)
+    leave_segment(spool, "1-1-good.seg", 0, 4)
     batcher = make_batcher(spool_dir=spool)
     assert batcher.stats.recovered == 4
     assert batcher.close(timeout=10)
@@ -230,13 +203,12 @@ def test_an_entry_that_cannot_be_read_stays_with_that_entry(
 
 
 def test_flush_is_false_when_recovered_events_vanish_before_they_are_read(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """A claimed segment emptied by someone else: flush() returns, False, without waiting."""
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
-    _leave_segment(spool, "1-0-first.seg", 0, 2)
-    _leave_segment(spool, "1-1-second.seg", 2, 2)
+    leave_segment(spool, "1-0-first.seg", 0, 2)
+    leave_segment(spool, "1-1-second.seg", 2, 2)
     gate = Gate()
     server.handler = gate
     try:
@@ -246,17 +218,15 @@ def test_flush_is_false_when_recovered_events_vanish_before_they_are_read(
     finally:
         gate.open()
     assert batcher.flush(timeout=30) is False
-    stats = batcher.stats
-    assert (stats.recovered, stats.sent, stats.pending) == (4, 2, 2)
+    assert_stats(batcher.stats, recovered=4, sent=2, pending=2)
     assert not batcher.closed
 
 
 # -- planted files, a directory others can write ------------------------------------------
 
 
-def test_a_spool_dir_others_can_write_is_refused(make_batcher: MakeBatcher, tmp_path: Path) -> None:
+def test_a_spool_dir_others_can_write_is_refused(make_batcher: MakeBatcher, spool: Path) -> None:
     """Group- or world-writable: anyone could plant or read events there."""
-    spool = tmp_path / "spool"
     spool.mkdir()
     os.chmod(spool, 0o777)
     with pytest.raises(errors.ValidationError) as info:
@@ -265,10 +235,9 @@ def test_a_spool_dir_others_can_write_is_refused(make_batcher: MakeBatcher, tmp_
     assert "writable by other users" in str(info.value)
 
 
-def test_a_spool_dir_of_another_user_is_refused(make_batcher: MakeBatcher, tmp_path: Path) -> None:
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+def test_a_spool_dir_of_another_user_is_refused(make_batcher: MakeBatcher, spool: Path) -> None:
+    if not is_root():
         pytest.skip("giving a directory to another user needs root")
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
     os.chown(spool, 65534, 65534)
     with pytest.raises(errors.ValidationError) as info:
@@ -278,14 +247,13 @@ def test_a_spool_dir_of_another_user_is_refused(make_batcher: MakeBatcher, tmp_p
 
 
 def test_symlinks_in_the_spool_are_never_followed(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path, spool: Path
 ) -> None:
     """A .seg symlink to a secret is not read nor sent; a rejected.jsonl symlink is not written."""
     secret = tmp_path / "secret.txt"
     secret.write_text('{"id": "secret-api-key"}\n')
     elsewhere = tmp_path / "elsewhere.jsonl"
     elsewhere.write_text("")
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
     (spool / "1-0-link.seg").symlink_to(secret)
     (spool / "rejected.jsonl").symlink_to(elsewhere)
@@ -303,11 +271,8 @@ def test_symlinks_in_the_spool_are_never_followed(
     assert secret.read_text() == '{"id": "secret-api-key"}\n'
 
 
-def test_a_fifo_named_like_a_segment_does_not_hang(
-    make_batcher: MakeBatcher, tmp_path: Path
-) -> None:
+def test_a_fifo_named_like_a_segment_does_not_hang(make_batcher: MakeBatcher, spool: Path) -> None:
     """Opening a FIFO for reading would wait for a writer forever: it is skipped."""
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
     fifo = spool / "1-0-fifo.seg"
     os.mkfifo(fifo)
@@ -326,16 +291,15 @@ def test_a_fifo_named_like_a_segment_does_not_hang(
 
 
 def test_a_backlog_of_many_segments_is_delivered_before_flush_returns_true(
-    server: EventsServer, make_batcher: MakeBatcher, tmp_path: Path
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
 ) -> None:
     """Hundreds of segments left by short-lived processes: flush() is True only once all went."""
-    spool = tmp_path / "spool"
     spool.mkdir(mode=0o700)
     for n in range(60):
-        _leave_segment(spool, f"1-{n:04x}-dead.seg", 2 * n, 2)
+        leave_segment(spool, f"1-{n:04x}-dead.seg", 2 * n, 2)
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     assert batcher.flush(timeout=60)
     assert delivered(server) == {i: 1 for i in expected_ids(120)}
     assert batcher.stats.recovered == 120
-    assert _segments(spool) == []
+    assert segments(spool) == []
     assert batcher.close(timeout=10)

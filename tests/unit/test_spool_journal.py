@@ -6,13 +6,16 @@ import fcntl
 import os
 import stat
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 
 from speakeasy._batching import spool as spool_module
 from speakeasy._batching.journal import Journal
-from speakeasy._batching.spool import Spool
+from speakeasy._batching.spool import Segment, Spool
+
+#: A journal, its one segment (full, so retired), and where that segment's one event ends.
+Full = Tuple[Journal, Segment, int]
 
 
 def _locked_by_someone(path: Path) -> bool:
@@ -34,6 +37,15 @@ def _segments(directory: Path) -> List[Path]:
 @pytest.fixture
 def spool(tmp_path: Path) -> Spool:
     return Spool(str(tmp_path / "spool"))
+
+
+@pytest.fixture
+def full(spool: Spool, monkeypatch: pytest.MonkeyPatch) -> Full:
+    """One event fills the segment: it is retired at once, and deleted once resolved."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
+    journal = Journal(spool)
+    segment, end = journal.append("abcd")
+    return journal, segment, end
 
 
 def test_the_directory_is_created_private(spool: Spool) -> None:
@@ -73,13 +85,9 @@ def test_a_full_segment_is_retired_and_a_new_one_started(
     assert len(_segments(Path(spool.directory))) == 2
 
 
-def test_a_retired_segment_resolved_to_its_end_is_deleted(
-    spool: Spool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_retired_segment_resolved_to_its_end_is_deleted(spool: Spool, full: Full) -> None:
     """Once every event of a retired segment is acked, the .seg and its .ack go."""
-    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
-    journal = Journal(spool)
-    segment, end = journal.append("abcd")
+    journal, segment, end = full
     journal.ack({segment: end})
     assert os.listdir(spool.directory) == []
     assert segment not in journal.held
@@ -171,13 +179,9 @@ def test_a_failed_write_retires_the_segment(spool: Spool) -> None:
     assert new is not segment
 
 
-def test_a_finished_segment_is_deleted_even_when_its_ack_cannot_be_written(
-    spool: Spool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_finished_segment_is_deleted_even_when_its_ack_cannot_be_written(full: Full) -> None:
     """The .ack path is taken (a directory): the write fails, the finished segment goes anyway."""
-    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
-    journal = Journal(spool)
-    segment, end = journal.append("abcd")
+    journal, segment, end = full
     os.mkdir(segment.ack_path)
     journal.ack({segment: end})
     assert not os.path.exists(segment.path)

@@ -136,10 +136,7 @@ class EventBatcher:
         retries = self._retries
         self._worker = Worker(
             self._queue,
-            self._journal,
             self._transport.send,
-            max_batch_events=self._max_batch_events,
-            max_batch_bytes=self._max_batch_bytes,
             flush_interval=self._flush_interval,
             backoff=retries.backoff if retries.strategy == "backoff" else None,
             on_error=self._on_error,

@@ -48,20 +48,18 @@ class Worker:
     def __init__(
         self,
         queue: BatchQueue,
-        journal: Optional[Journal],
         send: Send,
         *,
-        max_batch_events: int,
-        max_batch_bytes: int,
         flush_interval: float,
         backoff: Optional[BackoffStrategy],
         on_error: Optional[ErrorCallback],
     ) -> None:
         self._queue = queue
-        self._journal = journal
+        # The spool and the batch limits are the queue's: one source for both sides.
+        self._journal: Optional[Journal] = queue.journal
+        self._max_batch_events = queue.batch_events
+        self._max_batch_bytes = queue.batch_bytes
         self._send = send
-        self._max_batch_events = max_batch_events
-        self._max_batch_bytes = max_batch_bytes
         self._flush_interval = flush_interval
         self._backoff = backoff
         self._on_error = on_error
