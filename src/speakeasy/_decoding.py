@@ -28,15 +28,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Callable, Dict, List, Type, TypeVar
 
+from speakeasy._codegen import SCALAR_KINDS, compile_function
 from speakeasy._datetime import FROMISO_READS_Z, RFC3339_SHAPES, datetime_from_wire
-from speakeasy._model import (
-    SCALAR_KINDS,
-    compile_function,
-    field_hints,
-    is_on_wire,
-    is_optional,
-    wire_name,
-)
+from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
 
 _M = TypeVar("_M")
 Decoder = Callable[[Any], Any]

@@ -23,15 +23,9 @@ from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
+from speakeasy._codegen import SCALAR_KINDS, compile_function
 from speakeasy._datetime import datetime_to_wire
-from speakeasy._model import (
-    SCALAR_KINDS,
-    compile_function,
-    field_hints,
-    is_on_wire,
-    is_optional,
-    wire_name,
-)
+from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]

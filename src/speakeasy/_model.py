@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import linecache
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
 
 if TYPE_CHECKING:
     from dataclasses_json.mm import SchemaType
@@ -29,24 +28,6 @@ _T = TypeVar("_T")
 
 #: The marshmallow schema class of each model, built on first use.
 _SCHEMAS: Dict[Tuple[type, bool, bool], Any] = {}
-
-
-def compile_function(
-    name: str, param: str, body: List[str], label: str, env: Dict[str, Any]
-) -> Any:
-    """``def name(param): body`` compiled in ``env``, its source registered with ``linecache``.
-
-    Tracebacks through generated code then show the generated lines (as cattrs does).
-    """
-    source = f"def {name}({param}):\n" + "".join(f"    {line}\n" for line in body)
-    filename = f"<speakeasy {label}>"
-    exec(compile(source, filename, "exec"), env)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return env[name]
-
-
-#: The template kind of each scalar field type, shared by the compiled encoder and decoder.
-SCALAR_KINDS: Dict[Any, str] = {str: "str", bool: "bool", int: "int"}
 
 
 def slotted(cls: type[_T]) -> type[_T]:
