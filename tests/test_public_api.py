@@ -37,7 +37,7 @@ DOCUMENTED = {
         "models",
         "utils",
     ],
-    # Each model of these has its page (docs/models/<package>/<name lower-cased>.md).
+    # shared, operations, utils: a page per model, docs/models/<package>/<name lower-cased>.md
     "speakeasy.models.shared": page_titles("shared"),
     "speakeasy.models.operations": page_titles("operations"),
     "speakeasy.models.errors": [
