@@ -13,33 +13,23 @@ exists (``.venv/upstream-5.9.15``, made by the differential tests).
 
 from __future__ import annotations
 
-import argparse
-import gc
 import json
 import os
-import socket
-import socketserver
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common
 
-from bench_sdk import machine, quartiles
-
-API_KEY = "bench-key-0123456789"
-WORKSPACE = "ws-bench"
 UPSTREAM = Path(__file__).resolve().parent.parent / ".venv" / "upstream-5.9.15" / "bin" / "python"
 
-TARGETS = {"search": 2.0, "search1": 1.15, "by_target": 1.15, "targets": 1.15}
 CASES = {
-    "search": "(e) search -> 10,000 events",
-    "search1": "(f) 200 x search -> 1 event",
-    "by_target": "(f) 200 x events by target -> 1",
-    "targets": "(f) 200 x targets -> 1 target",
+    "search": _common.Case("(e) search -> 10,000 events", 2.0),
+    "search1": _common.Case("(f) 200 x search -> 1 event", 1.15),
+    "by_target": _common.Case("(f) 200 x events by target -> 1", 1.15),
+    "targets": _common.Case("(f) 200 x targets -> 1 target", 1.15),
 }
 
 
@@ -55,7 +45,7 @@ def event(i: int) -> Dict[str, Any]:
         "speakeasy_api_key_name": "ci-key",
         "speakeasy_version": "1.453.2",
         "success": i % 7 != 0,
-        "workspace_id": WORKSPACE,
+        "workspace_id": _common.WORKSPACE,
         "local_completed_at": f"2026-11-26T09:{i // 60 % 60:02d}:{second:02d}.9Z",
         "duration_ms": 5 + i % 1000,
         "hostname": f"host-{i % 16}.example.com",
@@ -85,50 +75,34 @@ TARGET = {
 }
 
 
-class _Canned(socketserver.StreamRequestHandler):
-    """HTTP/1.1 keep-alive: answers every GET with a canned JSON body chosen by path/query."""
+class _Canned(_common.KeepAliveHandler):
+    """Answers every GET with a canned JSON body chosen by path/query."""
 
-    rbufsize = 1 << 16
     bodies: Dict[str, bytes] = {}
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def handle(self) -> None:
-        rfile, wfile = self.rfile, self.wfile
-        while True:
-            line = rfile.readline(65537)
-            if not line:
-                return
-            while rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                pass
-            target = line.split(b" ")[1]
-            if b"/targets/" in target:
-                body = self.bodies["one_event"]
-            elif target.split(b"?")[0].endswith(b"/targets"):
-                body = self.bodies["one_target"]
-            elif b"limit=1" in target:
-                body = self.bodies["one_event"]
-            else:
-                body = self.bodies["many"]
-            wfile.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(body)
-            )
-            wfile.write(body)
+    def answer(self, target: bytes) -> None:
+        if b"/targets/" in target:
+            body = self.bodies["one_event"]
+        elif target.split(b"?")[0].endswith(b"/targets"):
+            body = self.bodies["one_target"]
+        elif b"limit=1" in target:
+            body = self.bodies["one_event"]
+        else:
+            body = self.bodies["many"]
+        self.wfile.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        self.wfile.write(body)
 
 
-def serve() -> None:
+def serve_canned() -> None:
     _Canned.bodies = {
         "many": json.dumps([event(i) for i in range(10_000)]).encode(),
         "one_event": json.dumps([event(0)]).encode(),
         "one_target": json.dumps([TARGET]).encode(),
     }
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Canned)
-    server.daemon_threads = True
-    print(server.server_address[1], len(_Canned.bodies["many"]), flush=True)
-    server.serve_forever()
+    _common.serve(_Canned, len(_Canned.bodies["many"]))
 
 
 # --------------------------------------------------------------------------- the two sides
@@ -137,16 +111,9 @@ Call = Callable[[], Any]
 
 
 def sdk_calls(url: str, session: Any) -> Dict[str, Call]:
-    import speakeasy
-    from speakeasy.models import operations, shared
+    from speakeasy.models import operations
 
-    s = speakeasy.Speakeasy(
-        security=shared.Security(api_key=API_KEY),
-        workspace_id=WORKSPACE,
-        server_url=url,
-        client=session,
-    )
-    events = s.events
+    events = _common.sdk_client(url, session).events
     return {
         "search": lambda: events.search_workspace_events(
             operations.SearchWorkspaceEventsRequest(success=True)
@@ -164,8 +131,8 @@ def sdk_calls(url: str, session: Any) -> Dict[str, Call]:
 
 
 def plain_calls(url: str, session: Any) -> Dict[str, Call]:
-    base = f"{url}/v1/workspace/{WORKSPACE}/events"
-    headers = {"x-api-key": API_KEY, "Accept": "application/json"}
+    base = f"{url}/v1/workspace/{_common.WORKSPACE}/events"
+    headers = {"x-api-key": _common.API_KEY, "Accept": "application/json"}
     get = session.get
 
     def call(path: str, params: Dict[str, str]) -> Call:
@@ -179,28 +146,13 @@ def plain_calls(url: str, session: Any) -> Dict[str, Call]:
     }
 
 
-def interleaved(sdk: Call, plain: Call, repeats: int, calls: int) -> Tuple[List[float], ...]:
-    """Alternate SDK and plain runs of ``calls`` calls each (order alternates too)."""
-    sdk(), plain()  # warm-up: connection, lazy imports, compiled decoder
-    times: Dict[str, List[float]] = {"sdk": [], "plain": []}
-    for i in range(repeats):
-        order = (("sdk", sdk), ("plain", plain)) if i % 2 == 0 else (("plain", plain), ("sdk", sdk))
-        for name, fn in order:
-            gc.collect()
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            times[name].append(time.perf_counter() - t0)
-    return times["sdk"], times["plain"]
-
-
 _UPSTREAM_CODE = f"""
 import sys, time
 import speakeasy
 from speakeasy.models import operations, shared
 s = speakeasy.Speakeasy(
-    security=shared.Security(api_key={API_KEY!r}),
-    workspace_id={WORKSPACE!r},
+    security=shared.Security(api_key={_common.API_KEY!r}),
+    workspace_id={_common.WORKSPACE!r},
     server_url=sys.argv[1],
 )
 req = operations.SearchWorkspaceEventsRequest()
@@ -227,51 +179,27 @@ def upstream_search(url: str, repeats: int) -> List[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (a rough look)")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = _common.arguments(__doc__).parse_args()
     if args.serve:
-        return serve()
+        return serve_canned()
     reps = 5 if args.quick else 15
-    print(machine())
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
-    )
+    print(_common.machine())
     import requests
 
-    try:
-        assert server.stdout is not None
-        port, size = server.stdout.readline().split()
+    with _common.server_process(__file__) as (_, (port, size)):
         url = f"http://127.0.0.1:{port}"
         print(f"server: canned JSON answers in a separate process; the search answer is "
               f"{int(size) / 1e6:.1f} MB (10,000 events, 22 fields each)")
-        results: Dict[str, Tuple[List[float], ...]] = {}
+        results: Dict[str, _common.Samples] = {}
         with requests.Session() as s1, requests.Session() as s2:
             sdk, plain = sdk_calls(url, s1), plain_calls(url, s2)
             assert len(sdk["search"]()) == len(plain["search"]()) == 10_000
-            results["search"] = interleaved(sdk["search"], plain["search"], reps, 1)
+            results["search"] = _common.interleaved(sdk["search"], plain["search"], reps, 1)
             for key in ("search1", "by_target", "targets"):
-                results[key] = interleaved(sdk[key], plain[key], reps, 200)
+                results[key] = _common.interleaved(sdk[key], plain[key], reps, 200)
         upstream = upstream_search(url, max(3, reps // 3))
-    finally:
-        server.terminate()
-        server.wait()
 
-    header = f"{'case':<34} {'SDK':>10} {'plain':>10} {'ratio':>7} {'target':>7}  result"
-    print()
-    print(header)
-    print("-" * len(header))
-    failed = False
-    for key, (a, b) in results.items():
-        sdk_t, plain_t = statistics.median(a), statistics.median(b)
-        ratio = sdk_t / plain_t
-        ok = ratio <= TARGETS[key]
-        failed |= not ok
-        print(
-            f"{CASES[key]:<34} {sdk_t * 1e3:>7.1f} ms{plain_t * 1e3:>7.1f} ms"
-            f"{ratio:>6.2f}x {TARGETS[key]:>6.2f}x  {'pass' if ok else 'FAIL'}"
-        )
+    passed = _common.report(results, CASES)
     print()
     search_plain = statistics.median(results["search"][1])
     if upstream:
@@ -282,17 +210,12 @@ def main() -> None:
         )
     else:
         print("upstream 5.9.15: not timed (no .venv/upstream-5.9.15; run tests/upstream first)")
-    spread = "; ".join(
-        f"{k} SDK {quartiles(a)[0] * 1e3:.1f}-{quartiles(a)[1] * 1e3:.1f}, "
-        f"plain {quartiles(b)[0] * 1e3:.1f}-{quartiles(b)[1] * 1e3:.1f} ms"
-        for k, (a, b) in results.items()
-    )
-    print(f"medians of {reps} runs per side, interleaved; quartiles (p25-p75): {spread}")
+    print(f"medians of {reps} runs per side, interleaved; {_common.spread(results, CASES)}")
     print(
         "SDK: the typed call (request model, query, send path, JSON decode, models); "
         "plain: session.get(url, params, headers).json(); one reused Session per side"
     )
-    sys.exit(1 if failed else 0)
+    sys.exit(0 if passed else 1)
 
 
 if __name__ == "__main__":

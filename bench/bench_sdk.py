@@ -14,9 +14,6 @@ import argparse
 import gc
 import json
 import os
-import platform
-import socket
-import socketserver
 import statistics
 import subprocess
 import sys
@@ -25,62 +22,29 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Tuple
 
-API_KEY = "bench-key-0123456789"
-WORKSPACE = "ws-bench"
+import _common
+
 TIMEOUT_S = 30.0  # the SDK's default per-attempt timeout, passed to the plain side too
 
-TARGETS = {"a": 1.3, "b": 1.15, "c": 1.25, "d": 1.5}
 CASES = {
-    "a": "(a) 1 call x 10,000 events",
-    "b": "(b) 200 calls x 1 event",
-    "c": "(c) import",
-    "d": "(d) peak memory, 100,000 events",
+    "a": _common.Case("(a) 1 call x 10,000 events", 1.3),
+    "b": _common.Case("(b) 200 calls x 1 event", 1.15),
+    "c": _common.Case("(c) import", 1.25),
+    "d": _common.Case("(d) peak memory, 100,000 events", 1.5, "MiB", 1 / 2**20),
 }
 
-Row = Tuple[Any, ...]
+#: The fields of each event, by name: the SDK side passes them as keyword arguments.
+Row = Dict[str, Any]
 
 
 # --------------------------------------------------------------------------- sink server
 
 
-class _Sink(socketserver.StreamRequestHandler):
-    """HTTP/1.1 keep-alive sink: read the head and Content-Length bytes, answer 200."""
+class _Sink(_common.KeepAliveHandler):
+    """The sink: every request, whatever it is, is answered 200 with an empty body."""
 
-    rbufsize = 1 << 16
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def handle(self) -> None:
-        rfile, wfile = self.rfile, self.wfile
-        while True:
-            if not rfile.readline(65537):  # request line; empty: the client closed
-                return
-            length = 0
-            while True:
-                line = rfile.readline(65537)
-                if line in (b"\r\n", b"\n", b""):
-                    break
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            while length:
-                chunk = rfile.read(min(length, 1 << 20))
-                if not chunk:
-                    return
-                length -= len(chunk)
-            wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-def serve() -> None:
-    with _Server(("127.0.0.1", 0), _Sink) as server:
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
+    def answer(self, target: bytes) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 
 
 # --------------------------------------------------------------------------- the workload
@@ -95,58 +59,36 @@ def raw_rows(n: int) -> List[Row]:
     for i in range(n):
         started = base + timedelta(milliseconds=i)
         rows.append(
-            (
-                started + timedelta(milliseconds=7),  # created_at
-                f"exec-{i // 100:06d}",  # execution_id
-                f"evt-{i:08d}-6f1c2a1e",  # id
-                InteractionType.CLI_EXEC,  # interaction_type (a str enum: both sides take it)
-                started,  # local_started_at
-                "ci-key",  # speakeasy_api_key_name
-                "1.453.2",  # speakeasy_version
-                i % 7 != 0,  # success
-                WORKSPACE,  # workspace_id
-                started + timedelta(milliseconds=5),  # local_completed_at (optional)
-                5 + i % 1000,  # duration_ms (optional)
-                f"host-{i % 16}.example.com",  # hostname (optional)
-            )
+            {
+                "created_at": started + timedelta(milliseconds=7),
+                "execution_id": f"exec-{i // 100:06d}",
+                "id": f"evt-{i:08d}-6f1c2a1e",
+                "interaction_type": InteractionType.CLI_EXEC,  # a str enum: both sides take it
+                "local_started_at": started,
+                "speakeasy_api_key_name": "ci-key",
+                "speakeasy_version": "1.453.2",
+                "success": i % 7 != 0,
+                "workspace_id": _common.WORKSPACE,
+                # optional:
+                "local_completed_at": started + timedelta(milliseconds=5),
+                "duration_ms": 5 + i % 1000,
+                "hostname": f"host-{i % 16}.example.com",
+            }
         )
     return rows
 
 
 def sdk_side(url: str, session: Any) -> Callable[[List[Row]], Any]:
-    """Construct CliEvents from the raw values and post them with the SDK."""
-    import speakeasy
+    """Construct CliEvents from the raw values (as keyword arguments) and post them with the
+    SDK."""
     from speakeasy.models import operations, shared
 
-    s = speakeasy.Speakeasy(
-        security=shared.Security(api_key=API_KEY),
-        workspace_id=WORKSPACE,
-        server_url=url,
-        client=session,
-    )
     CliEvent = shared.CliEvent
     Request = operations.PostWorkspaceEventsRequest
-    post = s.events.post_workspace_events
+    post = _common.sdk_client(url, session).events.post_workspace_events
 
     def run(rows: List[Row]) -> Any:
-        events = [
-            CliEvent(
-                created_at=r[0],
-                execution_id=r[1],
-                id=r[2],
-                interaction_type=r[3],
-                local_started_at=r[4],
-                speakeasy_api_key_name=r[5],
-                speakeasy_version=r[6],
-                success=r[7],
-                workspace_id=r[8],
-                local_completed_at=r[9],
-                duration_ms=r[10],
-                hostname=r[11],
-            )
-            for r in rows
-        ]
-        response = post(Request(request_body=events))
+        response = post(Request(request_body=[CliEvent(**r) for r in rows]))
         assert response.status_code == 200
         return response
 
@@ -154,33 +96,26 @@ def sdk_side(url: str, session: Any) -> Callable[[List[Row]], Any]:
 
 
 def plain_side(url: str, session: Any) -> Callable[[List[Row]], Any]:
-    """Build the same dicts and post ``json.dumps`` of them with the same session."""
+    """Build the same dicts, datetimes as RFC 3339 strings, and post ``json.dumps`` of them
+    with the same session."""
     from speakeasy._config import USER_AGENT
 
-    endpoint = f"{url}/v1/workspace/{WORKSPACE}/events"
+    endpoint = f"{url}/v1/workspace/{_common.WORKSPACE}/events"
     headers = {
         "content-type": "application/json",
         "Accept": "application/json",
         "user-agent": USER_AGENT,
-        "x-api-key": API_KEY,
+        "x-api-key": _common.API_KEY,
     }
     dumps = json.dumps
 
     def run(rows: List[Row]) -> Any:
         dicts = [
             {
-                "created_at": r[0].isoformat().replace("+00:00", "Z"),
-                "execution_id": r[1],
-                "id": r[2],
-                "interaction_type": r[3],
-                "local_started_at": r[4].isoformat().replace("+00:00", "Z"),
-                "speakeasy_api_key_name": r[5],
-                "speakeasy_version": r[6],
-                "success": r[7],
-                "workspace_id": r[8],
-                "local_completed_at": r[9].isoformat().replace("+00:00", "Z"),
-                "duration_ms": r[10],
-                "hostname": r[11],
+                **r,
+                "created_at": r["created_at"].isoformat().replace("+00:00", "Z"),
+                "local_started_at": r["local_started_at"].isoformat().replace("+00:00", "Z"),
+                "local_completed_at": r["local_completed_at"].isoformat().replace("+00:00", "Z"),
             }
             for r in rows
         ]
@@ -218,35 +153,16 @@ def check_equivalent(url: str) -> str:
 # --------------------------------------------------------------------------- measurements
 
 
-def interleaved(
-    sdk: Callable[[], Any], plain: Callable[[], Any], repeats: int
-) -> Tuple[List[float], List[float]]:
-    """Alternate SDK and plain runs (which goes first alternates too) to cancel drift."""
-    sdk(), plain()  # warm-up: connection, lazy imports, compiled encoder
-    times: Dict[str, List[float]] = {"sdk": [], "plain": []}
-    for i in range(repeats):
-        order = (("sdk", sdk), ("plain", plain)) if i % 2 == 0 else (("plain", plain), ("sdk", sdk))
-        for name, fn in order:
-            gc.collect()
-            t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
-    return times["sdk"], times["plain"]
-
-
-Samples = Tuple[List[float], List[float]]
-
-
-def case_a(url: str, repeats: int) -> Samples:
+def case_a(url: str, repeats: int) -> _common.Samples:
     import requests
 
     rows = raw_rows(10_000)
     with requests.Session() as s1, requests.Session() as s2:
         sdk, plain = sdk_side(url, s1), plain_side(url, s2)
-        return interleaved(lambda: sdk(rows), lambda: plain(rows), repeats)
+        return _common.interleaved(lambda: sdk(rows), lambda: plain(rows), repeats)
 
 
-def case_b(url: str, repeats: int) -> Samples:
+def case_b(url: str, repeats: int) -> _common.Samples:
     import requests
 
     singles = [[row] for row in raw_rows(200)]
@@ -261,7 +177,7 @@ def case_b(url: str, repeats: int) -> Samples:
             for one in singles:
                 plain(one)
 
-        return interleaved(sdk_200, plain_200, repeats)
+        return _common.interleaved(sdk_200, plain_200, repeats)
 
 
 _IMPORT = {
@@ -325,7 +241,7 @@ def memory_child(side: str, url: str, n: int) -> None:
     print(peak - before)
 
 
-def case_d(url: str, repeats: int, n: int = 100_000) -> Samples:
+def case_d(url: str, repeats: int, n: int = 100_000) -> _common.Samples:
     a: List[float] = []
     b: List[float] = []
     for i in range(repeats):
@@ -343,62 +259,28 @@ def case_d(url: str, repeats: int, n: int = 100_000) -> Samples:
 # --------------------------------------------------------------------------- report
 
 
-def machine() -> str:
-    model = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    import requests
-
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}; "
-        f"load avg 1 min {load:.2f}\n"
-        f"python {platform.python_version()} ({platform.python_implementation()}), "
-        f"requests {requests.__version__}, {platform.platform()}"
-    )
-
-
-def quartiles(values: List[float]) -> Tuple[float, float]:
-    if len(values) < 2:
-        return values[0], values[0]
-    q = statistics.quantiles(values, n=4)
-    return q[0], q[2]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (a rough look)")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser = _common.arguments(__doc__)
     parser.add_argument("--memory", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return serve()
+        return _common.serve(_Sink)
     if args.memory:
         side, url, n = args.memory
         return memory_child(side, url, int(n))
 
     reps = {"a": 8, "b": 8, "c": 10, "d": 1} if args.quick else {"a": 30, "b": 40, "c": 40, "d": 3}
-    print(machine())
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+    print(_common.machine())
+    with _common.server_process(__file__) as (pid, (port,)):
+        url = f"http://127.0.0.1:{port}"
         print(
-            f"server: minimal HTTP/1.1 keep-alive sink in a separate process (pid {server.pid}) "
+            f"server: minimal HTTP/1.1 keep-alive sink in a separate process (pid {pid}) "
             "at 127.0.0.1: reads Content-Length bytes, answers 200 with Content-Length: 0, "
             "so server cost does not hide SDK overhead"
         )
         print("requests:", check_equivalent(url))
         started = time.perf_counter()
-        results: Dict[str, Samples] = {}
+        results: Dict[str, _common.Samples] = {}
         results["a"] = case_a(url, reps["a"])
         results["b"] = case_b(url, reps["b"])
         with tempfile.TemporaryDirectory(prefix="bench-pyc-") as cache_dir:
@@ -406,37 +288,14 @@ def main() -> None:
         results["c"] = (sdk_import, plain_import)
         results["d"] = case_d(url, reps["d"])
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait()
 
-    units = {"a": "ms", "b": "ms", "c": "ms", "d": "MiB"}
-    scale = {"a": 1e3, "b": 1e3, "c": 1e3, "d": 1 / 2**20}
-    print()
-    header = f"{'case':<34} {'SDK':>11} {'plain':>11} {'ratio':>7} {'target':>7}  result"
-    print(header)
-    print("-" * len(header))
-    failed = False
-    spread = []
-    for key in "abcd":
-        a, b = results[key]
-        sdk, plain = statistics.median(a), statistics.median(b)
-        ratio = sdk / plain
-        ok = ratio <= TARGETS[key]
-        failed |= not ok
-        u, k = units[key], scale[key]
-        print(
-            f"{CASES[key]:<34} {sdk * k:>8.1f} {u:<3}{plain * k:>8.1f} {u:<3}"
-            f"{ratio:>6.2f}x {TARGETS[key]:>6.2f}x  {'pass' if ok else 'FAIL'}"
-        )
-        (a1, a3), (b1, b3) = quartiles(a), quartiles(b)
-        spread.append(f"{key} SDK {a1 * k:.1f}-{a3 * k:.1f}, plain {b1 * k:.1f}-{b3 * k:.1f} {u}")
+    passed = _common.report(results, CASES)
     print()
     print(
         f"medians of: a {reps['a']}, b {reps['b']}, c {reps['c']} runs per side, interleaved; "
         f"d {reps['d']} fresh process(es) per side; bench took {elapsed:.0f} s"
     )
-    print("quartiles (p25-p75): " + "; ".join(spread))
+    print(_common.spread(results, CASES))
     print(
         "(a)/(b): wall time of constructing the events/dicts + encoding + the POST(s), "
         "one reused requests.Session per side; SDK with the default retry_config"
@@ -451,7 +310,7 @@ def main() -> None:
         "(d): peak RSS (ru_maxrss) minus RSS just before the call, in a fresh process per "
         "side; covers building the objects/dicts, encoding, sending (raw values built before)"
     )
-    sys.exit(1 if failed else 0)
+    sys.exit(0 if passed else 1)
 
 
 if __name__ == "__main__":

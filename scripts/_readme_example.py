@@ -2,8 +2,9 @@
 
 The example builds its client without ``server_url`` (it is written for production), so
 ``speakeasy.Speakeasy`` is swapped, while it runs, for a subclass whose ``server_url``
-defaults to the given one. Used by scripts/demo.py, and by scripts/check-install inside
-fresh virtual environments: ``python scripts/_readme_example.py README.md http://127.0.0.1:8080``.
+defaults to the given one. Used by scripts/demo.py, by tests/test_docs.py (``defaulting_to``),
+and by scripts/check-install inside fresh virtual environments:
+``python scripts/_readme_example.py README.md http://127.0.0.1:8080``.
 Standard library only, apart from the SDK under test.
 """
 
@@ -26,8 +27,9 @@ def first_example(readme: Path) -> str:
     return match.group(1)
 
 
-def run(code: str, server_url: str, filename: str = "README.md") -> Dict[str, Any]:
-    """Execute ``code`` with clients defaulting to ``server_url``; return its namespace."""
+def defaulting_to(server_url: str) -> Any:
+    """``speakeasy.Speakeasy``, but a client given neither ``server`` nor ``server_url`` gets
+    ``server_url``: examples written for production then run against a local server."""
     import speakeasy
 
     real = speakeasy.Speakeasy
@@ -40,8 +42,18 @@ def run(code: str, server_url: str, filename: str = "README.md") -> Dict[str, An
                 bound.arguments["server_url"] = server_url
             super().__init__(*bound.args[1:], **bound.kwargs)
 
+    Speakeasy.__qualname__ = real.__qualname__
+    Speakeasy.__module__ = real.__module__
+    return Speakeasy
+
+
+def run(code: str, server_url: str, filename: str = "README.md") -> Dict[str, Any]:
+    """Execute ``code`` with clients defaulting to ``server_url``; return its namespace."""
+    import speakeasy
+
+    real = speakeasy.Speakeasy
     namespace: Dict[str, Any] = {"__name__": "__main__"}
-    speakeasy.Speakeasy = Speakeasy  # type: ignore[misc]
+    speakeasy.Speakeasy = defaulting_to(server_url)  # type: ignore[misc]
     try:
         exec(compile(code, filename, "exec"), namespace)
     finally:

@@ -5,6 +5,7 @@
 * ``server`` (function): the same server, ``reset()`` before the test; after the test every
   request it received during the test is checked against openapi.yaml with openapi-core
   (``tests/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
+  A folder that needs another server overrides ``events_server`` (tests/hardening does).
 * ``api_key``: ``"test-key"``.
 """
 

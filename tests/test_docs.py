@@ -20,7 +20,7 @@ whose line numbers are those of its Markdown file.
 from __future__ import annotations
 
 import gc
-import inspect
+import importlib.util
 import ipaddress
 import os
 import re
@@ -98,6 +98,14 @@ def chain(block: Block) -> List[Block]:
 
 BLOCKS = [block for path in DOC_FILES for block in python_blocks(path)]
 
+# scripts/ is no package: its README runner (standard library only) is loaded by path.
+_spec = importlib.util.spec_from_file_location(
+    "_readme_example", ROOT / "scripts" / "_readme_example.py"
+)
+assert _spec is not None and _spec.loader is not None
+_readme_example = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_readme_example)
+
 
 class InternetAccessError(RuntimeError):
     """A doc example tried to resolve a host other than loopback."""
@@ -128,20 +136,7 @@ def docs_server() -> Iterator[EventsServer]:
 @pytest.fixture
 def local_speakeasy(docs_server: EventsServer, monkeypatch: pytest.MonkeyPatch) -> EventsServer:
     """Point clients built without ``server``/``server_url`` at the local server."""
-    base = speakeasy.Speakeasy
-    signature = inspect.signature(base.__init__)
-    url = docs_server.url
-
-    class Speakeasy(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            bound = signature.bind(self, *args, **kwargs)
-            if bound.arguments.get("server") is None and bound.arguments.get("server_url") is None:
-                bound.arguments["server_url"] = url
-            super().__init__(*bound.args[1:], **bound.kwargs)
-
-    Speakeasy.__qualname__ = base.__qualname__
-    Speakeasy.__module__ = base.__module__
-    monkeypatch.setattr(speakeasy, "Speakeasy", Speakeasy)
+    monkeypatch.setattr(speakeasy, "Speakeasy", _readme_example.defaulting_to(docs_server.url))
     monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo))
     docs_server.reset()
     return docs_server

@@ -75,37 +75,33 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
-def wheel(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+def _build(tree: Path, out: Path, command: List[str], pattern: str) -> Path:
+    """Run ``python -m <command> <out> .`` offline in ``tree``; the one file it wrote."""
     result = subprocess.run(
-        [*command, "--no-index", "--disable-pip-version-check", "-w", str(out), "."],
+        [sys.executable, "-m", *command, str(out), "."],
         cwd=tree,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    assert result.returncode == 0, f"pip wheel failed:\n{result.stdout}\n{result.stderr}"
-    (built,) = out.glob("*.whl")
+    name = " ".join(command[:2])
+    assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
+    (built,) = out.glob(pattern)
     return built
+
+
+@pytest.fixture(scope="module")
+def wheel(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    offline = ["--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check"]
+    command = ["pip", "wheel", "-q", *offline, "-w"]
+    return _build(tree, tmp_path_factory.mktemp("wheel"), command, "*.whl")
 
 
 @pytest.fixture(scope="module")
 def sdist(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sdist")
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), "."],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"build --sdist failed:\n{result.stdout}\n{result.stderr}"
-    (built,) = out.glob("*.tar.gz")
-    return built
+    command = ["build", "--sdist", "--no-isolation", "--outdir"]
+    return _build(tree, tmp_path_factory.mktemp("sdist"), command, "*.tar.gz")
 
 
 @pytest.fixture(scope="module")

@@ -19,19 +19,7 @@ from hypothesis import strategies as st
 from speakeasy._decoding import decoder_for
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy.models import shared
-from tests._factories import T0, cli_event
-
-WIRE = {
-    "created_at": "2024-11-21T06:58:42.120Z",
-    "execution_id": "exec-1",
-    "id": "evt-1",
-    "interaction_type": "CLI_EXEC",
-    "local_started_at": "2024-05-07T12:35:47.182+02:00",
-    "speakeasy_api_key_name": "key-name",
-    "speakeasy_version": "1.0.0",
-    "success": True,
-    "workspace_id": "ws-1",
-}
+from tests._factories import T0, WIRE_EVENT, cli_event, run_in_fresh_interpreter
 
 
 def test_round_trip_through_json_is_lossless():
@@ -42,7 +30,7 @@ def test_round_trip_through_json_is_lossless():
 
 def test_from_dict_parses_datetimes_and_enums():
     """Date-times become aware datetimes; known enum values become members."""
-    e = shared.CliEvent.from_dict(WIRE)
+    e = shared.CliEvent.from_dict(WIRE_EVENT)
     assert e.created_at == T0.replace(microsecond=120000)
     assert e.local_started_at.utcoffset() == timedelta(hours=2)
     assert e.interaction_type is shared.InteractionType.CLI_EXEC
@@ -53,27 +41,27 @@ def test_from_dict_parses_datetimes_and_enums():
 
 def test_unknown_interaction_type_reads_back_as_str():
     """A value newer than the enum never fails to read: it stays a str."""
-    e = shared.CliEvent.from_dict({**WIRE, "interaction_type": "BRAND_NEW_TYPE"})
+    e = shared.CliEvent.from_dict({**WIRE_EVENT, "interaction_type": "BRAND_NEW_TYPE"})
     assert e.interaction_type == "BRAND_NEW_TYPE"
     assert not isinstance(e.interaction_type, shared.InteractionType)
 
 
 def test_unknown_bump_type_reads_back_as_str():
     """An unknown generate_bump_type is kept as the string it was."""
-    e = shared.CliEvent.from_dict({**WIRE, "generate_bump_type": "sideways"})
+    e = shared.CliEvent.from_dict({**WIRE_EVENT, "generate_bump_type": "sideways"})
     assert e.generate_bump_type == "sideways"
     assert not isinstance(e.generate_bump_type, shared.GenerateBumpType)
 
 
 def test_unknown_keys_are_ignored():
     """Keys a newer server adds do not break reading."""
-    e = shared.CliEvent.from_dict({**WIRE, "brand_new_field": {"x": 1}})
+    e = shared.CliEvent.from_dict({**WIRE_EVENT, "brand_new_field": {"x": 1}})
     assert e.id == "evt-1"
 
 
 def test_missing_optional_keys_read_as_none():
     """Optional fields absent from the JSON are None."""
-    e = shared.CliEvent.from_json(json.dumps(WIRE))
+    e = shared.CliEvent.from_json(json.dumps(WIRE_EVENT))
     assert e.duration_ms is None and e.local_completed_at is None
 
 
@@ -200,10 +188,7 @@ def test_import_speakeasy_leaves_dataclasses_json_and_marshmallow_unloaded():
         "assert 'marshmallow' not in sys.modules, 'marshmallow'\n"
         "assert 'dateutil' not in sys.modules, 'dateutil'\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_fresh_interpreter(code)
 
 
 # --------------------------------------------------------------------------- security

@@ -1,7 +1,8 @@
 """Fixtures of the hardening tests: a scriptable loopback server and clients that are closed.
 
-The ``server`` here replaces the suite-wide one for this folder (it accepts a
-distinctive key, so that leaks are found by substring search). The faults are
+The session ``events_server`` here replaces the suite-wide one for this folder (it
+accepts a distinctive key, so that leaks are found by substring search); the suite-wide
+``server`` fixture resets it before each test and checks it after. The faults are
 scripted in the responses; the requests the SDK sends must still conform to
 openapi.yaml, so the suite-wide contract check runs after each test here too.
 """
@@ -19,7 +20,6 @@ import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
 from tests._factories import FAST_RETRIES, cli_event
-from tests.conftest import check_contract
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
 API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
@@ -38,18 +38,10 @@ def make_request() -> operations.PostWorkspaceEventsRequest:
 
 
 @pytest.fixture(scope="session")
-def _loopback() -> Iterator[EventsServer]:
+def events_server() -> Iterator[EventsServer]:
+    """This folder's session server: the suite-wide ``server`` fixture resets and checks it."""
     with EventsServer(api_key=API_KEY) as srv:
         yield srv
-
-
-@pytest.fixture
-def server(_loopback: EventsServer, request: pytest.FixtureRequest) -> Iterator[EventsServer]:
-    """The shared loopback server, reset before and contract-checked after the test."""
-    _loopback.reset()
-    yield _loopback
-    check_contract(_loopback, request)
-    _loopback.reset()
 
 
 @pytest.fixture

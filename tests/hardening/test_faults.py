@@ -31,25 +31,22 @@ def test_fault_is_retried(server: EventsServer, make_client: MakeClient, action:
     assert len(server.events) == 1
 
 
+@pytest.mark.parametrize(
+    "retries",
+    [
+        pytest.param(NO_RETRIES, id="retries-off"),
+        pytest.param(STATUSES_ONLY, id="connection-errors-off"),
+    ],
+)
 @pytest.mark.parametrize("action", FAULTS)
-def test_fault_with_retries_off_raises_connection_error(
-    server: EventsServer, make_client: MakeClient, action: str
+def test_fault_not_retried_raises_connection_error(
+    server: EventsServer, make_client: MakeClient, action: str, retries: RetryConfig
 ) -> None:
-    """With retries off, every fault reaches the caller as a requests.ConnectionError."""
+    """With retries off, or retry_connection_errors=False under a backoff strategy: one
+    attempt, and every fault reaches the caller as a requests.ConnectionError."""
     server.replies.append(Reply(200, action=action))
     with pytest.raises(requests.ConnectionError):
-        make_client().events.post_workspace_events(make_request(), NO_RETRIES)
-    assert len(server.received) == 1
-
-
-@pytest.mark.parametrize("action", FAULTS)
-def test_fault_not_retried_when_connection_errors_are_off(
-    server: EventsServer, make_client: MakeClient, action: str
-) -> None:
-    """retry_connection_errors=False: one attempt, even under a backoff strategy."""
-    server.replies.append(Reply(200, action=action))
-    with pytest.raises(requests.ConnectionError):
-        make_client().events.post_workspace_events(make_request(), STATUSES_ONLY)
+        make_client().events.post_workspace_events(make_request(), retries)
     assert len(server.received) == 1
 
 

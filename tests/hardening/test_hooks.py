@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Union
+from typing import List, Optional, Union
 
 import pytest
 import requests
@@ -118,75 +118,55 @@ def test_after_error_sees_a_timeout(server: EventsServer, make_client: MakeClien
     assert seen == [info.value]
 
 
-def test_exception_in_before_request_surfaces_unchanged(
-    server: EventsServer, make_client: MakeClient
+@pytest.mark.parametrize(
+    ("hook", "failure", "reply", "sent"),
+    [
+        pytest.param("before_request", HookFailure("tracing down"), None, 0, id="before_request"),
+        # A hook's network error is the hook's failure, not the network's: not retried either.
+        pytest.param(
+            "before_request",
+            requests.ConnectionError("from the hook"),
+            None,
+            0,
+            id="before_request-connection-error",
+        ),
+        pytest.param("after_success", HookFailure("metrics down"), None, 1, id="after_success"),
+        pytest.param("after_error", HookFailure("alerting down"), Reply(503), 1, id="after_error"),
+        pytest.param(
+            "after_error",
+            HookFailure("alerting down"),
+            Reply(200, action="reset"),
+            1,
+            id="after_error-reset",
+        ),
+    ],
+)
+def test_exception_in_a_hook_surfaces_unchanged(
+    server: EventsServer,
+    make_client: MakeClient,
+    hook: str,
+    failure: Exception,
+    reply: Optional[Reply],
+    sent: int,
 ) -> None:
-    """The very exception object reaches the caller, and nothing is sent."""
+    """The very exception object reaches the caller and stops the retries (the hook ran once):
+    a failing before_request sends nothing; after_success and after_error fail after the one
+    request."""
     client = make_client()
-    failure = HookFailure("tracing backend down")
+    calls: List[object] = []
 
-    @client.hooks.before_request
-    def fail(request: requests.PreparedRequest) -> None:
+    def fail(argument: Union[requests.PreparedRequest, Outcome]) -> None:
+        calls.append(argument)
         raise failure
 
-    with pytest.raises(HookFailure) as info:
+    getattr(client.hooks, hook)(fail)
+    if reply is not None:
+        server.replies.append(reply)
+    with pytest.raises(type(failure)) as info:
         client.events.post_workspace_events(make_request(), FAST_RETRIES)
     assert info.value is failure
-    assert server.received == []
-
-
-def test_network_error_raised_by_a_hook_is_not_retried(
-    server: EventsServer, make_client: MakeClient
-) -> None:
-    """A hook raising requests.ConnectionError is the hook's failure: raised once, not retried."""
-    client = make_client()
-    calls: List[int] = []
-
-    @client.hooks.before_request
-    def fail(request: requests.PreparedRequest) -> None:
-        calls.append(1)
-        raise requests.ConnectionError("from the hook")
-
-    with pytest.raises(requests.ConnectionError, match="from the hook"):
-        client.events.post_workspace_events(make_request(), FAST_RETRIES)
-    assert calls == [1]
-    assert server.received == []
-
-
-def test_exception_in_after_success_surfaces_unchanged(
-    server: EventsServer, make_client: MakeClient
-) -> None:
-    """An after_success failure is raised as is, after the one (successful) request."""
-    client = make_client()
-    failure = HookFailure("metrics down")
-
-    @client.hooks.after_success
-    def fail(response: requests.Response) -> None:
-        raise failure
-
-    with pytest.raises(HookFailure) as info:
-        client.events.post_workspace_events(make_request(), FAST_RETRIES)
-    assert info.value is failure
-    assert len(server.received) == 1
-
-
-@pytest.mark.parametrize("reply", [Reply(503), Reply(200, action="reset")])
-def test_exception_in_after_error_surfaces_unchanged(
-    server: EventsServer, make_client: MakeClient, reply: Reply
-) -> None:
-    """An after_error failure is raised as is, and stops the retries."""
-    client = make_client()
-    failure = HookFailure("alerting down")
-
-    @client.hooks.after_error
-    def fail(outcome: Outcome) -> None:
-        raise failure
-
-    server.replies.append(reply)
-    with pytest.raises(HookFailure) as info:
-        client.events.post_workspace_events(make_request(), FAST_RETRIES)
-    assert info.value is failure
-    assert len(server.received) == 1
+    assert len(calls) == 1
+    assert len(server.received) == sent
 
 
 def test_hooks_repr_counts_registrations(make_client: MakeClient) -> None:

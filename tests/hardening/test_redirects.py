@@ -12,6 +12,14 @@ from tests._factories import FAST_RETRIES
 from tests.hardening.conftest import API_KEY, MakeClient, make_request
 
 REDIRECTS = [301, 302, 303, 307, 308]
+EVENTS_PATH = "/v1/workspace/ws/events"
+
+
+def _redirect_next(server: EventsServer, to: EventsServer, status: int = 307) -> str:
+    """Make ``server`` answer its next request with a ``status`` to ``to``; the Location."""
+    location = to.url + EVENTS_PATH
+    server.replies.append(Reply(status, headers={"Location": location}))
+    return location
 
 
 @pytest.mark.parametrize("status", REDIRECTS)
@@ -19,8 +27,7 @@ def test_redirect_to_another_origin_is_not_followed(
     server: EventsServer, other_server: EventsServer, make_client: MakeClient, status: int
 ) -> None:
     """A 3xx to another port: SDKError with the status; the other server receives nothing."""
-    location = other_server.url + "/v1/workspace/ws/events"
-    server.replies.append(Reply(status, headers={"Location": location}))
+    location = _redirect_next(server, other_server, status)
     with pytest.raises(errors.SDKError) as info:
         make_client().events.post_workspace_events(make_request(), FAST_RETRIES)
     assert info.value.status_code == status
@@ -35,7 +42,7 @@ def test_same_origin_redirect_is_not_followed_either(
     server: EventsServer, make_client: MakeClient, status: int
 ) -> None:
     """POST redirects are never followed, even to the same origin: one request, SDKError."""
-    server.replies.append(Reply(status, headers={"Location": "/v1/workspace/ws/events"}))
+    server.replies.append(Reply(status, headers={"Location": EVENTS_PATH}))
     with pytest.raises(errors.SDKError) as info:
         make_client().events.post_workspace_events(make_request(), FAST_RETRIES)
     assert info.value.status_code == status
@@ -47,9 +54,7 @@ def test_session_redirect_settings_do_not_matter(
     server: EventsServer, other_server: EventsServer
 ) -> None:
     """A caller's session configured to follow redirects still does not follow the SDK's."""
-    server.replies.append(
-        Reply(307, headers={"Location": other_server.url + "/v1/workspace/ws/events"})
-    )
+    _redirect_next(server, other_server)
     with requests.Session() as session:
         session.max_redirects = 30
         client = speakeasy.Speakeasy(
@@ -65,12 +70,10 @@ def test_plain_requests_would_leak_the_key_on_redirect(
     server: EventsServer, other_server: EventsServer
 ) -> None:
     """Why: plain requests follows a 307 to another origin and re-sends x-api-key."""
-    server.replies.append(
-        Reply(307, headers={"Location": other_server.url + "/v1/workspace/ws/events"})
-    )
+    _redirect_next(server, other_server)
     with requests.Session() as session:
         response = session.post(
-            server.url + "/v1/workspace/ws/events", data=b"[]", headers={"x-api-key": API_KEY}
+            server.url + EVENTS_PATH, data=b"[]", headers={"x-api-key": API_KEY}
         )
         response.close()
     assert [r.api_key for r in other_server.received] == [API_KEY]

@@ -26,20 +26,10 @@ from speakeasy._encoding import encoder_for
 from speakeasy._model import off_wire, slotted, wire
 from speakeasy.models import shared
 from speakeasy.models.shared import CliEvent, TargetSDK
+from tests._factories import WIRE_EVENT as EVENT
 from tests.unit.test_encoding import FIELDS, OPTIONAL, REQUIRED, events, kind
 
 UTC = timezone.utc
-EVENT: Dict[str, Any] = {
-    "created_at": "2024-11-21T06:58:42.120Z",
-    "execution_id": "exec-1",
-    "id": "evt-1",
-    "interaction_type": "CLI_EXEC",
-    "local_started_at": "2024-05-07T12:35:47.182+02:00",
-    "speakeasy_api_key_name": "key-name",
-    "speakeasy_version": "1.0.0",
-    "success": True,
-    "workspace_id": "ws-1",
-}
 TARGET: Dict[str, Any] = {
     "generate_gen_lock_id": "lock-1",
     "generate_target": "python",
