@@ -1,13 +1,20 @@
-"""What every operation's response carries: the HTTP status, content type and raw response."""
+"""Every operation's response: the HTTP status, content type and raw response, then its payload.
+
+They differ only by their payload, so they are defined together here (each
+operation's module re-exports its own, as the generated SDKs lay them out).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import requests
 
 from speakeasy.models.shared.clievent import CliEvent
+
+if TYPE_CHECKING:  # built on first use (see models.shared), not at import
+    from speakeasy.models.shared.targetsdk import TargetSDK
 
 
 @dataclasses.dataclass
@@ -28,6 +35,29 @@ class EventBatchResponse(Response):
 
     cli_event_batch: Optional[List[CliEvent]] = None
     r"""The events answered, as typed models."""
+
+
+@dataclasses.dataclass
+class PostWorkspaceEventsResponse(Response):
+    """What the API answered (a 2xx; other statuses raise)."""
+
+
+@dataclasses.dataclass
+class SearchWorkspaceEventsResponse(EventBatchResponse):
+    """What the API answered: a 200 with the events found in ``cli_event_batch``."""
+
+
+@dataclasses.dataclass
+class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
+    """What the API answered: a 200 with the target's events in ``cli_event_batch``."""
+
+
+@dataclasses.dataclass
+class GetWorkspaceTargetsResponse(Response):
+    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
+
+    target_sdk_list: Optional[List[TargetSDK]] = None
+    r"""One summary per target: its latest event and latest publish."""
 
 
 def http_fields(response: requests.Response) -> Dict[str, Any]:

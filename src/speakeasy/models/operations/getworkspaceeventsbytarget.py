@@ -6,7 +6,9 @@ import dataclasses
 from datetime import datetime
 from typing import Optional
 
-from speakeasy.models.operations._response import EventBatchResponse
+from speakeasy.models.operations._response import GetWorkspaceEventsByTargetResponse
+
+__all__ = ["GetWorkspaceEventsByTargetRequest", "GetWorkspaceEventsByTargetResponse"]
 
 
 @dataclasses.dataclass
@@ -20,8 +22,3 @@ class GetWorkspaceEventsByTargetRequest:
     r"""Filter to only return events created after this timestamp"""
     workspace_id: Optional[str] = None
     r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
-
-
-@dataclasses.dataclass
-class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
-    """What the API answered: a 200 with the target's events in ``cli_event_batch``."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import TYPE_CHECKING, List, Optional
+from typing import Optional
 
-from speakeasy.models.operations._response import Response
+from speakeasy.models.operations._response import GetWorkspaceTargetsResponse
 
-if TYPE_CHECKING:  # built on first use (see models.shared), not at import
-    from speakeasy.models.shared.targetsdk import TargetSDK
+__all__ = ["GetWorkspaceTargetsRequest", "GetWorkspaceTargetsResponse"]
 
 
 @dataclasses.dataclass
@@ -20,11 +19,3 @@ class GetWorkspaceTargetsRequest:
     r"""Filter to only return targets with events created after this timestamp"""
     workspace_id: Optional[str] = None
     r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
-
-
-@dataclasses.dataclass
-class GetWorkspaceTargetsResponse(Response):
-    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
-
-    target_sdk_list: Optional[List[TargetSDK]] = None
-    r"""One summary per target: its latest event and latest publish."""

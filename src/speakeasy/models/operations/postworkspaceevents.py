@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import List, Optional
 
-from speakeasy.models.operations._response import Response
+from speakeasy.models.operations._response import PostWorkspaceEventsResponse
 from speakeasy.models.shared.clievent import CliEvent
+
+__all__ = ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"]
 
 
 @dataclasses.dataclass
@@ -18,8 +20,3 @@ class PostWorkspaceEventsRequest:
 
     workspace_id: Optional[str] = None
     r"""The workspace's unique identifier; when unset, the client's global ``workspace_id``."""
-
-
-@dataclasses.dataclass
-class PostWorkspaceEventsResponse(Response):
-    """What the API answered (a 2xx; other statuses raise)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Union
 
-from speakeasy.models.operations._response import EventBatchResponse
+from speakeasy.models.operations._response import SearchWorkspaceEventsResponse
 from speakeasy.models.shared.interactiontype import InteractionType
+
+__all__ = ["SearchWorkspaceEventsRequest", "SearchWorkspaceEventsResponse"]
 
 
 @dataclasses.dataclass
@@ -31,8 +33,3 @@ class SearchWorkspaceEventsRequest:
     r"""Whether the event was successful or not."""
     limit: Optional[int] = None
     r"""Number of results to return."""
-
-
-@dataclasses.dataclass
-class SearchWorkspaceEventsResponse(EventBatchResponse):
-    """What the API answered: a 200 with the events found in ``cli_event_batch``."""
