@@ -44,8 +44,10 @@ DOCUMENTED = {
         "BatcherClosedError",
         "BrokenResponseError",  # docs/reliability.md
         "ClientClosedError",  # docs/sdks/speakeasy/README.md
+        "DetachedResponse",  # docs/errors.md, docs/async.md
         "Error",
         "FieldTypeError",
+        "HttpResponse",  # docs/errors.md
         "SDKError",
         "SpeakeasyError",
         "ValidationError",

@@ -14,11 +14,21 @@ USER_AGENT = f"speakeasy-sdk/python {__version__} {OPENAPI_DOC_VERSION} speakeas
 DEFAULT_TIMEOUT_MS = 30_000
 
 
+#: Path segments that URL normalisation (RFC 3986 5.2.4, done by urllib3 and most
+#: servers) would resolve, moving the request to another path: refused, never sent.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def check_workspace_id(value: object, field: str) -> str:
+    """A path parameter (a workspace or target id): a non-empty string, not a dot segment."""
     if not isinstance(value, str):
         raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
     if not value:
         raise ValidationError(field, "must not be empty")
+    if value in DOT_SEGMENTS:
+        raise ValidationError(
+            field, f"must not be {value!r}: a dot segment would change the request's path"
+        )
     return value
 
 

@@ -214,7 +214,7 @@ def test_context_manager_closes_only_its_own_session(server):
     assert closed == []
     with speakeasy.Speakeasy(security=KEY, workspace_id="w", server_url=server.url) as s:
         _post(s)
-        own = s._http.session
+        own = s._sync.session
         own_closed = []
         original = own.close
         own.close = lambda: (own_closed.append(True), original())  # type: ignore[method-assign]

@@ -1,8 +1,10 @@
 """Exceptions raised by the SDK (see the tree in ``_base``)."""
 
+from typing import TYPE_CHECKING
+
+from speakeasy._rawresponse import DetachedResponse, HttpResponse
 from speakeasy.models.errors._base import (
     BatcherClosedError,
-    BrokenResponseError,
     ClientClosedError,
     Error,
     FieldTypeError,
@@ -11,12 +13,27 @@ from speakeasy.models.errors._base import (
     ValidationError,
 )
 
+if TYPE_CHECKING:
+    from speakeasy._deadline import BrokenResponseError
+
+
+def __getattr__(name: str) -> object:
+    # Of the sync edge (a requests exception): imported when first asked for.
+    if name == "BrokenResponseError":
+        from speakeasy._deadline import BrokenResponseError
+
+        return BrokenResponseError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
     "ClientClosedError",
+    "DetachedResponse",
     "Error",
     "FieldTypeError",
+    "HttpResponse",
     "SDKError",
     "SpeakeasyError",
     "ValidationError",
