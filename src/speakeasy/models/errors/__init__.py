@@ -10,12 +10,14 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
+from speakeasy.models.errors._errordata import ErrorData
 
 __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
     "ClientClosedError",
     "Error",
+    "ErrorData",
     "FieldTypeError",
     "SDKError",
     "SpeakeasyError",
