@@ -12,6 +12,7 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
+from speakeasy.models.errors._errordata import ErrorData
 
 if TYPE_CHECKING:
     from speakeasy._deadline import BrokenResponseError
@@ -32,6 +33,7 @@ __all__ = [
     "ClientClosedError",
     "DetachedResponse",
     "Error",
+    "ErrorData",
     "FieldTypeError",
     "HttpResponse",
     "SDKError",

@@ -56,11 +56,21 @@ class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
 
 
 @dataclasses.dataclass
-class GetWorkspaceTargetsResponse(Response):
-    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
+class TargetListResponse(Response):
+    """A response whose body is a list of targets (both targets reads)."""
 
     target_sdk_list: Optional[List[TargetSDK]] = None
     r"""One summary per target: its latest event and latest publish."""
+
+
+@dataclasses.dataclass
+class GetWorkspaceTargetsResponse(TargetListResponse):
+    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
+
+
+@dataclasses.dataclass
+class GetTargetsResponse(TargetListResponse):
+    """What the API answered to ``get_targets``: a 200 with the targets (other statuses raise)."""
 
 
 def http_fields(response: HttpResponse) -> Dict[str, Any]:
