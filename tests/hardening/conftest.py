@@ -17,9 +17,9 @@ import pytest
 import requests
 
 import speakeasy
-from tests._edges import EDGES, edge_factory
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
+from tests._edges import EDGES, edge_factory
 from tests._factories import FAST_RETRIES, cli_event
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
