@@ -24,8 +24,9 @@ from typing import Iterable, List, Optional, Set, Tuple
 
 from speakeasy._batching import options
 from speakeasy._batching.journal import Journal
+from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import Spool, UnsafeDirectoryError
+from speakeasy._batching.spool import REJECTED_NAME, Spool, UnsafeDirectoryError
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
@@ -133,6 +134,12 @@ class EventBatcher:
         )
         if closed:
             self._queue.close()
+        self._notices = Notices(
+            warn_failed=self._on_error is None,
+            rejected_path=None
+            if self._spool is None
+            else os.path.join(self._spool.directory, REJECTED_NAME),
+        )
         retries = self._retries
         self._worker = Worker(
             self._queue,
@@ -140,6 +147,7 @@ class EventBatcher:
             flush_interval=self._flush_interval,
             backoff=retries.backoff if retries.strategy == "backoff" else None,
             on_error=self._on_error,
+            notices=self._notices,
         )
 
     def add(self, event: shared.CliEvent) -> bool:
@@ -165,6 +173,7 @@ class EventBatcher:
             if not queued:
                 if not self._make_room(1, size + 1):
                     queue.drop(1)
+                    self._notices.dropped(1)
                     return False
                 queued = queue.offer(data)
             if queued == 1:
@@ -198,6 +207,7 @@ class EventBatcher:
                 if self._worker.thread is None:
                     self._worker.start()
             queue.drop(dropped)
+        self._notices.dropped(dropped)
         if parts:
             queue.wake.set()
         return len(parts)
@@ -239,7 +249,10 @@ class EventBatcher:
         when ``timeout`` (seconds) ran out first (the events stay queued), and
         at once when called from ``on_error``.
         """
-        return self._drain(options.deadline("timeout", timeout))
+        done = self._drain(options.deadline("timeout", timeout))
+        if not self._worker.in_callback():
+            self._notices.emit(raising=True)
+        return done
 
     def _drain(self, deadline: Optional[float]) -> bool:
         queue = self._queue
@@ -263,7 +276,12 @@ class EventBatcher:
             return queue.replay_left == 0
 
     def close(self, timeout: Optional[float] = None) -> bool:
-        """Flush, then stop the worker; idempotent. True if nothing is left undelivered.
+        """Flush, then stop the worker; idempotent. True only if every event was delivered.
+
+        False as soon as any event this batcher took was given up (``stats.failed``),
+        dropped (``stats.dropped``) or is still pending (``stats.pending``).
+        Events given up or dropped are reported by an ``EventsNotDeliveredWarning``
+        (unless ``on_error`` receives the given-up ones).
 
         When ``timeout`` runs out first: with a spool, what is undelivered stays
         there for the next batcher (and in ``stats.pending``); without one, it
@@ -272,7 +290,18 @@ class EventBatcher:
         server answers.
         """
         deadline = options.deadline("timeout", timeout)
-        return self._finish_close(self._begin_close(), deadline)
+        try:
+            flushed = self._finish_close(self._begin_close(), deadline)
+        finally:
+            if not self._worker.in_callback():
+                self._notices.emit(raising=True)
+        return flushed and self._all_delivered()
+
+    def _all_delivered(self) -> bool:
+        """Nothing given up, dropped or pending, ever: what ``close()`` returning True means."""
+        queue = self._queue
+        with queue.lock:
+            return queue.failed == 0 and queue.dropped == 0 and queue.pending == 0
 
     def _begin_close(self) -> Optional[threading.Thread]:
         """Refuse new events and have the worker send what it holds now; its thread."""
@@ -378,6 +407,8 @@ def _close_at_exit() -> None:
             batcher._finish_close(thread, started + batcher._exit_timeout)
         except BaseException:
             logger.error("closing a batcher at exit failed", exc_info=True)
+        finally:
+            batcher._notices.emit(raising=False)
 
 
 def _after_fork_in_child() -> None:
