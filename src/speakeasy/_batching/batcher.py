@@ -92,6 +92,7 @@ class EventBatcher:
         retries: Optional[RetryConfig],
         on_error: Optional[ErrorCallback],
         exit_timeout: float,
+        spool_fsync: bool = False,
     ) -> None:
         self._transport = transport
         self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
@@ -113,6 +114,11 @@ class EventBatcher:
             raise FieldTypeError("on_error", f"expected a callable, got {type(on_error).__name__}")
         self._on_error = on_error
         self._encode = encoder_for(shared.CliEvent)
+        if not isinstance(spool_fsync, bool):
+            raise FieldTypeError("spool_fsync", f"expected bool, got {type(spool_fsync).__name__}")
+        if spool_fsync and spool_dir is None:
+            raise ValidationError("spool_fsync", "needs a spool_dir to make events durable in")
+        self._fsync = spool_fsync
         self._spool = None if spool_dir is None else _open_spool(spool_dir)
         self._start_fresh(closed=False)
         _live.add(self)
@@ -124,7 +130,7 @@ class EventBatcher:
 
     def _start_fresh(self, closed: bool) -> None:
         """Queue, spool journal, worker: built here, and again in a forked child."""
-        self._journal = None if self._spool is None else Journal(self._spool)
+        self._journal = None if self._spool is None else Journal(self._spool, self._fsync)
         self._queue = BatchQueue(
             self._max_queue,
             self._max_queue_bytes,
@@ -176,13 +182,20 @@ class EventBatcher:
                     self._notices.dropped(1)
                     return False
                 queued = queue.offer(data)
-            if queued == 1:
-                return True
-            if self._worker.thread is None:
+            written = self._journal.written if self._fsync and self._journal is not None else 0
+            if queued == 2 and self._worker.thread is None:
                 self._worker.start()
-        if not queue.wake.is_set():
+        if queued == 2 and not queue.wake.is_set():
             queue.wake.set()
+        if self._fsync:
+            self._commit(written)
         return True
+
+    def _commit(self, written: int) -> None:
+        """``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
+        journal = self._journal
+        if journal is not None:
+            journal.commit(written, self._queue.lock)
 
     def add_many(self, events: Iterable[shared.CliEvent]) -> int:
         """Queue events; returns how many were queued. An exception means none was.
@@ -207,9 +220,12 @@ class EventBatcher:
                 if self._worker.thread is None:
                     self._worker.start()
             queue.drop(dropped)
+            written = self._journal.written if self._journal is not None else 0
         self._notices.dropped(dropped)
         if parts:
             queue.wake.set()
+            if self._fsync:
+                self._commit(written)
         return len(parts)
 
     def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:

@@ -165,9 +165,7 @@ class Notices:
                     raise
                 exc_type, exc, tb = sys.exc_info()
                 threading.excepthook(
-                    threading.ExceptHookArgs(  # type: ignore[call-arg]
-                        (exc_type, exc, tb, threading.current_thread())
-                    )
+                    threading.ExceptHookArgs((exc_type, exc, tb, threading.current_thread()))
                 )
 
 

@@ -339,14 +339,19 @@ class Spool:
             return False
         return True
 
-    def reject(self, parts: List[str]) -> None:
-        """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving)."""
+    def reject(self, parts: List[str], sync: bool = False) -> None:
+        """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving).
+
+        ``sync``: ``fsync`` it before the events' segment may be acked and deleted.
+        """
         fd = open_file(REJECTED_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.fd)
         try:
             data = ("\n".join(parts) + "\n").encode("latin-1")
             written = os.write(fd, data)
             while written < len(data):
                 written += os.write(fd, data[written:])
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
 

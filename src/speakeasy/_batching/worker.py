@@ -395,7 +395,7 @@ class Worker:
         if journal is None:
             return
         try:
-            journal.spool.reject(parts)
+            journal.spool.reject(parts, sync=journal.fsync)
         except OSError as exc:
             # They still reach on_error; the spool cannot hold them back
             # without stalling every later event behind them.
