@@ -42,6 +42,7 @@ DOCUMENTED = {
     "speakeasy": [
         "BatcherStats",  # README "Batching", docs/batching.md
         "EventBatcher",
+        "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"
         "Hooks",  # docs/sdks/speakeasy/README.md "Hooks"
         "Speakeasy",
         "__version__",
