@@ -193,29 +193,10 @@ def _fsync_throughput(port: int, events: list, total: int, spool_dir: str, mode:
 
     ``add_many``: chunks of 500 (one write and one fdatasync each);
     ``threads``: 8 threads calling add() (concurrent adds share fdatasyncs).
-    The client's ``batcher()`` may not take ``spool_fsync`` yet: then the
-    batcher is built with it directly.
     """
-    import functools
-    import inspect
-
-    from speakeasy._batching import batcher as module
-
     client = _client(port)
-    if "spool_fsync" in inspect.signature(client.events.batcher).parameters:
-        build = functools.partial(client.events.batcher, spool_fsync=True)
-    else:
-        original = module.EventBatcher
-
-        def build(**options):  # type: ignore[no-untyped-def]
-            module.EventBatcher = functools.partial(original, spool_fsync=True)  # type: ignore[misc]
-            try:
-                return client.events.batcher(**options)
-            finally:
-                module.EventBatcher = original  # type: ignore[misc]
-
     items = (events * (total // len(events) + 1))[:total]
-    with build(spool_dir=spool_dir) as batcher:
+    with client.events.batcher(spool_dir=spool_dir, spool_fsync=True) as batcher:
         start = time.perf_counter()
         if mode == "add_many":
             for at in range(0, total, 500):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import inspect
 import logging
 import os
 import shutil
@@ -20,7 +18,6 @@ import pytest
 
 import speakeasy
 from speakeasy import BatcherStats, EventBatcher
-from speakeasy._batching import batcher as batcher_module
 from speakeasy._encoding import encoder_for
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer, Reply
@@ -225,20 +222,5 @@ def _remount_read_only(mount: Path) -> None:
 
 
 def build_batcher(client: speakeasy.Speakeasy, **options: Any) -> EventBatcher:
-    """``client.events.batcher(**options)``, ``spool_fsync`` included.
-
-    While the client's ``batcher()`` does not take ``spool_fsync`` yet, the
-    option is handed to ``EventBatcher`` (which the client builds) directly.
-    """
-    fsync = options.pop("spool_fsync", None)
-    if fsync is None:
-        return client.events.batcher(**options)
-    if "spool_fsync" in inspect.signature(client.events.batcher).parameters:
-        return client.events.batcher(spool_fsync=fsync, **options)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            batcher_module,
-            "EventBatcher",
-            functools.partial(batcher_module.EventBatcher, spool_fsync=fsync),
-        )
-        return client.events.batcher(**options)
+    """``client.events.batcher(**options)``."""
+    return client.events.batcher(**options)
