@@ -81,8 +81,6 @@ class AsyncEdge:
 
     pipeline: Pipeline
     given: Optional[aiohttp.ClientSession] = None
-    #: A loopback server is reached directly: a proxy would carry the key off the machine.
-    bypass_proxies: bool = False
     _session: Optional[aiohttp.ClientSession] = None
     _loop: Optional[asyncio.AbstractEventLoop] = None
     _proxies: Dict[str, Optional[str]] = dataclasses.field(default_factory=dict)
@@ -136,7 +134,7 @@ class AsyncEdge:
             headers=sending.headers,
             data=sending.body,
             allow_redirects=False,
-            proxy=self._proxy_for(sending.url),
+            proxy=None if call.request.direct else self._proxy_for(sending.url),
             auto_decompress=False,
         ) as response:
             reader = BodyReader(
@@ -193,9 +191,7 @@ class AsyncEdge:
             _abandon(session)
 
     def _proxy_for(self, url: str) -> Optional[str]:
-        """The environment's proxy for ``url`` (none for loopback), looked up once per origin."""
-        if self.bypass_proxies:
-            return None
+        """The environment's proxy for ``url``, looked up once per origin."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         try:

@@ -6,9 +6,10 @@ Every check runs before any byte is sent and names the offending field.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 from enum import Enum
-from typing import Any, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 from urllib.parse import quote
 
 from speakeasy._config import check_workspace_id, timeout_seconds
@@ -113,3 +114,52 @@ def retries_of(retries: object) -> Optional[RetryConfig]:
 
 def timeout_of(timeout_ms: object) -> Optional[float]:
     return timeout_seconds(timeout_ms, "timeout_ms") if timeout_ms is not None else None
+
+
+#: Headers a caller's ``http_headers`` may not set: the credentials, and what frames
+#: or encodes the request and its answer (the SDK decodes bodies itself, within bounds).
+RESERVED_HEADERS = frozenset(
+    {
+        "x-api-key",
+        "authorization",
+        "x-workspace-identifier",
+        "content-type",
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+        "accept-encoding",
+    }
+)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_VALUE = re.compile(r"[\t\x20-\x7e]*\Z")
+
+
+def extra_headers(headers: object) -> Dict[str, str]:
+    """A call's ``http_headers``, checked: names are tokens, values have no CR/LF/NUL,
+    and none replaces a credential or framing header (``RESERVED_HEADERS``)."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise FieldTypeError(
+            "http_headers", f"expected a mapping of str to str, got {type(headers).__name__}"
+        )
+    checked: Dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _TOKEN.match(name):
+            raise ValidationError("http_headers", f"{name!r} is not a valid header name")
+        field = f"http_headers[{name!r}]"
+        if name.lower() in RESERVED_HEADERS:
+            raise ValidationError(
+                field, "is set by the SDK (credentials come from security=) and cannot be replaced"
+            )
+        if not isinstance(value, str):
+            raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
+        if not _VALUE.match(value) or value != value.strip():
+            raise ValidationError(
+                field,
+                "must be one line of visible ASCII: no CR, LF, NUL or control characters, "
+                "no outer spaces",
+            )
+        checked[name] = value
+    return checked

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
 from urllib.parse import urlsplit, urlunsplit
 
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
@@ -23,8 +24,13 @@ if TYPE_CHECKING:
 
 _ASYNC_EXTRA = 'pip install "speakeasy-client-sdk-python[async]"'
 
-SERVERS: Dict[str, str] = {"prod": "https://api.prod.speakeasyapi.dev"}
-"""The API's servers by name; ``prod`` is the default."""
+SERVERS: Dict[str, str] = {
+    "prod": "https://api.prod.speakeasy.com",
+    "prod-speakeasyapi-dev": "https://api.prod.speakeasyapi.dev",
+}
+"""The API's servers by name; ``prod`` (the newest official clients' host) is the default.
+
+``prod-speakeasyapi-dev`` is the host 5.x defaulted to, kept reachable by name."""
 
 SecuritySource = Union[Security, Callable[[], Union[Security, str]], None]
 
@@ -86,11 +92,17 @@ class Speakeasy:
             hooks=self.hooks,
         )
         loopback = _is_loopback_url(self._server_url, host)
-        self._sync = SyncEdge.create(self._pipeline, client, loopback)
+        self._sync = SyncEdge.create(self._pipeline, client)
         self._async: Optional[AsyncEdge] = None
         self._async_client = async_client
-        self._loopback = loopback
-        self.events = Events(self._sync, self._async_edge, self._server_url, workspace_id)
+        self.events = Events(
+            self._sync,
+            self._async_edge,
+            self._server_url,
+            loopback,
+            workspace_id,
+            functools.partial(_call_server, allow_insecure_http=allow_insecure_http),
+        )
 
     @property
     def server_url(self) -> str:
@@ -136,7 +148,7 @@ class Speakeasy:
         """The aiohttp edge, made on the first async call (aiohttp is imported only then)."""
         edge = self._async
         if edge is None:
-            edge = _load_async().AsyncEdge(self._pipeline, self._async_client, self._loopback)
+            edge = _load_async().AsyncEdge(self._pipeline, self._async_client)
             self._async = edge
         return edge
 
@@ -145,6 +157,14 @@ class Speakeasy:
             f"Speakeasy(server_url={redact_url(self._server_url)!r}, "
             f"workspace_id={self._workspace_id!r})"
         )
+
+
+def _call_server(server_url: object, allow_insecure_http: bool) -> Tuple[str, bool]:
+    """A call's ``server_url=``: checked as the client's is; (base URL, is loopback)."""
+    if not isinstance(server_url, str):
+        raise FieldTypeError("server_url", f"expected str, got {type(server_url).__name__}")
+    url = _server_url(None, server_url, None, allow_insecure_http)
+    return url, _is_loopback_url(url, urlsplit(url).hostname or "")
 
 
 def _load_async() -> Any:

@@ -4,7 +4,8 @@ An operation is a private ``_<op>`` method that checks the caller's input and
 returns the ``ApiRequest`` (with how its answer becomes the result), then two
 one-line public twins: the sync one hands it to the ``requests`` edge, the
 ``_async`` one awaits the aiohttp edge. Nothing here sends, retries or maps
-errors.
+errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_target``,
+``get_targets``, ``get_targets_deprecated``) are the same methods under a second name.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import functools
 import os
 from typing import (
     TYPE_CHECKING,
-    Any,
     Callable,
     Dict,
     List,
     Literal,
     Mapping,
+    NamedTuple,
     Optional,
     Tuple,
     TypeVar,
@@ -27,17 +28,31 @@ from typing import (
 )
 from urllib.parse import quote
 
-from speakeasy._answers import decode_answer
-from speakeasy._build import coerce, event_from, query, retries_of, segment, timeout_of
+from speakeasy._build import (
+    coerce,
+    event_from,
+    extra_headers,
+    query,
+    retries_of,
+    segment,
+    timeout_of,
+)
 from speakeasy._config import USER_AGENT, check_workspace_id
 from speakeasy._encoding import encode_list
 from speakeasy._pipeline import ApiRequest
 from speakeasy._rawresponse import HttpResponse
 from speakeasy._redact import Redactor
+from speakeasy._results import (
+    by_target_result,
+    no_result,
+    no_workspace_targets_result,
+    post_result,
+    search_result,
+    targets_result,
+)
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
 from speakeasy.models.errors import ValidationError
-from speakeasy.models.operations._response import http_fields
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
@@ -55,14 +70,45 @@ _GET_HEADERS = {"Accept": "application/json"}
 _SINGLE_ATTEMPT = RetryConfig("none")
 
 _T = TypeVar("_T")
-_M = TypeVar("_M")
 #: What an operation sends, and the per-call options it is sent with.
 _Plan = Tuple[ApiRequest[_T], Optional[RetryConfig], Optional[float]]
+#: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
+ServerCheck = Callable[[str], Tuple[str, bool]]
+Headers = Optional[Mapping[str, str]]
 
-PostRequest = Union[operations.PostWorkspaceEventsRequest, Mapping[str, Any]]
-SearchRequest = Union[operations.SearchWorkspaceEventsRequest, Mapping[str, Any], None]
-ByTargetRequest = Union[operations.GetWorkspaceEventsByTargetRequest, Mapping[str, Any]]
-TargetsRequest = Union[operations.GetWorkspaceTargetsRequest, Mapping[str, Any], None]
+PostRequest = Union[
+    operations.PostWorkspaceEventsRequest, operations.PostWorkspaceEventsRequestTypedDict
+]
+SearchRequest = Union[
+    operations.SearchWorkspaceEventsRequest,
+    operations.SearchWorkspaceEventsRequestTypedDict,
+    None,
+]
+ByTargetRequest = Union[
+    operations.GetWorkspaceEventsByTargetRequest,
+    operations.GetWorkspaceEventsByTargetRequestTypedDict,
+]
+TargetsRequest = Union[
+    operations.GetWorkspaceTargetsRequest, operations.GetWorkspaceTargetsRequestTypedDict, None
+]
+NoWorkspaceTargetsRequest = Union[
+    operations.GetTargetsRequest,
+    operations.GetTargetsRequestTypedDict,
+    operations.GetWorkspaceTargetsRequest,
+    None,
+]
+
+
+class _Route(NamedTuple):
+    """Where a call goes: the base URL, and whether it is loopback (then no proxy)."""
+
+    server_url: str
+    direct: bool
+    extra: Mapping[str, str]
+
+    @staticmethod
+    def of(events: Events) -> _Route:
+        return _Route(events._server_url, events._direct, {})
 
 
 class Events:
@@ -73,129 +119,238 @@ class Events:
         sync: SyncEdge,
         async_edge: Callable[[], AsyncEdge],
         server_url: str,
+        direct: bool,
         workspace_id: Optional[str],
+        check_server: ServerCheck,
     ) -> None:
         self._sync = sync
         self._async = async_edge
-        self._base = server_url + "/v1/workspace/"
-        self._path_start = len(server_url)
+        self._server_url = server_url
+        self._direct = direct
+        self._check_server = check_server
         self._workspace_id = workspace_id
         self._post_headers = {**_POST_HEADERS, "user-agent": USER_AGENT}
         self._get_headers = {**_GET_HEADERS, "user-agent": USER_AGENT}
-        self._workspaces: Dict[str, str] = {}
+        self._workspaces: Dict[Tuple[str, str], str] = {}
 
     # -- operations: sync and async twins -------------------------------------------------
+    # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
+    # keyword-only, ``server_url`` (checked like the client's) and ``http_headers``
+    # (added to the request; they may not replace credentials or framing headers).
 
     def post_workspace_events(
         self,
         request: PostRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.PostWorkspaceEventsResponse:
         r"""Post events for a specific workspace.
 
         Sends an array of events to be stored for a particular workspace.
         Every event is checked before anything is sent.
         """
-        return self._sync.send(*self._post(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return self._sync.send(*self._post(route, request, retries, timeout_ms))
 
     async def post_workspace_events_async(
         self,
         request: PostRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.PostWorkspaceEventsResponse:
         r"""Post events for a specific workspace (awaitable twin of ``post_workspace_events``)."""
-        return await self._async().send(*self._post(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return await self._async().send(*self._post(route, request, retries, timeout_ms))
 
     def search_workspace_events(
         self,
         request: SearchRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.SearchWorkspaceEventsResponse:
         r"""Search events for a particular workspace by any field."""
-        return self._sync.send(*self._search(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return self._sync.send(*self._search(route, request, retries, timeout_ms))
 
     async def search_workspace_events_async(
         self,
         request: SearchRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.SearchWorkspaceEventsResponse:
         r"""Search events (awaitable twin of ``search_workspace_events``)."""
-        return await self._async().send(*self._search(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return await self._async().send(*self._search(route, request, retries, timeout_ms))
 
     def get_workspace_events_by_target(
         self,
         request: ByTargetRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceEventsByTargetResponse:
         r"""Load recent events for a particular workspace."""
-        return self._sync.send(*self._by_target(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return self._sync.send(*self._by_target(route, request, retries, timeout_ms))
 
     async def get_workspace_events_by_target_async(
         self,
         request: ByTargetRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceEventsByTargetResponse:
         r"""Load a target's events (awaitable twin of ``get_workspace_events_by_target``)."""
-        return await self._async().send(*self._by_target(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return await self._async().send(*self._by_target(route, request, retries, timeout_ms))
 
     def get_workspace_targets(
         self,
         request: TargetsRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceTargetsResponse:
-        r"""Load targets for a particular workspace."""
-        return self._sync.send(*self._targets(request, retries, timeout_ms))
+        r"""Load targets for a particular workspace (the path with ``{workspaceID}``)."""
+        route = self._route(server_url, http_headers)
+        return self._sync.send(*self._targets(route, request, retries, timeout_ms))
 
     async def get_workspace_targets_async(
         self,
         request: TargetsRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceTargetsResponse:
         r"""Load a workspace's targets (awaitable twin of ``get_workspace_targets``)."""
-        return await self._async().send(*self._targets(request, retries, timeout_ms))
+        route = self._route(server_url, http_headers)
+        return await self._async().send(*self._targets(route, request, retries, timeout_ms))
+
+    def get_targets(
+        self,
+        request: NoWorkspaceTargetsRequest = None,
+        retries: Optional[RetryConfig] = None,
+        timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
+    ) -> operations.GetTargetsResponse:
+        r"""Load targets with no workspace in the path (``/v1/workspace/events/targets``).
+
+        The API answers the targets the credentials may see; no ``workspace_id``
+        is needed (and one set on the request is refused: use ``get_targets_deprecated``).
+        """
+        route = self._route(server_url, http_headers)
+        return self._sync.send(*self._no_workspace_targets(route, request, retries, timeout_ms))
+
+    async def get_targets_async(
+        self,
+        request: NoWorkspaceTargetsRequest = None,
+        retries: Optional[RetryConfig] = None,
+        timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
+    ) -> operations.GetTargetsResponse:
+        r"""Load targets with no workspace in the path (awaitable twin of ``get_targets``)."""
+        route = self._route(server_url, http_headers)
+        plan = self._no_workspace_targets(route, request, retries, timeout_ms)
+        return await self._async().send(*plan)
+
+    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.
+    post = post_workspace_events
+    post_async = post_workspace_events_async
+    search = search_workspace_events
+    search_async = search_workspace_events_async
+    get_events_by_target = get_workspace_events_by_target
+    get_events_by_target_async = get_workspace_events_by_target_async
+    get_targets_deprecated = get_workspace_targets
+    get_targets_deprecated_async = get_workspace_targets_async
 
     # -- what each operation sends --------------------------------------------------------
 
+    def _route(self, server_url: Optional[str], http_headers: Headers) -> _Route:
+        if server_url is None:
+            base, direct = self._server_url, self._direct
+        else:
+            base, direct = self._check_server(server_url)
+        return _Route(base, direct, extra_headers(http_headers))
+
     def _post(
-        self, request: PostRequest, retries: object, timeout_ms: object
+        self, route: _Route, request: PostRequest, retries: object, timeout_ms: object
     ) -> _Plan[operations.PostWorkspaceEventsResponse]:
         req = coerce(request, operations.PostWorkspaceEventsRequest)
         events: object = req.request_body
         if isinstance(events, list) and any(isinstance(e, Mapping) for e in events):
             events = [event_from(e, i) for i, e in enumerate(events)]
         body = encode_list(events, shared.CliEvent, "request_body")  # type: ignore[arg-type]
-        api = self._post_request(req.workspace_id, body, _post_result)
+        api = self._post_request(route, req.workspace_id, body, post_result)
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _search(
-        self, request: SearchRequest, retries: object, timeout_ms: object
+        self, route: _Route, request: SearchRequest, retries: object, timeout_ms: object
     ) -> _Plan[operations.SearchWorkspaceEventsResponse]:
         req = coerce(request or {}, operations.SearchWorkspaceEventsRequest)
-        api = self._get(req.workspace_id, "events", query(req), _search_result)
+        url = self._workspace_url(route, req.workspace_id) + "/events"
+        api = self._get(route, url, query(req), search_result)
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _by_target(
-        self, request: ByTargetRequest, retries: object, timeout_ms: object
+        self, route: _Route, request: ByTargetRequest, retries: object, timeout_ms: object
     ) -> _Plan[operations.GetWorkspaceEventsByTargetResponse]:
         req = coerce(request, operations.GetWorkspaceEventsByTargetRequest)
         target = segment(req.target_id, "request.target_id")
-        path = f"events/targets/{target}/events"
-        api = self._get(req.workspace_id, path, query(req), _by_target_result)
+        url = self._workspace_url(route, req.workspace_id) + f"/events/targets/{target}/events"
+        api = self._get(route, url, query(req), by_target_result)
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _targets(
-        self, request: TargetsRequest, retries: object, timeout_ms: object
+        self, route: _Route, request: TargetsRequest, retries: object, timeout_ms: object
     ) -> _Plan[operations.GetWorkspaceTargetsResponse]:
         req = coerce(request or {}, operations.GetWorkspaceTargetsRequest)
-        api = self._get(req.workspace_id, "events/targets", query(req), _targets_result)
+        url = self._workspace_url(route, req.workspace_id) + "/events/targets"
+        api = self._get(route, url, query(req), targets_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
+
+    def _no_workspace_targets(
+        self,
+        route: _Route,
+        request: NoWorkspaceTargetsRequest,
+        retries: object,
+        timeout_ms: object,
+    ) -> _Plan[operations.GetTargetsResponse]:
+        if isinstance(request, operations.GetWorkspaceTargetsRequest):
+            # 7.x names this request GetWorkspaceTargetsRequest: accepted without a workspace.
+            if request.workspace_id is not None:
+                raise ValidationError(
+                    "request.workspace_id",
+                    "get_targets has no workspace in its path: "
+                    "use get_targets_deprecated for a workspace's targets",
+                )
+            request = operations.GetTargetsRequest(request.after_last_event_created_at)
+        req = coerce(request or {}, operations.GetTargetsRequest)
+        url = route.server_url + "/v1/workspace/events/targets"
+        api = self._get(route, url, query(req), no_workspace_targets_result)
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     # -- the batcher ----------------------------------------------------------------------
@@ -226,7 +381,7 @@ class Events:
         from speakeasy._batching.batcher import EventBatcher
         from speakeasy._batching.transport import Transport
 
-        template = self._post_request(workspace_id, b"", _no_result)
+        template = self._post_request(_Route.of(self), workspace_id, b"", no_result)
         send = functools.partial(
             self._sync.send, retries=_SINGLE_ATTEMPT, timeout=timeout_of(timeout_ms)
         )
@@ -258,39 +413,49 @@ class Events:
 
     def _post_request(
         self,
+        route: _Route,
         workspace_id: Optional[str],
         body: bytes,
         result: Callable[[HttpResponse, Redactor], _T],
     ) -> ApiRequest[_T]:
-        url = self._workspace_url(workspace_id) + "/events"
+        url = self._workspace_url(route, workspace_id) + "/events"
+        headers = {**self._post_headers, **route.extra} if route.extra else self._post_headers
         return ApiRequest(
-            "POST", url, url[self._path_start :], self._post_headers, body=body, result=result
+            "POST",
+            url,
+            url[len(route.server_url) :],
+            headers,
+            body=body,
+            result=result,
+            direct=route.direct,
         )
 
     def _get(
         self,
-        workspace_id: Optional[str],
-        path: str,
+        route: _Route,
+        url: str,
         params: List[Tuple[str, str]],
         result: Callable[[HttpResponse, Redactor], _T],
     ) -> ApiRequest[_T]:
-        url = self._workspace_url(workspace_id) + "/" + path
+        headers = {**self._get_headers, **route.extra} if route.extra else self._get_headers
         return ApiRequest(
             "GET",
             url,
-            url[self._path_start :],
-            self._get_headers,
+            url[len(route.server_url) :],
+            headers,
             params=params,
             retry_statuses=READ_RETRY_STATUSES,
             max_body=MAX_RESPONSE_BYTES,
             result=result,
+            direct=route.direct,
         )
 
-    def _workspace_url(self, workspace_id: Optional[str]) -> str:
+    def _workspace_url(self, route: _Route, workspace_id: Optional[str]) -> str:
         """The workspace URL: the request's workspace, else the client's."""
         wid = self._workspace_id if workspace_id is None else workspace_id
+        key = (route.server_url, wid)
         try:
-            return self._workspaces[wid]  # type: ignore[index]
+            return self._workspaces[key]  # type: ignore[index]
         except (KeyError, TypeError):
             pass
         if wid is None:
@@ -299,44 +464,7 @@ class Events:
                 "is required: set it on the request or on the client (Speakeasy(workspace_id=...))",
             )
         check_workspace_id(wid, "workspace_id")
-        url = self._base + quote(wid, safe="")
+        url = route.server_url + "/v1/workspace/" + quote(wid, safe="")
         if len(self._workspaces) < 1024:
-            self._workspaces[wid] = url
+            self._workspaces[key] = url  # type: ignore[index]
         return url
-
-
-# -- how each answer becomes the result ----------------------------------------------------
-
-
-def _no_result(response: HttpResponse, redact: Redactor) -> None:
-    return None
-
-
-def _post_result(
-    response: HttpResponse, redact: Redactor
-) -> operations.PostWorkspaceEventsResponse:
-    return operations.PostWorkspaceEventsResponse(**http_fields(response))
-
-
-def _search_result(
-    response: HttpResponse, redact: Redactor
-) -> operations.SearchWorkspaceEventsResponse:
-    return operations.SearchWorkspaceEventsResponse(
-        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
-    )
-
-
-def _by_target_result(
-    response: HttpResponse, redact: Redactor
-) -> operations.GetWorkspaceEventsByTargetResponse:
-    return operations.GetWorkspaceEventsByTargetResponse(
-        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
-    )
-
-
-def _targets_result(
-    response: HttpResponse, redact: Redactor
-) -> operations.GetWorkspaceTargetsResponse:
-    return operations.GetWorkspaceTargetsResponse(
-        **http_fields(response), target_sdk_list=decode_answer(response, shared.TargetSDK, redact)
-    )

@@ -78,6 +78,8 @@ class ApiRequest(Generic[_T]):
     #: Called with a 2xx response once its body is read, before ``after_success``
     #: hooks run: the batcher learns of a delivery even if a hook then raises.
     on_accepted: Optional[Callable[[HttpResponse], None]] = None
+    #: A loopback server is reached directly: a proxy would carry the key off the machine.
+    direct: bool = False
     #: What the call returns, made from its 2xx answer (decoding errors are redacted).
     result: Callable[[HttpResponse, Redactor], _T] = _the_response  # type: ignore[assignment]
 

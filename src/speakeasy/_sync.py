@@ -74,17 +74,13 @@ class SyncEdge:
 
     pipeline: Pipeline
     session: requests.Session
-    #: A loopback server is reached directly: a proxy would carry the key off the machine.
-    bypass_proxies: bool = False
     owns_session: bool = True
 
     @classmethod
-    def create(
-        cls, pipeline: Pipeline, client: Optional[requests.Session], bypass_proxies: bool
-    ) -> SyncEdge:
+    def create(cls, pipeline: Pipeline, client: Optional[requests.Session]) -> SyncEdge:
         if client is None:
-            return cls(pipeline, _deadline.new_session(), bypass_proxies, True)
-        return cls(pipeline, client, bypass_proxies, False)
+            return cls(pipeline, _deadline.new_session(), True)
+        return cls(pipeline, client, False)
 
     def close(self) -> None:
         if self.owns_session:
@@ -136,7 +132,7 @@ class SyncEdge:
             prepared = hooks.run_before_request(prepared)
         call.sent(prepared.headers)
         settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
-        if self.bypass_proxies:
+        if request.direct:  # loopback: a proxy would carry the key off the machine
             settings["proxies"] = {}
         response = None
         attempt = _deadline.start(call.timeout)

@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy._rawresponse import DetachedResponse, HttpResponse, detach
+from speakeasy.models.errors._errordata import ErrorData
 
 #: At most this much of a body is kept in an error (and in its pickle).
 _MAX_KEPT = 1 << 20
@@ -105,6 +106,11 @@ class Error(SpeakeasyError, JsonModel):
 
     def __reduce__(self) -> Tuple[Any, ...]:
         return (_rebuild_error, (self.message, self.status_code, _detached(self)), _notes(self))
+
+    @property
+    def data(self) -> ErrorData:
+        """The error body as the 7.x SDK gives it: ``e.data.message``, ``e.data.status_code``."""
+        return ErrorData(message=self.message, status_code=self.status_code)
 
     def __str__(self) -> str:
         return f"{self.message} (status {self.status_code})"
