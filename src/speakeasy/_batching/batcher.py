@@ -15,6 +15,7 @@ docs/batching.md is the user's guide; every default is documented there.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -374,6 +375,21 @@ class EventBatcher:
     def closed(self) -> bool:
         """True once ``close()`` was called."""
         return self._queue.closed
+
+    async def aflush(self, timeout: Optional[float] = None) -> bool:
+        """``flush()`` for async code: waits on a helper thread, never blocking the loop."""
+        return await asyncio.to_thread(self.flush, timeout)
+
+    async def aclose(self, timeout: Optional[float] = None) -> bool:
+        """``close()`` for async code: waits on a helper thread, never blocking the loop."""
+        return await asyncio.to_thread(self.close, timeout)
+
+    async def __aenter__(self) -> EventBatcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """``await aclose(exit_timeout)``."""
+        await self.aclose(self._exit_timeout)
 
     def __enter__(self) -> EventBatcher:
         return self
