@@ -160,18 +160,6 @@ class DeadlineAdapter(requests.adapters.HTTPAdapter):
         return manager
 
 
-class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-    """The connection broke while the response body was read.
-
-    requests raises ``ChunkedEncodingError`` there, which is not a
-    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
-    catches a reset before and during the response alike.
-    """
-
-
-BrokenResponseError.__module__ = "speakeasy.models.errors"
-
-
 def new_session() -> requests.Session:
     """A ``requests.Session`` whose attempts the deadline can cut."""
     session = requests.Session()

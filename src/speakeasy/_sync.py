@@ -23,10 +23,10 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from speakeasy import _deadline
 from speakeasy._body import BodyReader
-from speakeasy._deadline import BrokenResponseError
 from speakeasy._logging import logger
 from speakeasy._pipeline import ApiRequest, Call, Outcome, Pipeline
 from speakeasy.models.errors import FieldTypeError, ValidationError
+from speakeasy.models.errors._broken import BrokenResponseError
 from speakeasy.utils.retries import RetryConfig
 
 #: What ``client=`` takes.

@@ -7,11 +7,10 @@ import time
 from typing import List
 
 from speakeasy.testing import EventsServer
-from tests.batcher._helpers import events
-from tests.batcher._helpers import MakeBatcher
+from tests.batcher._helpers import MakeBatcher, events
 
 
-async def _ticks_while(awaitable: "asyncio.Future[bool]") -> List[float]:
+async def _ticks_while(awaitable: asyncio.Future[bool]) -> List[float]:
     """The gaps between 10 ms ticks of a task that runs while ``awaitable`` is awaited."""
     gaps: List[float] = []
     stop = False

@@ -15,13 +15,13 @@ from speakeasy.models.errors._base import (
 from speakeasy.models.errors._errordata import ErrorData
 
 if TYPE_CHECKING:
-    from speakeasy._deadline import BrokenResponseError
+    from speakeasy.models.errors._broken import BrokenResponseError
 
 
 def __getattr__(name: str) -> object:
     # Of the sync edge (a requests exception): imported when first asked for.
     if name == "BrokenResponseError":
-        from speakeasy._deadline import BrokenResponseError
+        from speakeasy.models.errors._broken import BrokenResponseError
 
         return BrokenResponseError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
