@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
+
 class Codecs:
     """The compiled encoder and decoder factories, set by ``_encoding`` and ``_decoding``."""
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Optional, TypeVar
+from typing import Any, Dict, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from speakeasy import _deadline
@@ -75,6 +77,10 @@ class SyncEdge:
     pipeline: Pipeline
     session: requests.Session
     owns_session: bool = True
+    #: ``merge_environment_settings`` per origin and session state (see ``_settings``).
+    _settings_cache: Dict[Tuple[Any, ...], Dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: Each URL as requests prepares it (see ``_url``).
+    _urls: Dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def create(cls, pipeline: Pipeline, client: Optional[requests.Session]) -> SyncEdge:
@@ -118,22 +124,12 @@ class SyncEdge:
                 "remove it and pass security= to Speakeasy",
             )
         request = call.request
-        prepared = session.prepare_request(
-            requests.Request(
-                request.method,
-                call.url,
-                data=request.body,
-                headers=call.attempt_headers(),
-                auth=_keep,
-            )
-        )
+        prepared = self._prepare(call)
         hooks = call.hooks
         if hooks.before_request_hooks:
             prepared = hooks.run_before_request(prepared)
         call.sent(prepared.headers)
-        settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
-        if request.direct:  # loopback: a proxy would carry the key off the machine
-            settings["proxies"] = {}
+        settings = self._settings(prepared.url or "", request.direct)
         response = None
         attempt = _deadline.start(call.timeout)
         try:
@@ -163,6 +159,87 @@ class SyncEdge:
         finally:
             _deadline.finish(attempt)
         return call.answered(response, complete)
+
+    def _prepare(self, call: Call) -> requests.PreparedRequest:
+        """The ``PreparedRequest`` requests' ``Session.prepare_request`` would make.
+
+        The common case (no session cookies or params) is built directly, with the
+        URL prepared once per URL: the session's headers first, the SDK's over them
+        (requests' own merge order), its response hooks, no auth (so no ``.netrc``).
+        """
+        session = self.session
+        request = call.request
+        if session.cookies or session.params:
+            return session.prepare_request(
+                requests.Request(
+                    request.method,
+                    call.url,
+                    data=request.body,
+                    headers=call.attempt_headers(),
+                    auth=_keep,
+                )
+            )
+        prepared = requests.PreparedRequest()
+        prepared.method = request.method
+        prepared.url = self._url(call.url)
+        headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict(session.headers)
+        headers.update(call.attempt_headers())
+        for name in [name for name, value in headers.items() if value is None]:
+            del headers[name]
+        prepared.headers = headers
+        prepared.body = request.body
+        prepared.prepare_content_length(request.body)
+        prepared.hooks = {"response": list(session.hooks.get("response", ()))}
+        prepared._cookies = RequestsCookieJar()  # type: ignore[attr-defined]
+        return prepared
+
+    def _url(self, url: str) -> str:
+        """``url`` as requests prepares it (quoting, IDNA), prepared once per URL."""
+        try:
+            return self._urls[url]
+        except KeyError:
+            pass
+        probe = requests.PreparedRequest()
+        probe.prepare_url(url, None)
+        prepared = probe.url or url
+        if len(self._urls) < 256:
+            self._urls[url] = prepared
+        return prepared
+
+    def _settings(self, url: str, direct: bool) -> Dict[str, Any]:
+        """The proxies, CA bundle, certificate and stream settings of an attempt.
+
+        requests derives them from the environment on every call (the costliest
+        step of a small post); here once per origin and state of the session, so
+        that a session changed later (its proxies, verify, cert) is honoured at once.
+        """
+        session = self.session
+        parts = urlsplit(url)
+        key = (
+            parts.scheme,
+            parts.netloc,
+            direct,
+            session.trust_env,
+            tuple(session.proxies.items()),
+            session.verify,
+            session.cert,
+            session.stream,
+        )
+        try:
+            return self._settings_cache[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable setting; not cached
+            pass
+        settings: Dict[str, Any] = dict(
+            session.merge_environment_settings(url, {}, True, None, None)
+        )
+        if direct:  # loopback: a proxy would carry the key off the machine
+            settings["proxies"] = {}
+        if len(self._settings_cache) < 64:
+            try:
+                self._settings_cache[key] = settings
+            except TypeError:
+                pass
+        return settings
 
 
 def _read_body(response: requests.Response, limit: int) -> bool:
