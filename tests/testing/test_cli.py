@@ -91,17 +91,17 @@ def test_cli_keeps_at_most_max_kept_bytes_dropping_the_oldest() -> None:
     bodies: List[bytes] = [
         json.dumps([event(id=f"e{i}", raw_command=padding)]).encode() for i in range(6)
     ]
-    with cli("--max-kept-bytes", "2K", "--quiet") as server:
+    with cli("--max-kept-bytes", "12K", "--quiet") as server:
         for body in bodies:
             assert server.request("POST", "/v1/workspace/ws-1/events", body)[0] == 200
         found = json.loads(server.request("GET", "/v1/workspace/ws-1/events")[2])
     kept = [e["id"] for e in found]
-    # The newest requests whose bodies fit in 2 KiB (the search answers count too).
+    # The newest requests that fit in 12 KiB (records, parsed events, the search answer).
     assert kept and kept == [f"e{i}" for i in range(5, 5 - len(kept), -1)]
-    assert len(kept) < 6 and sum(len(bodies[int(i[1:])]) for i in kept) <= 2048
+    assert len(kept) < 6 and sum(len(bodies[int(i[1:])]) for i in kept) <= 12 * 1024
     warnings = [line for line in server.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 1, server.stderr  # once, not per dropped request
-    assert "--max-kept-bytes" in warnings[0] and "2048 bytes" in warnings[0]
+    assert "--max-kept-bytes" in warnings[0] and "12288 bytes" in warnings[0]
 
 
 def test_cli_bound_defaults_to_64_mib_and_none_keeps_all() -> None:

@@ -446,11 +446,18 @@ def test_without_a_configured_key_any_one_credential_is_enough() -> None:
 
 @pytest.mark.no_contract_check
 def test_methods_per_path(server: EventsServer) -> None:
-    for path, allowed in ((TARGETS, "GET"), (by_target("t"), "GET"), (SEARCH, "GET, POST")):
+    all_targets = "/v1/workspace/events/targets"
+    for path, allowed in (
+        (TARGETS, "GET"),
+        (all_targets, "GET"),
+        (by_target("t"), "GET"),
+        (SEARCH, "GET, POST"),
+    ):
         status, headers, _ = post(server, path=path, method="DELETE")
         assert (status, headers["allow"]) == (405, allowed)
     assert post(server, path=TARGETS)[0] == 405  # a POST to a read path
-    assert get(server, "/v1/workspace/events/targets")[0] == 404
+    assert post(server, path=all_targets)[0] == 405
+    assert get(server, "/v1/workspace/events/targets/t/events")[0] == 404
     assert get(server, "/v1/workspace/ws-1/events/targets/t")[0] == 404
     assert get(server, by_target("team/sdk"))[0] == 404  # an unescaped slash: another path
 
