@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ class Cli:
     def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
         self.proc = proc
         self.port = port
+        self.stdout = ""
         self.stderr = ""
 
     def request(self, method: str, path: str, body: object = None, key: str = "k") -> Response:
@@ -54,7 +56,8 @@ def cli(*args: str) -> Iterator[Cli]:
         running = Cli(proc, int(match.group(2)))
         yield running
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        out, err = proc.communicate(timeout=10)
+        running.stdout = out.decode()
         running.stderr = err.decode()
         assert proc.returncode == 0, running.stderr
     finally:
@@ -145,6 +148,8 @@ def test_cli_names_an_unfilled_workspace() -> None:
         (["--fail-next", "-1"], "--fail-next"),
         (["--delay", "-1"], "--delay"),
         (["--delay", "nan"], "--delay"),
+        (["--idle-timeout", "0"], "--idle-timeout"),
+        (["--idle-timeout", "-2"], "--idle-timeout"),
     ],
 )
 def test_cli_bad_flag_values_exit_2_naming_the_flag(
@@ -160,3 +165,41 @@ def test_cli_bad_flag_value_as_a_process() -> None:
     code, err = run_cli_expecting_failure("--max-kept-bytes", "lots")
     assert code == 2
     assert "--max-kept-bytes" in err and "'lots'" in err
+
+
+ROUTES = [
+    "POST /v1/workspace/{workspaceID}/events",
+    "GET  /v1/workspace/{workspaceID}/events",
+    "GET  /v1/workspace/{workspaceID}/events/targets",
+    "GET  /v1/workspace/{workspaceID}/events/targets/{targetID}/events",
+    "GET  /v1/workspace/events/targets",
+]
+
+
+def test_cli_lists_its_routes_and_serves_workspace_less_targets() -> None:
+    with cli("--quiet") as server:
+        targeted = event(generate_gen_lock_id="t-1", generate_target="python")
+        assert server.request("POST", "/v1/workspace/ws-9/events", [targeted])[0] == 200
+        status, _, data = server.request("GET", "/v1/workspace/events/targets")
+    assert status == 200 and [t["id"] for t in json.loads(data)] == ["t-1"]
+    for route in ROUTES:
+        assert route in server.stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "speakeasy.testing", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    assert all(route in help_text for route in ROUTES)
+    assert "--idle-timeout" in help_text
+
+
+def test_cli_idle_timeout_closes_silent_connections() -> None:
+    with cli("--idle-timeout", "0.3", "--quiet") as server:
+        with closing(socket.create_connection(("127.0.0.1", server.port), timeout=5)) as sock:
+            started = time.monotonic()
+            assert sock.recv(10) == b""
+            assert time.monotonic() - started < 3
+    assert _parse_args([]).idle_timeout == 30.0
+    assert _parse_args(["--idle-timeout", "none"]).idle_timeout is None
