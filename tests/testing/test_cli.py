@@ -28,7 +28,6 @@ class Cli:
     def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
         self.proc = proc
         self.port = port
-        self.stdout = ""
         self.stderr = ""
 
     def request(self, method: str, path: str, body: object = None, key: str = "k") -> Response:
@@ -56,8 +55,7 @@ def cli(*args: str) -> Iterator[Cli]:
         running = Cli(proc, int(match.group(2)))
         yield running
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
-        running.stdout = out.decode()
+        _, err = proc.communicate(timeout=10)
         running.stderr = err.decode()
         assert proc.returncode == 0, running.stderr
     finally:
@@ -183,7 +181,7 @@ def test_cli_lists_its_routes_and_serves_workspace_less_targets() -> None:
         status, _, data = server.request("GET", "/v1/workspace/events/targets")
     assert status == 200 and [t["id"] for t in json.loads(data)] == ["t-1"]
     for route in ROUTES:
-        assert route in server.stdout
+        assert route in server.stderr
     help_text = subprocess.run(
         [sys.executable, "-m", "speakeasy.testing", "--help"],
         capture_output=True,

@@ -172,7 +172,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:  # a Ctrl-C right after the line is printed must stop it cleanly too
         print(f"Speakeasy local events server listening on {server.url}", flush=True)
-        print(f"routes:\n{_routes()}", flush=True)
+        print(f"routes:\n{_routes()}", file=sys.stderr, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

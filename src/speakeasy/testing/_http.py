@@ -230,6 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
             status=status,
             error=error,
             received_at=self._started,
+            body_read=False,
         )
 
     def _wait(self, seconds: float) -> None:
@@ -317,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         if refused is not None:
+            rec = replace(rec, body_read=False)
             self._wait(backend.delay)
             self._answer(rec, backend.arrive(rec), refused)
             return
@@ -346,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         except ConnectionError as exc:
             backend = self._srv.backend
-            rec = replace(rec, error=f"incomplete request: {exc}")
+            rec = replace(rec, error=f"incomplete request: {exc}", body_read=False)
             backend.finish(backend.arrive(rec), rec, None)
             self._log(rec)
             raise
