@@ -240,17 +240,22 @@ def test_a_scripted_reply_still_answers_a_request_with_a_wrong_key(srv: EventsSe
 def test_idle_connections_are_closed_after_the_idle_timeout() -> None:
     """500 silent connections do not hold 500 threads: all are closed after the time-out."""
     threads_before = threading.active_count()
-    with EventsServer(api_key=KEY, idle_timeout=1.0) as server:
-        sockets = []
-        peak = 0
+    with EventsServer(api_key=KEY, idle_timeout=2.0) as server:
+        sockets = [
+            socket.create_connection((server.host, server.port), timeout=10) for _ in range(500)
+        ]
+        connected = time.monotonic()
         try:
-            for _ in range(500):
-                sockets.append(socket.create_connection((server.host, server.port), timeout=10))
-                peak = max(peak, server.active_connections)
-            connected = time.monotonic()
-            assert peak >= 100  # they were held, each by a thread, for a while
-            assert wait_until(lambda: server.active_connections == 0, timeout=10)
-            assert time.monotonic() - connected < 1.0 + 8
+            peak = 0
+            while time.monotonic() - connected < 10:
+                count = server.active_connections
+                peak = max(peak, count, threading.active_count() - threads_before)
+                if count == 0 and peak > 0:
+                    break
+                time.sleep(0.01)
+            assert peak >= 250  # they were held, each by a thread, for a while ...
+            assert server.active_connections == 0  # ... then all closed
+            assert time.monotonic() - connected < 2.0 + 8
             assert wait_until(lambda: threading.active_count() <= threads_before + 2, timeout=5)
             for sock in sockets:
                 assert sock.recv(10) == b""  # closed without an answer: nothing was asked

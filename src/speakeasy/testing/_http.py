@@ -68,7 +68,7 @@ class HTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 128
+    request_queue_size = 1024  # bursts of connections (capped by the kernel somaxconn)
 
     def __init__(self, backend: Backend, address: Tuple[str, int], family: int) -> None:
         self.address_family = family
@@ -163,6 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.command, self.path, self.requestline, self.request_version = "", "", "", ""
         self.headers = Message()
         self._expect_continue = False
+        self._started = time.monotonic()
         try:
             self.raw_requestline = self.rfile.readline(65537)
             if not self.raw_requestline:
@@ -319,8 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if refused is not None:
             rec = replace(rec, body_read=False)
+            slot = backend.arrive(rec)
             self._wait(backend.delay)
-            self._answer(rec, backend.arrive(rec), refused)
+            self._answer(rec, slot, refused)
             return
         parsed, parse_error = parse_json(body)
         events = parsed if isinstance(parsed, list) else None
