@@ -190,7 +190,8 @@ def test_valid_request_conforms(server: EventsServer) -> None:
         ),
         pytest.param({"body": [{**EVENT, "duration_ms": 1.5}]}, "duration_ms", id="float"),
         pytest.param(
-            {"headers": {"content-type": "text/plain", "x-api-key": "k"}},
+            # The right key: a refused key's body is neither read nor kept.
+            {"headers": {"content-type": "text/plain", "x-api-key": "test-key"}},
             "text/plain",
             id="content-type",
         ),
