@@ -7,6 +7,7 @@ two calls and check the second call on the wire. (Sync only: the session is requ
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, List
 
 import requests
@@ -70,7 +71,7 @@ def test_an_adapter_mounted_later_carries_the_next_call(server: EventsServer) ->
     session.close()
 
 
-def test_cert_changed_later_reaches_the_adapter(server: EventsServer) -> None:
+def test_cert_changed_later_reaches_the_adapter(server: EventsServer, tmp_path: Path) -> None:
     """session.cert (and the settings derived with it) are re-read when it changes."""
     session = requests.Session()
     s = _client(server, session)
@@ -83,7 +84,9 @@ def test_cert_changed_later_reaches_the_adapter(server: EventsServer) -> None:
 
     session.mount(server.url, Recording())
     _post(s)
-    session.cert = "/nonexistent/client.pem"  # unused over http, but handed to the adapter
+    cert = tmp_path / "client.pem"
+    cert.write_text("unused over http, but handed to the adapter")
+    session.cert = str(cert)
     _post(s)
-    assert seen == [None, "/nonexistent/client.pem"]
+    assert seen == [None, str(cert)]
     session.close()
