@@ -61,6 +61,29 @@ if TYPE_CHECKING:
     from speakeasy._batching.transport import ErrorCallback
     from speakeasy._sync import SyncEdge
 
+    # What each operation's ``request`` may be (type-only: the models load on first use).
+    PostRequest = Union[
+        operations.PostWorkspaceEventsRequest, operations.PostWorkspaceEventsRequestTypedDict
+    ]
+    SearchRequest = Union[
+        operations.SearchWorkspaceEventsRequest,
+        operations.SearchWorkspaceEventsRequestTypedDict,
+        None,
+    ]
+    ByTargetRequest = Union[
+        operations.GetWorkspaceEventsByTargetRequest,
+        operations.GetWorkspaceEventsByTargetRequestTypedDict,
+    ]
+    TargetsRequest = Union[
+        operations.GetWorkspaceTargetsRequest, operations.GetWorkspaceTargetsRequestTypedDict, None
+    ]
+    NoWorkspaceTargetsRequest = Union[
+        operations.GetTargetsRequest,
+        operations.GetTargetsRequestTypedDict,
+        operations.GetWorkspaceTargetsRequest,
+        None,
+    ]
+
 #: The most a read may answer (10,000 full events are tens of MB); larger is an SDKError.
 MAX_RESPONSE_BYTES = 256 << 20
 
@@ -75,28 +98,6 @@ _Plan = Tuple[ApiRequest[_T], Optional[RetryConfig], Optional[float]]
 #: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
 ServerCheck = Callable[[str], Tuple[str, bool]]
 Headers = Optional[Mapping[str, str]]
-
-PostRequest = Union[
-    operations.PostWorkspaceEventsRequest, operations.PostWorkspaceEventsRequestTypedDict
-]
-SearchRequest = Union[
-    operations.SearchWorkspaceEventsRequest,
-    operations.SearchWorkspaceEventsRequestTypedDict,
-    None,
-]
-ByTargetRequest = Union[
-    operations.GetWorkspaceEventsByTargetRequest,
-    operations.GetWorkspaceEventsByTargetRequestTypedDict,
-]
-TargetsRequest = Union[
-    operations.GetWorkspaceTargetsRequest, operations.GetWorkspaceTargetsRequestTypedDict, None
-]
-NoWorkspaceTargetsRequest = Union[
-    operations.GetTargetsRequest,
-    operations.GetTargetsRequestTypedDict,
-    operations.GetWorkspaceTargetsRequest,
-    None,
-]
 
 
 class _Route(NamedTuple):

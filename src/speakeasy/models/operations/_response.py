@@ -10,9 +10,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from speakeasy._rawresponse import HttpResponse
-from speakeasy.models.shared.clievent import CliEvent
-
 if TYPE_CHECKING:  # built on first use (see models.shared), not at import
+    from speakeasy.models.shared.clievent import CliEvent
     from speakeasy.models.shared.targetsdk import TargetSDK
 
 
