@@ -10,6 +10,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from speakeasy._rawresponse import HttpResponse
+
 if TYPE_CHECKING:  # built on first use (see models.shared), not at import
     from speakeasy.models.shared.clievent import CliEvent
     from speakeasy.models.shared.targetsdk import TargetSDK
