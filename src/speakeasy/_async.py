@@ -30,10 +30,9 @@ import aiohttp
 import yarl
 
 from speakeasy._body import BodyReader
-from speakeasy._pipeline import ApiRequest, Call, Outcome, Pipeline
+from speakeasy._pipeline import Call, Outcome, Pipeline, Plan
 from speakeasy._rawresponse import DetachedResponse
 from speakeasy.models.errors import FieldTypeError
-from speakeasy.utils.retries import RetryConfig
 
 #: What ``async_client=`` takes.
 AsyncClient = aiohttp.ClientSession
@@ -85,21 +84,13 @@ class AsyncEdge:
     _loop: Optional[asyncio.AbstractEventLoop] = None
     _proxies: Dict[str, Optional[str]] = dataclasses.field(default_factory=dict)
 
-    async def send(
-        self,
-        request: ApiRequest[_T],
-        retries: Optional[RetryConfig] = None,
-        timeout: Optional[float] = None,
-    ) -> _T:
-        """Send ``request``; return its result (from the 2xx answer) or raise the error."""
-        call = self.pipeline.begin(request, retries, timeout)  # type: ignore[arg-type]
+    async def send(self, plan: Plan[_T]) -> _T:
+        """Awaits the plan's result (from the 2xx answer), or raises the call's exception."""
+        call = self.pipeline.begin(plan)
         session = self._session_here()
-        while True:
-            outcome = await self._send_once(session, call)
-            delay = call.next_delay(outcome)
-            if delay is None:
-                return call.finish(outcome)  # type: ignore[return-value]
+        while (delay := call.next_delay(await self._send_once(session, call))) is not None:
             await asyncio.sleep(delay)
+        return call.result()  # type: ignore[return-value]
 
     async def _send_once(self, session: aiohttp.ClientSession, call: Call) -> Outcome:
         """One attempt: the response, or the network exception to retry on."""

@@ -11,11 +11,13 @@ errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_targe
 from __future__ import annotations
 
 import dataclasses
-import functools
+import inspect
 import os
 from typing import (
     TYPE_CHECKING,
+    Any,
     Callable,
+    Coroutine,
     Dict,
     List,
     Literal,
@@ -39,7 +41,7 @@ from speakeasy._build import (
 )
 from speakeasy._config import USER_AGENT, check_workspace_id
 from speakeasy._encoding import encode_list
-from speakeasy._pipeline import ApiRequest
+from speakeasy._pipeline import ApiRequest, Plan
 from speakeasy._rawresponse import HttpResponse
 from speakeasy._redact import Redactor
 from speakeasy._results import (
@@ -56,6 +58,8 @@ from speakeasy.models.errors import ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
+    from typing_extensions import Concatenate, ParamSpec
+
     from speakeasy._async import AsyncEdge
     from speakeasy._batching.batcher import EventBatcher
     from speakeasy._batching.transport import ErrorCallback
@@ -93,11 +97,25 @@ _GET_HEADERS = {"Accept": "application/json"}
 _SINGLE_ATTEMPT = RetryConfig("none")
 
 _T = TypeVar("_T")
-#: What an operation sends, and the per-call options it is sent with.
-_Plan = Tuple[ApiRequest[_T], Optional[RetryConfig], Optional[float]]
+if TYPE_CHECKING:
+    _P = ParamSpec("_P")
 #: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
-ServerCheck = Callable[[str], Tuple[str, bool]]
+ServerCheck = Callable[[object], Tuple[str, bool]]
 Headers = Optional[Mapping[str, str]]
+
+
+def _awaitable(
+    method: Callable[Concatenate[Events, _P], _T], plan: str
+) -> Callable[Concatenate[Events, _P], Coroutine[Any, Any, _T]]:
+    """The ``_async`` twin of an operation: the same parameters, awaited on the async edge."""
+
+    async def twin(self: Events, /, *args: Any, **kwargs: Any) -> Any:
+        return await self._async().send(getattr(self, plan)(*args, **kwargs))
+
+    twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"
+    twin.__doc__ = f"Awaitable twin of ``{method.__name__}``: same parameters, same result."
+    twin.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    return twin
 
 
 class _Route(NamedTuple):
@@ -138,6 +156,8 @@ class Events:
     # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
     # keyword-only, ``server_url`` (checked like the client's) and ``http_headers``
     # (added to the request; they may not replace credentials or framing headers).
+    # Each ``<op>_async`` is made from ``<op>`` by ``_awaitable``: the same signature,
+    # the same plan (``_<op>``), awaited on the aiohttp edge.
 
     def post_workspace_events(
         self,
@@ -153,21 +173,7 @@ class Events:
         Sends an array of events to be stored for a particular workspace.
         Every event is checked before anything is sent.
         """
-        route = self._route(server_url, http_headers)
-        return self._sync.send(*self._post(route, request, retries, timeout_ms))
-
-    async def post_workspace_events_async(
-        self,
-        request: PostRequest,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.PostWorkspaceEventsResponse:
-        r"""Post events for a specific workspace (awaitable twin of ``post_workspace_events``)."""
-        route = self._route(server_url, http_headers)
-        return await self._async().send(*self._post(route, request, retries, timeout_ms))
+        return self._sync.send(self._post(request, retries, timeout_ms, server_url, http_headers))
 
     def search_workspace_events(
         self,
@@ -179,21 +185,8 @@ class Events:
         http_headers: Headers = None,
     ) -> operations.SearchWorkspaceEventsResponse:
         r"""Search events for a particular workspace by any field."""
-        route = self._route(server_url, http_headers)
-        return self._sync.send(*self._search(route, request, retries, timeout_ms))
-
-    async def search_workspace_events_async(
-        self,
-        request: SearchRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.SearchWorkspaceEventsResponse:
-        r"""Search events (awaitable twin of ``search_workspace_events``)."""
-        route = self._route(server_url, http_headers)
-        return await self._async().send(*self._search(route, request, retries, timeout_ms))
+        plan = self._search(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
     def get_workspace_events_by_target(
         self,
@@ -205,21 +198,8 @@ class Events:
         http_headers: Headers = None,
     ) -> operations.GetWorkspaceEventsByTargetResponse:
         r"""Load recent events for a particular workspace."""
-        route = self._route(server_url, http_headers)
-        return self._sync.send(*self._by_target(route, request, retries, timeout_ms))
-
-    async def get_workspace_events_by_target_async(
-        self,
-        request: ByTargetRequest,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetWorkspaceEventsByTargetResponse:
-        r"""Load a target's events (awaitable twin of ``get_workspace_events_by_target``)."""
-        route = self._route(server_url, http_headers)
-        return await self._async().send(*self._by_target(route, request, retries, timeout_ms))
+        plan = self._by_target(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
     def get_workspace_targets(
         self,
@@ -231,21 +211,8 @@ class Events:
         http_headers: Headers = None,
     ) -> operations.GetWorkspaceTargetsResponse:
         r"""Load targets for a particular workspace (the path with ``{workspaceID}``)."""
-        route = self._route(server_url, http_headers)
-        return self._sync.send(*self._targets(route, request, retries, timeout_ms))
-
-    async def get_workspace_targets_async(
-        self,
-        request: TargetsRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetWorkspaceTargetsResponse:
-        r"""Load a workspace's targets (awaitable twin of ``get_workspace_targets``)."""
-        route = self._route(server_url, http_headers)
-        return await self._async().send(*self._targets(route, request, retries, timeout_ms))
+        plan = self._targets(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
     def get_targets(
         self,
@@ -261,22 +228,14 @@ class Events:
         The API answers the targets the credentials may see; no ``workspace_id``
         is needed (and one set on the request is refused: use ``get_targets_deprecated``).
         """
-        route = self._route(server_url, http_headers)
-        return self._sync.send(*self._no_workspace_targets(route, request, retries, timeout_ms))
+        plan = self._no_workspace_targets(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
-    async def get_targets_async(
-        self,
-        request: NoWorkspaceTargetsRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetTargetsResponse:
-        r"""Load targets with no workspace in the path (awaitable twin of ``get_targets``)."""
-        route = self._route(server_url, http_headers)
-        plan = self._no_workspace_targets(route, request, retries, timeout_ms)
-        return await self._async().send(*plan)
+    post_workspace_events_async = _awaitable(post_workspace_events, "_post")
+    search_workspace_events_async = _awaitable(search_workspace_events, "_search")
+    get_workspace_events_by_target_async = _awaitable(get_workspace_events_by_target, "_by_target")
+    get_workspace_targets_async = _awaitable(get_workspace_targets, "_targets")
+    get_targets_async = _awaitable(get_targets, "_no_workspace_targets")
 
     #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.
     post = post_workspace_events
@@ -290,7 +249,7 @@ class Events:
 
     # -- what each operation sends --------------------------------------------------------
 
-    def _route(self, server_url: Optional[str], http_headers: Headers) -> _Route:
+    def _route(self, server_url: object, http_headers: object) -> _Route:
         if server_url is None:
             base, direct = self._server_url, self._direct
         else:
@@ -298,8 +257,14 @@ class Events:
         return _Route(base, direct, extra_headers(http_headers))
 
     def _post(
-        self, route: _Route, request: PostRequest, retries: object, timeout_ms: object
-    ) -> _Plan[operations.PostWorkspaceEventsResponse]:
+        self,
+        request: PostRequest,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.PostWorkspaceEventsResponse]:
+        route = self._route(server_url, http_headers)
         req = coerce(request, operations.PostWorkspaceEventsRequest)
         events: object = req.request_body
         if isinstance(events, list) and any(isinstance(e, Mapping) for e in events):
@@ -309,16 +274,28 @@ class Events:
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _search(
-        self, route: _Route, request: SearchRequest, retries: object, timeout_ms: object
-    ) -> _Plan[operations.SearchWorkspaceEventsResponse]:
+        self,
+        request: SearchRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.SearchWorkspaceEventsResponse]:
+        route = self._route(server_url, http_headers)
         req = coerce(request or {}, operations.SearchWorkspaceEventsRequest)
         url = self._workspace_url(route, req.workspace_id) + "/events"
         api = self._get(route, url, query(req), search_result)
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _by_target(
-        self, route: _Route, request: ByTargetRequest, retries: object, timeout_ms: object
-    ) -> _Plan[operations.GetWorkspaceEventsByTargetResponse]:
+        self,
+        request: ByTargetRequest,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetWorkspaceEventsByTargetResponse]:
+        route = self._route(server_url, http_headers)
         req = coerce(request, operations.GetWorkspaceEventsByTargetRequest)
         target = segment(req.target_id, "request.target_id")
         url = self._workspace_url(route, req.workspace_id) + f"/events/targets/{target}/events"
@@ -326,8 +303,14 @@ class Events:
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _targets(
-        self, route: _Route, request: TargetsRequest, retries: object, timeout_ms: object
-    ) -> _Plan[operations.GetWorkspaceTargetsResponse]:
+        self,
+        request: TargetsRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetWorkspaceTargetsResponse]:
+        route = self._route(server_url, http_headers)
         req = coerce(request or {}, operations.GetWorkspaceTargetsRequest)
         url = self._workspace_url(route, req.workspace_id) + "/events/targets"
         api = self._get(route, url, query(req), targets_result)
@@ -335,11 +318,13 @@ class Events:
 
     def _no_workspace_targets(
         self,
-        route: _Route,
-        request: NoWorkspaceTargetsRequest,
-        retries: object,
-        timeout_ms: object,
-    ) -> _Plan[operations.GetTargetsResponse]:
+        request: NoWorkspaceTargetsRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetTargetsResponse]:
+        route = self._route(server_url, http_headers)
         if isinstance(request, operations.GetWorkspaceTargetsRequest):
             # 7.x names this request GetWorkspaceTargetsRequest: accepted without a workspace.
             if request.workspace_id is not None:
@@ -383,14 +368,17 @@ class Events:
         from speakeasy._batching.transport import Transport
 
         template = self._post_request(_Route.of(self), workspace_id, b"", no_result)
-        send = functools.partial(
-            self._sync.send, retries=_SINGLE_ATTEMPT, timeout=timeout_of(timeout_ms)
-        )
+        timeout = timeout_of(timeout_ms)
+        send = self._sync.send
         transport = Transport(
             # ``accepted`` is called once the server took the body, before any
             # after_success hook runs: a hook that raises cannot make it resent.
             send=lambda body, accepted: send(
-                dataclasses.replace(template, body=body, on_accepted=lambda _: accepted())
+                (
+                    dataclasses.replace(template, body=body, on_accepted=lambda _: accepted()),
+                    _SINGLE_ATTEMPT,
+                    timeout,
+                )
             ),
             reset=self._sync.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,

@@ -7,14 +7,13 @@ mapping. Each edge (``_sync`` on requests, ``_async`` on aiohttp) only
 performs attempts and sleeps, in a short loop::
 
     call = pipeline.begin(request, retries, timeout)
-    while True:
-        outcome = <one attempt: call.attempt_headers(), send, read body within
-                   call.body_limit(status), then call.answered(response) or
-                   call.failed(exc, retryable)>
-        delay = call.next_delay(outcome)
-        if delay is None:
-            return call.finish(outcome)      # the 2xx answer, or raises
+    while (delay := call.next_delay(<one attempt>)) is not None:
         <sleep delay, the edge's way>
+    return call.result()                     # from the 2xx answer, or raises
+
+where one attempt is: ``call.attempt_headers()``, send, read the body within
+``call.body_limit(status)``, then ``call.answered(response)`` or
+``call.failed(exc, retryable)``.
 
 The edges differ only in how bytes move; nothing here imports an HTTP library.
 """
@@ -91,6 +90,10 @@ class ApiRequest(Generic[_T]):
         return self.url + "?" + urlencode(self.params)
 
 
+#: What an operation hands an edge: the request, and the call's ``retries`` and timeout.
+Plan = Tuple[ApiRequest[_T], Optional[RetryConfig], Optional[float]]
+
+
 @dataclasses.dataclass(repr=False, eq=False)
 class Pipeline:
     """A client's sending settings, shared by its two edges."""
@@ -101,12 +104,12 @@ class Pipeline:
     hooks: Hooks
     closed: bool = False
 
-    def begin(
-        self, request: ApiRequest[object], retries: Optional[RetryConfig], timeout: Optional[float]
-    ) -> Call:
+    def begin(self, plan: Plan[_T]) -> Call:
+        """A call of ``plan`` (raises ``ClientClosedError`` once the client is closed)."""
+        request, retries, timeout = plan
         if self.closed:
             raise ClientClosedError("the Speakeasy client is closed: create a new one")
-        return Call(self, request, retries or self.retry_config, timeout or self.timeout)
+        return Call(self, request, retries or self.retry_config, timeout or self.timeout)  # type: ignore[arg-type]
 
 
 class Call:
@@ -117,6 +120,7 @@ class Call:
         "began",
         "config",
         "hooks",
+        "outcome",
         "pipeline",
         "redact",
         "request",
@@ -142,6 +146,7 @@ class Call:
         self.began = self.start
         self.attempts = 0
         self.redact: Redactor = NO_SECRETS
+        self.outcome: Outcome = _NOT_SENT
 
     # -- one attempt ------------------------------------------------------------------------
 
@@ -200,7 +205,8 @@ class Call:
     # -- the decision -----------------------------------------------------------------------
 
     def next_delay(self, outcome: Outcome) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None to stop here."""
+        """Seconds to wait before the next attempt, or None to stop here (then ``result()``)."""
+        self.outcome = outcome
         retryable = self._retryable(outcome)
         delay = None
         if retryable:
@@ -221,6 +227,10 @@ class Call:
                 describe(outcome),
             )
         return delay
+
+    def result(self) -> object:
+        """The call's result, made from its last 2xx answer; or the exception for what happened."""
+        return self.finish(self.outcome)
 
     def finish(self, outcome: Outcome) -> object:
         """The call's result, made from its 2xx answer; or the exception for what happened."""
@@ -260,6 +270,9 @@ class Call:
             (time.monotonic() - self.began) * 1000,
             after,
         )
+
+
+_NOT_SENT = RuntimeError("no attempt was made")
 
 
 def add_note(exc: BaseException, note: str) -> None:

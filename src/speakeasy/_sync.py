@@ -26,10 +26,9 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from speakeasy import _deadline
 from speakeasy._body import BodyReader
 from speakeasy._logging import logger
-from speakeasy._pipeline import ApiRequest, Call, Outcome, Pipeline
+from speakeasy._pipeline import Call, Outcome, Pipeline, Plan
 from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.models.errors._broken import BrokenResponseError
-from speakeasy.utils.retries import RetryConfig
 
 #: What ``client=`` takes.
 SyncClient = requests.Session
@@ -96,20 +95,12 @@ class SyncEdge:
         """Drop pooled connections (a forked child must not share its parent's sockets)."""
         self.session.close()
 
-    def send(
-        self,
-        request: ApiRequest[_T],
-        retries: Optional[RetryConfig] = None,
-        timeout: Optional[float] = None,
-    ) -> _T:
-        """Send ``request``; return its result (from the 2xx answer) or raise the error."""
-        call = self.pipeline.begin(request, retries, timeout)  # type: ignore[arg-type]
-        while True:
-            outcome = self._send_once(call)
-            delay = call.next_delay(outcome)
-            if delay is None:
-                return call.finish(outcome)  # type: ignore[return-value]
+    def send(self, plan: Plan[_T]) -> _T:
+        """The plan's result (made from the 2xx answer), or the exception for the call."""
+        call = self.pipeline.begin(plan)
+        while (delay := call.next_delay(self._send_once(call))) is not None:
             time.sleep(delay)
+        return call.result()  # type: ignore[return-value]
 
     def _send_once(self, call: Call) -> Outcome:
         """One attempt: the response, or the network exception to retry on.
