@@ -7,6 +7,8 @@
   (``tests/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
   A folder that needs another server overrides ``events_server`` (tests/hardening does).
 * ``api_key``: ``"test-key"``.
+* ``edge`` (function, parametrized): ``"sync"`` then ``"async"``, the I/O edge a send-path
+  test's clients call through (``tests/_edges.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ try:
 except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
     from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
 
+try:
+    from tests._edges import EDGES
+except ImportError:
+    from _edges import EDGES  # type: ignore[import-not-found,no-redef]
+
 API_KEY = "test-key"
 
 
@@ -36,6 +43,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def api_key() -> str:
     return API_KEY
+
+
+@pytest.fixture(params=EDGES)
+def edge(request: pytest.FixtureRequest) -> str:
+    """The I/O edge the test's clients call through: every send-path test runs on both."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

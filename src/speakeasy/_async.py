@@ -58,7 +58,8 @@ class AsyncRequest:
     """The request an async attempt is about to send, as ``before_request`` hooks see it.
 
     The same attributes as the sync edge's ``requests.PreparedRequest``:
-    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None).
+    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None),
+    and its ``copy()``, so that a hook may return a changed copy on both edges.
     """
 
     __slots__ = ("body", "headers", "method", "url")
@@ -70,6 +71,10 @@ class AsyncRequest:
         self.url = url
         self.headers = headers
         self.body = body
+
+    def copy(self) -> AsyncRequest:
+        """A copy with its own headers, as ``PreparedRequest.copy()``."""
+        return AsyncRequest(self.method, self.url, dict(self.headers), self.body)
 
     def __repr__(self) -> str:  # never the headers: they carry the key
         return f"<AsyncRequest [{self.method}]>"
@@ -173,6 +178,8 @@ class AsyncEdge:
         loop = asyncio.get_running_loop()
         session = self._session
         if session is None or self._loop is not loop or session.closed:
+            if session is not None and not session.closed:
+                _abandon(session)  # made on a loop that is gone (an earlier asyncio.run)
             session = aiohttp.ClientSession(trust_env=False, auto_decompress=False)
             self._session, self._loop = session, loop
         return session
