@@ -9,11 +9,13 @@
 * ``api_key``: ``"test-key"``.
 * ``edge`` (function, parametrized): ``"sync"`` then ``"async"``, the I/O edge a send-path
   test's clients call through (``tests/_edges.py``).
+* ``on_edge``: ``on_edge(Speakeasy(...))`` wraps a client so that its operations run on
+  ``edge``; every wrapped client is closed after the test.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Callable, Iterator, List
 
 import pytest
 
@@ -24,10 +26,7 @@ try:
 except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
     from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
 
-try:
-    from tests._edges import EDGES
-except ImportError:
-    from _edges import EDGES  # type: ignore[import-not-found,no-redef]
+from tests._edges import EDGES, EdgeClient
 
 API_KEY = "test-key"
 
@@ -49,6 +48,21 @@ def api_key() -> str:
 def edge(request: pytest.FixtureRequest) -> str:
     """The I/O edge the test's clients call through: every send-path test runs on both."""
     return str(request.param)
+
+
+@pytest.fixture
+def on_edge(edge: str) -> Iterator[Callable[[Any], Any]]:
+    """Wrap a ``Speakeasy`` client so that ``.events.<op>`` runs on ``edge``; closed after."""
+    made: List[EdgeClient] = []
+
+    def wrap(client: Any) -> Any:
+        wrapped = EdgeClient(client, edge)
+        made.append(wrapped)
+        return wrapped
+
+    yield wrap
+    for wrapped in made:
+        wrapped.dispose()
 
 
 @pytest.fixture(scope="session")
