@@ -8,8 +8,9 @@ particular to aiohttp lives here:
   no watchdog; cancelling the caller's task aborts the attempt the same way,
   and ``async with`` on the response gives the connection back or closes it;
 - the SDK's own session trusts no environment (no ``~/.netrc``), takes the
-  environment's proxies explicitly, and never decompresses by itself: the body
-  is read raw and decoded by ``_body`` within its bound;
+  environment's proxies explicitly, never decompresses by itself (the body is
+  read raw and decoded by ``_body`` within its bound), and never resends a read
+  on its own when a connection drops (the retry policy decides alone);
 - the session belongs to the event loop it was made on: a call on another loop
   (a second ``asyncio.run``) gets a new one.
 
@@ -181,6 +182,10 @@ class AsyncEdge:
             if session is not None and not session.closed:
                 _abandon(session)  # made on a loop that is gone (an earlier asyncio.run)
             session = aiohttp.ClientSession(trust_env=False, auto_decompress=False)
+            # aiohttp resends an idempotent request (a read) once by itself when the
+            # connection drops; the SDK's retry policy alone decides, as on the sync edge.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
             self._session, self._loop = session, loop
         return session
 
