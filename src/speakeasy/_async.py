@@ -33,7 +33,7 @@ import yarl
 from speakeasy._body import BodyReader
 from speakeasy._pipeline import ApiRequest, Call, Outcome, Pipeline
 from speakeasy._rawresponse import DetachedResponse
-from speakeasy.models.errors import FieldTypeError
+from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 #: What ``async_client=`` takes.
@@ -102,6 +102,8 @@ class AsyncEdge:
         """Send ``request``; return its result (from the 2xx answer) or raise the error."""
         call = self.pipeline.begin(request, retries, timeout)  # type: ignore[arg-type]
         session = self._session_here()
+        if session is self.given:
+            self._check_given(session, call.url)
         while True:
             outcome = await self._send_once(session, call)
             delay = call.next_delay(outcome)
@@ -204,6 +206,37 @@ class AsyncEdge:
         if session is not None and not session.closed:
             _abandon(session)
 
+    def _check_given(self, session: aiohttp.ClientSession, url: str) -> None:
+        """Refuse a caller's session that would send credentials or the key elsewhere.
+
+        The SDK's own session needs none of this (no auth, no environment). A
+        caller's may hold ``auth=`` (replacing or adding to the SDK's credentials),
+        or trust the environment: aiohttp then adds ``~/.netrc`` credentials for the
+        host, and sends a loopback request through the environment's proxy.
+        """
+        if getattr(session, "_default_auth", None) is not None:
+            raise ValidationError(
+                "async_client",
+                "the session has auth= set, which would replace or add to the SDK's "
+                "credentials: remove it and pass security= to Speakeasy",
+            )
+        if not session.trust_env:
+            return
+        host = urlsplit(url).hostname or ""
+        if _netrc_has(host):
+            raise ValidationError(
+                "async_client",
+                f"the session has trust_env=True and ~/.netrc (or $NETRC) has credentials "
+                f"for {host}, which aiohttp would send with the SDK's: use trust_env=False "
+                "(the SDK applies the environment's proxies itself)",
+            )
+        if self.bypass_proxies and getproxies().get(urlsplit(url).scheme):
+            raise ValidationError(
+                "async_client",
+                "the session has trust_env=True, so aiohttp would send this loopback request "
+                "(and its key) through the environment's proxy: use trust_env=False",
+            )
+
     def _proxy_for(self, url: str) -> Optional[str]:
         """The environment's proxy for ``url`` (none for loopback), looked up once per origin."""
         if self.bypass_proxies:
@@ -219,6 +252,14 @@ class AsyncEdge:
             proxy = None
         self._proxies[origin] = proxy
         return proxy
+
+
+def _netrc_has(host: str) -> bool:
+    """Whether the netrc aiohttp would read has an entry for ``host`` (or a default)."""
+    from aiohttp.helpers import netrc_from_env
+
+    found = netrc_from_env()
+    return found is not None and found.authenticators(host) is not None
 
 
 def _abandon(session: aiohttp.ClientSession) -> None:
