@@ -22,6 +22,7 @@ import requests
 import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer
+from tests._edges import NETWORK_ERROR
 from tests._factories import NO_RETRIES, cli_event
 from tests.hardening.conftest import API_KEY
 
@@ -132,7 +133,8 @@ def netrc_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """$NETRC and $HOME point at a netrc with a password for 127.0.0.1 (and localhost)."""
     path = tmp_path / "netrc"
     path.write_text(
-        "machine 127.0.0.1 login u password netrc-pa55\nmachine localhost login u password netrc-pa55\n"
+        "machine 127.0.0.1 login u password netrc-pa55\n"
+        "machine localhost login u password netrc-pa55\n"
     )
     path.chmod(0o600)
     (tmp_path / ".netrc").write_text(path.read_text())
@@ -355,7 +357,7 @@ def test_the_environment_proxy_carries_a_non_loopback_request(
             timeout_ms=5000,
         )
     )
-    with pytest.raises(Exception):  # the stand-in refuses the tunnel
+    with pytest.raises(NETWORK_ERROR[edge]):  # the stand-in refuses the tunnel
         client.events.post_workspace_events(_events())
     (connect,) = proxy.requests
     assert connect.startswith(b"CONNECT events.example.invalid:443 HTTP/1.")
