@@ -263,11 +263,43 @@ def _netrc_has(host: str) -> bool:
 
 
 def _abandon(session: aiohttp.ClientSession) -> None:
-    """Close a session's connections without its loop (closed, or not this thread's)."""
+    """Close a session's connections without awaiting its loop (closed, or not this one).
+
+    On a loop that is gone (an ``asyncio.run`` that returned) aiohttp closes
+    nothing, and the pooled sockets would leak until collected: they are closed
+    here directly. A loop still running elsewhere closes them itself.
+    """
     connector = session.connector
-    if connector is not None:
-        connector._close()
     session._connector = None
+    if connector is None or connector.closed:
+        return
+    loop = connector._loop
+    if loop.is_closed():
+        protocols = [proto for conns in connector._conns.values() for proto, _ in conns]
+        protocols.extend(connector._acquired)
+        for proto in protocols:
+            _close_socket_of(proto.transport)
+        connector._close()
+        return
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop or not loop.is_running():
+        connector._close()
+    else:
+        loop.call_soon_threadsafe(connector._close)
+
+
+def _close_socket_of(transport: Optional[asyncio.BaseTransport]) -> None:
+    sock = getattr(transport, "_sock", None)
+    if sock is None:
+        return
+    try:
+        sock.close()
+    except OSError:
+        pass
+    transport._sock = None  # type: ignore[union-attr]  # its loop is gone: it cannot
 
 
 def _headers(headers: Mapping[str, Any]) -> Dict[str, str]:
