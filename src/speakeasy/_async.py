@@ -8,8 +8,9 @@ particular to aiohttp lives here:
   no watchdog; cancelling the caller's task aborts the attempt the same way,
   and ``async with`` on the response gives the connection back or closes it;
 - the SDK's own session trusts no environment (no ``~/.netrc``), takes the
-  environment's proxies explicitly, and never decompresses by itself: the body
-  is read raw and decoded by ``_body`` within its bound;
+  environment's proxies explicitly, never decompresses by itself (the body is
+  read raw and decoded by ``_body`` within its bound), and never resends a read
+  on its own when a connection drops (the retry policy decides alone);
 - the session belongs to the event loop it was made on: a call on another loop
   (a second ``asyncio.run``) gets a new one.
 
@@ -32,7 +33,7 @@ import yarl
 from speakeasy._body import BodyReader
 from speakeasy._pipeline import Call, Outcome, Pipeline, Plan
 from speakeasy._rawresponse import DetachedResponse
-from speakeasy.models.errors import FieldTypeError
+from speakeasy.models.errors import FieldTypeError, ValidationError
 
 #: What ``async_client=`` takes.
 AsyncClient = aiohttp.ClientSession
@@ -57,7 +58,8 @@ class AsyncRequest:
     """The request an async attempt is about to send, as ``before_request`` hooks see it.
 
     The same attributes as the sync edge's ``requests.PreparedRequest``:
-    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None).
+    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None),
+    and its ``copy()``, so that a hook may return a changed copy on both edges.
     """
 
     __slots__ = ("body", "headers", "method", "url")
@@ -69,6 +71,10 @@ class AsyncRequest:
         self.url = url
         self.headers = headers
         self.body = body
+
+    def copy(self) -> AsyncRequest:
+        """A copy with its own headers, as ``PreparedRequest.copy()``."""
+        return AsyncRequest(self.method, self.url, dict(self.headers), self.body)
 
     def __repr__(self) -> str:  # never the headers: they carry the key
         return f"<AsyncRequest [{self.method}]>"
@@ -88,6 +94,8 @@ class AsyncEdge:
         """Awaits the plan's result (from the 2xx answer), or raises the call's exception."""
         call = self.pipeline.begin(plan)
         session = self._session_here()
+        if session is self.given:
+            self._check_given(session, call.url, call.request.direct)
         while (delay := call.next_delay(await self._send_once(session, call))) is not None:
             await asyncio.sleep(delay)
         return call.result()  # type: ignore[return-value]
@@ -162,7 +170,13 @@ class AsyncEdge:
         loop = asyncio.get_running_loop()
         session = self._session
         if session is None or self._loop is not loop or session.closed:
+            if session is not None and not session.closed:
+                _abandon(session)  # made on a loop that is gone (an earlier asyncio.run)
             session = aiohttp.ClientSession(trust_env=False, auto_decompress=False)
+            # aiohttp resends an idempotent request (a read) once by itself when the
+            # connection drops; the SDK's retry policy alone decides, as on the sync edge.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
             self._session, self._loop = session, loop
         return session
 
@@ -181,6 +195,37 @@ class AsyncEdge:
         if session is not None and not session.closed:
             _abandon(session)
 
+    def _check_given(self, session: aiohttp.ClientSession, url: str, direct: bool) -> None:
+        """Refuse a caller's session that would send credentials or the key elsewhere.
+
+        The SDK's own session needs none of this (no auth, no environment). A
+        caller's may hold ``auth=`` (replacing or adding to the SDK's credentials),
+        or trust the environment: aiohttp then adds ``~/.netrc`` credentials for the
+        host, and sends a loopback request through the environment's proxy.
+        """
+        if getattr(session, "_default_auth", None) is not None:
+            raise ValidationError(
+                "async_client",
+                "the session has auth= set, which would replace or add to the SDK's "
+                "credentials: remove it and pass security= to Speakeasy",
+            )
+        if not session.trust_env:
+            return
+        host = urlsplit(url).hostname or ""
+        if _netrc_has(host):
+            raise ValidationError(
+                "async_client",
+                f"the session has trust_env=True and ~/.netrc (or $NETRC) has credentials "
+                f"for {host}, which aiohttp would send with the SDK's: use trust_env=False "
+                "(the SDK applies the environment's proxies itself)",
+            )
+        if direct and getproxies().get(urlsplit(url).scheme):
+            raise ValidationError(
+                "async_client",
+                "the session has trust_env=True, so aiohttp would send this loopback request "
+                "(and its key) through the environment's proxy: use trust_env=False",
+            )
+
     def _proxy_for(self, url: str) -> Optional[str]:
         """The environment's proxy for ``url``, looked up once per origin."""
         parts = urlsplit(url)
@@ -196,12 +241,52 @@ class AsyncEdge:
         return proxy
 
 
+def _netrc_has(host: str) -> bool:
+    """Whether the netrc aiohttp would read has an entry for ``host`` (or a default)."""
+    from aiohttp.helpers import netrc_from_env
+
+    found = netrc_from_env()
+    return found is not None and found.authenticators(host) is not None
+
+
 def _abandon(session: aiohttp.ClientSession) -> None:
-    """Close a session's connections without its loop (closed, or not this thread's)."""
+    """Close a session's connections without awaiting its loop (closed, or not this one).
+
+    On a loop that is gone (an ``asyncio.run`` that returned) aiohttp closes
+    nothing, and the pooled sockets would leak until collected: they are closed
+    here directly. A loop still running elsewhere closes them itself.
+    """
     connector = session.connector
-    if connector is not None:
-        connector._close()
     session._connector = None
+    if connector is None or connector.closed:
+        return
+    loop = connector._loop
+    if loop.is_closed():
+        protocols = [proto for conns in connector._conns.values() for proto, _ in conns]
+        protocols.extend(connector._acquired)
+        for proto in protocols:
+            _close_socket_of(proto.transport)
+        connector._close()
+        return
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop or not loop.is_running():
+        connector._close()
+    else:
+        loop.call_soon_threadsafe(connector._close)
+
+
+def _close_socket_of(transport: Optional[asyncio.BaseTransport]) -> None:
+    sock = getattr(transport, "_sock", None)
+    if sock is None:
+        return
+    try:
+        sock.close()
+    except OSError:
+        pass
+    transport._sock = None  # type: ignore[union-attr]  # its loop is gone: it cannot
 
 
 def _headers(headers: Mapping[str, Any]) -> Dict[str, str]:

@@ -16,9 +16,9 @@ def _slots(user_agent: str) -> List[str]:
     return user_agent.split(" ")
 
 
-def test_every_request_sends_five_slots_doc_version_fourth_package_fifth(server: Any) -> None:
+def test_every_request_sends_five_slots_doc_version_fourth_package_fifth(sdk, server: Any) -> None:
     """Post and a read send the same header; position 4 is the doc version, 5 the package."""
-    client = speakeasy.Speakeasy(
+    client = sdk(
         server_url=server.url, security=shared.Security(api_key="test-key"), workspace_id="ws-1"
     )
     with client:

@@ -19,7 +19,7 @@ import requests
 import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
-from tests._edges import EDGES, edge_factory
+from tests._edges import edge_factory
 from tests._factories import FAST_RETRIES, cli_event
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
@@ -53,12 +53,6 @@ def other_server() -> Iterator[EventsServer]:
 
 
 MakeClient = Callable[..., speakeasy.Speakeasy]
-
-
-@pytest.fixture(params=EDGES)
-def edge(request: pytest.FixtureRequest) -> str:
-    """The I/O edge the test's clients call through: every send-path test runs on both."""
-    return str(request.param)
 
 
 @pytest.fixture
