@@ -18,7 +18,24 @@ Run it on its own with ``python -m speakeasy.testing --port 8080``.
 
 from __future__ import annotations
 
-from ._records import ReceivedRequest, Reply, SentResponse
-from ._server import EventsServer
+from typing import TYPE_CHECKING
+
+from speakeasy._lazy import lazy_attributes as _lazy_attributes
+
+if TYPE_CHECKING:
+    from ._records import ReceivedRequest, Reply, SentResponse
+    from ._server import EventsServer
 
 __all__ = ["EventsServer", "ReceivedRequest", "Reply", "SentResponse"]
+
+# Imported on first use: pytest imports the plugin (``speakeasy.testing.pytest_plugin``) at
+# start-up, and a suite that does not use the server must not pay for its imports.
+__getattr__ = _lazy_attributes(
+    __name__,
+    {
+        "EventsServer": "_server",
+        "ReceivedRequest": "_records",
+        "Reply": "_records",
+        "SentResponse": "_records",
+    },
+)
