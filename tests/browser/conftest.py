@@ -37,12 +37,19 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+def require_chromium() -> None:
+    """Called by each browser test module as it is imported: without Chromium the whole
+    module is skipped (one line in the summary), or fails to collect when CI is set."""
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return
+    if _in_ci():
+        pytest.fail(f"CI is set and Chromium is missing at {CHROMIUM}: {HOW_TO_ENABLE}", False)
+    pytest.skip(HOW_TO_ENABLE, allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file() or not os.access(CHROMIUM, os.X_OK):
-        if _in_ci():
-            pytest.fail(f"CI is set and Chromium is missing at {CHROMIUM}: {HOW_TO_ENABLE}")
-        pytest.skip(HOW_TO_ENABLE)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

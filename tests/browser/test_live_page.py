@@ -18,6 +18,9 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from speakeasy.testing import EventsServer
+from tests.browser.conftest import require_chromium
+
+require_chromium()
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "live-page.png"
 BASE = datetime(2026, 11, 30, 9, 0, 0, tzinfo=timezone.utc)
