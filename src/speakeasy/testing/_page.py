@@ -54,6 +54,7 @@ class EventsServer(Protocol):
     @property
     def event_count(self) -> int: ...
 
+
 #: The JSON endpoint's page size: default and most (the page holds at most this many rows).
 PAGE_SIZE = 200
 MAX_PAGE_SIZE = 500
