@@ -70,7 +70,7 @@ def test_lists_events_newest_first_with_their_columns(
     speakeasy_server: EventsServer, page: Any
 ) -> None:
     post(speakeasy_server, [event(1, "TARGET_GENERATE", generate_gen_lock_id="lock-1")])
-    post(speakeasy_server, [event(2, "PUBLISH", success=False)], workspace="ws-2")
+    post(speakeasy_server, [event(2, "PUBLISH", success=False, workspace_id="ws-9")], "ws-2")
     page.goto(speakeasy_server.url + "/")
     page.locator("tr.row").nth(1).wait_for()
     headers = [h.strip() for h in page.locator("thead th").all_inner_texts()]
@@ -80,7 +80,7 @@ def test_lists_events_newest_first_with_their_columns(
         "PUBLISH",
         "exec-2",
         "false",
-        "ws-2",
+        "ws-2 (event: ws-9)",  # the path's workspace, and the event's when they differ
         "",
         "200",
     ]
@@ -248,10 +248,10 @@ def test_screenshot_for_the_guide(speakeasy_server: EventsServer, page: Any) -> 
     post(
         speakeasy_server,
         [
-            event(2, "TARGET_GENERATE", generate_gen_lock_id="a1b2c3", generate_target="python"),
-            event(
-                3, "TARGET_GENERATE", generate_gen_lock_id="d4e5f6", generate_target="typescript"
-            ),
+            event(2, "TARGET_GENERATE", generate_gen_lock_id="a1b2c3", generate_target="python")
+            | {"workspace_id": "ws-2"},
+            event(3, "TARGET_GENERATE", generate_gen_lock_id="d4e5f6", generate_target="go")
+            | {"workspace_id": "ws-2"},
         ],
         workspace="ws-2",
     )

@@ -246,6 +246,7 @@ def _row(rec: ReceivedRequest, place: int, item: Any) -> Dict[str, Any]:
         "execution_id": event.get("execution_id"),
         "success": event.get("success"),
         "workspace": rec.workspace_id,
+        "event_workspace": event.get("workspace_id"),
         "target": event.get("generate_gen_lock_id"),
         "generate_target": event.get("generate_target"),
         "status": rec.status,

@@ -69,6 +69,11 @@
     if (name === "created_at") td.className = "nowrap";
     if (name === "execution_id" || name === "workspace") td.className = "mono";
     if (name === "success") td.className = String(value) === "true" ? "true" : "false";
+    if (name === "workspace" && row.event_workspace !== undefined && row.event_workspace !== null &&
+        String(row.event_workspace) !== String(value)) {
+      // The path's workspace differs from the event's own workspace_id: show both.
+      td.appendChild(element("span", "muted", " (event: " + String(row.event_workspace) + ")"));
+    }
     if (name === "target") {
       td.className = "mono";
       if (row.generate_target) td.appendChild(element("span", "muted", " (" + row.generate_target + ")"));
