@@ -353,6 +353,20 @@ def test_installed_wheel_brings_the_pytest_fixtures(wheel_env: Path, tmp_path: P
     result = _run_in(wheel_env, tmp_path, "-q")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+    # A program that imported the SDK before starting pytest gets no "already imported,
+    # cannot be rewritten" warning (an error under -W error) for the plugin's package.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
+    script = "import speakeasy, pytest, sys; sys.exit(pytest.main(['-q', '-W', 'error']))"
+    inline = subprocess.run(
+        [str(wheel_env / "bin" / "python"), "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert inline.returncode == 0, inline.stdout + inline.stderr
     listed = _run_in(wheel_env, tmp_path, "--fixtures")
     assert listed.returncode == 0, listed.stdout + listed.stderr
     lines = listed.stdout.splitlines()

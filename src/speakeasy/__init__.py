@@ -4,6 +4,10 @@ import speakeasy
 from speakeasy.models import operations, shared
 
 s = speakeasy.Speakeasy(security=shared.Security(api_key="..."), workspace_id="...")
+
+The package carries a pytest plugin (speakeasy.testing.pytest_plugin). PYTEST_DONT_REWRITE:
+pytest need not rewrite the SDK's asserts, and must not warn when the package was imported
+before pytest started.
 """
 
 from __future__ import annotations
