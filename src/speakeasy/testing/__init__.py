@@ -18,9 +18,8 @@ Run it on its own with ``python -m speakeasy.testing --port 8080``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from speakeasy._lazy import lazy_attributes as _lazy_attributes
+import importlib
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._records import ReceivedRequest, Reply, SentResponse
@@ -30,12 +29,15 @@ __all__ = ["EventsServer", "ReceivedRequest", "Reply", "SentResponse"]
 
 # Imported on first use: pytest imports the plugin (``speakeasy.testing.pytest_plugin``) at
 # start-up, and a suite that does not use the server must not pay for its imports.
-__getattr__ = _lazy_attributes(
-    __name__,
-    {
-        "EventsServer": "_server",
-        "ReceivedRequest": "_records",
-        "Reply": "_records",
-        "SentResponse": "_records",
-    },
-)
+_WHERE = {
+    "EventsServer": "_server",
+    "ReceivedRequest": "_records",
+    "Reply": "_records",
+    "SentResponse": "_records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
