@@ -20,10 +20,20 @@ from speakeasy._version import __version__
 if TYPE_CHECKING:
     from speakeasy import models, utils
     from speakeasy._batching.batcher import BatcherStats, EventBatcher
+    from speakeasy._batching.notices import EventsNotDeliveredWarning
     from speakeasy._client import Speakeasy
     from speakeasy._hooks import Hooks
 
-__all__ = ["BatcherStats", "EventBatcher", "Hooks", "Speakeasy", "__version__", "models", "utils"]
+__all__ = [
+    "BatcherStats",
+    "EventBatcher",
+    "EventsNotDeliveredWarning",
+    "Hooks",
+    "Speakeasy",
+    "__version__",
+    "models",
+    "utils",
+]
 
 # Everything is imported on first use: ``import speakeasy.testing`` (the local server, and
 # the pytest plugin that pytest imports at start-up) must not pull in requests and the
@@ -33,6 +43,7 @@ __getattr__ = _lazy_attributes(
     {
         "BatcherStats": "_batching.batcher",
         "EventBatcher": "_batching.batcher",
+        "EventsNotDeliveredWarning": "_batching.notices",
         "Hooks": "_hooks",
         "Speakeasy": "_client",
         "models": "models",

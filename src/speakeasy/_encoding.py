@@ -25,7 +25,7 @@ from typing import Any, Callable, Sequence
 
 from speakeasy._codegen import SCALAR_KINDS, compile_function
 from speakeasy._datetime import datetime_to_wire
-from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
+from speakeasy._model import CODECS, field_hints, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -320,3 +320,6 @@ def _compile(cls: type) -> Encoder:
     label = f"wire encoder {cls.__module__}.{cls.__qualname__}"
     encoder: Encoder = compile_function(f"encode_{cls.__name__}", "o", body, label, env)
     return encoder
+
+
+CODECS.encoder_for = encoder_for  # the models' 5.x methods use it (see _model.CODECS)

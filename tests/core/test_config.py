@@ -59,8 +59,11 @@ def test_bad_global_workspace_id_is_rejected_at_construction(bad):
 
 def test_default_server_is_prod():
     """Without server or server_url the client targets the prod server."""
-    assert speakeasy.Speakeasy().server_url == "https://api.prod.speakeasyapi.dev"
-    assert speakeasy.Speakeasy(server="prod").server_url == "https://api.prod.speakeasyapi.dev"
+    assert speakeasy.Speakeasy().server_url == "https://api.prod.speakeasy.com"
+    assert speakeasy.Speakeasy(server="prod").server_url == "https://api.prod.speakeasy.com"
+    # The host 5.x defaulted to stays reachable by name.
+    legacy = speakeasy.Speakeasy(server="prod-speakeasyapi-dev").server_url
+    assert legacy == "https://api.prod.speakeasyapi.dev"
 
 
 def test_unknown_server_name_is_rejected():
@@ -214,7 +217,7 @@ def test_context_manager_closes_only_its_own_session(server):
     assert closed == []
     with speakeasy.Speakeasy(security=KEY, workspace_id="w", server_url=server.url) as s:
         _post(s)
-        own = s._http.session
+        own = s._sync.session
         own_closed = []
         original = own.close
         own.close = lambda: (own_closed.append(True), original())  # type: ignore[method-assign]

@@ -140,4 +140,4 @@ def test_timeout_is_retried(server):
 
 def test_default_timeout_is_finite():
     """No request can hang forever: the default per-attempt timeout is 30 s."""
-    assert _client("http://127.0.0.1:1")._http.timeout == 30.0
+    assert _client("http://127.0.0.1:1")._pipeline.timeout == 30.0

@@ -162,9 +162,7 @@ def test_headers_sent(server):
     got = server.received[-1]
     assert got.headers["content-type"] == "application/json"
     assert got.headers["accept"] == "application/json"
-    assert got.headers["user-agent"].startswith(
-        f"speakeasy-sdk/python {speakeasy.__version__} 0.4.0"
-    )
+    assert got.headers["user-agent"].startswith(f"speakeasy-sdk/python {speakeasy.__version__} ")
     assert got.api_key == "test-key"
     assert got.method == "POST"
     assert got.path == "/v1/workspace/ws-1/events"

@@ -65,7 +65,7 @@ def test_escaped_echoes_of_the_key_are_redacted(
 
 def test_a_key_cut_by_the_body_cap_is_still_redacted(open_server: EventsServer) -> None:
     """An echo straddling the 1 MiB cap: redacted before the body is cut, no prefix left."""
-    from speakeasy._http import MAX_BODY_BYTES
+    from speakeasy._answers import MAX_BODY_BYTES
 
     for offset in (5, 10, len(SLASHED_KEY) - 1):
         body = "x" * (MAX_BODY_BYTES - offset) + SLASHED_KEY + "y" * 100
@@ -110,11 +110,12 @@ def test_calls_after_close_raise(server: EventsServer, make_client: MakeClient) 
     assert isinstance(errors.ClientClosedError("x"), RuntimeError)
 
 
-def test_repr_hides_url_credentials() -> None:
-    """repr(client) never shows the password of a server_url's userinfo."""
-    client = speakeasy.Speakeasy(server_url="https://user:pa55word@events.example.com/")
-    assert "pa55word" not in repr(client)
-    assert "https://user:***@events.example.com" in repr(client)
+def test_url_credentials_are_refused_without_echo() -> None:
+    """userinfo in server_url would replace the SDK's credentials: refused, never echoed."""
+    with pytest.raises(errors.ValidationError) as info:
+        speakeasy.Speakeasy(server_url="https://user:pa55word@events.example.com/")
+    assert info.value.field == "server_url"
+    assert "pa55word" not in str(info.value)
 
 
 def test_environment_supplies_key_and_workspace(

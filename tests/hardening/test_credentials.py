@@ -79,7 +79,7 @@ def test_session_is_never_given_the_key(make_client: MakeClient) -> None:
     """The key goes on each request, never into the caller's session headers."""
     client = make_client()
     client.events.post_workspace_events(make_request())
-    session = client._http.session
+    session = client._sync.session
     assert API_KEY not in repr(dict(session.headers))
     assert API_KEY not in repr(session.cookies)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from speakeasy._http import MAX_BODY_BYTES
+from speakeasy._answers import MAX_BODY_BYTES
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from tests._factories import NO_RETRIES

@@ -12,7 +12,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import speakeasy
-from speakeasy._http import MAX_BODY_BYTES
+from speakeasy._answers import MAX_BODY_BYTES
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig

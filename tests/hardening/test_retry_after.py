@@ -11,7 +11,7 @@ from typing import List, Optional, Type, TypeVar
 
 import pytest
 
-from speakeasy import _http
+from speakeasy import _pipeline, _sync
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
@@ -33,7 +33,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
         time=lambda: time.time() + sum(asked),
         sleep=asked.append,
     )
-    monkeypatch.setattr(_http, "time", fake_time)
+    monkeypatch.setattr(_pipeline, "time", fake_time)
+    monkeypatch.setattr(_sync, "time", fake_time)
     return asked
 
 
