@@ -1,7 +1,7 @@
 """Headless Chromium, driven by Playwright, for the tests of the live page.
 
 The browser is Debian's ``chromium`` (``/usr/bin/chromium``, or ``$SPEAKEASY_CHROMIUM``),
-never one Playwright downloads. One browser serves the whole session; each test gets a fresh
+never one Playwright downloads. One browser serves all the tests of this folder; each gets a fresh
 context (no cookies, no cache, no stored credentials) and page.
 
 Without Chromium these tests skip, with one line saying how to enable them, unless ``CI`` is
@@ -47,8 +47,11 @@ def require_chromium() -> None:
     pytest.skip(HOW_TO_ENABLE, allow_module_level=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the tests of this folder, stopped when they are done: Playwright's
+    synchronous API runs an event loop (in a greenlet) on the main thread while it lives,
+    which later tests that run their own event loop must not find."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -225,3 +225,26 @@ def test_the_plugin_can_be_disabled(tmp_path: Path) -> None:
     suite = "def test_x(speakeasy_server):\n    pass\n"
     result = run_pytest(tmp_path, {"test_x.py": suite}, "-p", "no:speakeasy")
     assert "fixture 'speakeasy_server' not found" in result.stdout
+
+
+def test_the_plugin_imports_the_sdk_only_inside_its_fixtures() -> None:
+    """At module level (what pytest runs at start-up) only pytest, the standard library and
+    type-only names; ``speakeasy`` itself is only the package pytest loads it from."""
+    import ast
+
+    import speakeasy.testing.pytest_plugin as plugin
+
+    tree = ast.parse(Path(plugin.__file__).read_text(encoding="utf-8"))
+    top_level = []
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue  # type-only
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import):
+                top_level += [alias.name for alias in inner.names]
+            elif isinstance(inner, ast.ImportFrom) and inner.module:
+                top_level.append(inner.module)
+            elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                break
+    fixture_level = [name for name in top_level if name.startswith("speakeasy")]
+    assert fixture_level == [] and "pytest" in top_level
