@@ -8,6 +8,10 @@ production. Nothing here skips a block: an example that cannot run is a broken e
 Name resolution is limited to loopback while a block runs, so no example reaches the
 internet even if it names a real server.
 
+A block preceded by the line ``<!-- a pytest test file -->`` is a test module that uses the
+package's pytest fixtures: it is run by pytest, in a subprocess, as a file of its own, and
+each of its tests must pass.
+
 A block preceded by the line ``<!-- continues the example above -->`` (invisible once
 rendered; say so in the prose too) runs after the blocks it continues, in their namespace,
 and is type-checked with them: a page can set up a client and an event once and keep its
@@ -42,6 +46,7 @@ DOC_FILES = [ROOT / "README.md", ROOT / "USAGE.md", *sorted((ROOT / "docs").rglo
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 _CONTINUES = re.compile(r"^<!--\s*continues the example above\s*-->\s*$")
+_PYTEST_FILE = re.compile(r"^<!--\s*a pytest test file\s*-->\s*$")
 #: A block that contains one of these must make the default server receive a request.
 _SENDS = ("post_workspace_events(", ".add(")
 
@@ -51,6 +56,7 @@ class Block(NamedTuple):
     line: int  # 1-based line of the opening fence
     code: str
     continues: bool = False  # runs after the previous block of its page, in its namespace
+    pytest_file: bool = False  # a test module, run by pytest with the package's fixtures
 
     @property
     def id(self) -> str:
@@ -78,7 +84,13 @@ def _fenced(path: Path) -> Iterator[tuple[str, int, List[str], str]]:
 
 def python_blocks(path: Path) -> List[Block]:
     blocks = [
-        Block(path, line, "\n".join(body) + "\n", bool(_CONTINUES.match(above)))
+        Block(
+            path,
+            line,
+            "\n".join(body) + "\n",
+            bool(_CONTINUES.match(above)),
+            bool(_PYTEST_FILE.match(above)),
+        )
         for language, line, body, above in _fenced(path)
         if language in ("python", "py")
     ]
@@ -145,6 +157,9 @@ def local_speakeasy(docs_server: EventsServer, monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("block", [pytest.param(b, id=b.id) for b in BLOCKS])
 def test_python_block_runs(block: Block, local_speakeasy: EventsServer) -> None:
     """The example runs without an exception; one that posts reaches the server."""
+    if block.pytest_file:
+        _run_as_pytest_file(block)
+        return
     namespace: Dict[str, Any] = {"__name__": "__main__"}
     blocks = chain(block)
     for step in blocks:
@@ -161,6 +176,28 @@ def test_python_block_runs(block: Block, local_speakeasy: EventsServer) -> None:
         assert received, f"{block.id} posts events but the local server received no request"
     for request in received:
         assert_conforms(request, local_speakeasy.url)
+
+
+def _run_as_pytest_file(block: Block) -> None:
+    """Run the block as a test module of its own (its folder has no conftest)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        Path(folder, "test_doc_example.py").write_text(block.code, encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{block.id} fails as a pytest file:\n{output}"
+    assert " passed" in result.stdout and "skipped" not in result.stdout, output
 
 
 def _module_name(block: Block) -> str:

@@ -273,3 +273,109 @@ def test_readme_says_what_each_runtime_dependency_is_for() -> None:
     }
     for name, purpose in rows.items():
         assert (module[name] not in imported) == purpose.startswith("Not imported"), name
+
+
+#: What the installed wheel's plugin must give a suite with no conftest of its own.
+PLUGIN_SUITE = """
+import sys
+from datetime import datetime, timezone
+
+
+def test_collection_imported_nothing_heavy(request):
+    assert request.config.pluginmanager.has_plugin("speakeasy")
+    assert "requests" not in sys.modules and "speakeasy.testing._server" not in sys.modules
+
+
+def test_posts(speakeasy_server, speakeasy_client):
+    import speakeasy
+    from speakeasy.models import operations, shared
+
+    assert "/site-packages/speakeasy/" in speakeasy.__file__  # the wheel, not a source tree
+    now = datetime.now(timezone.utc)
+    event = shared.CliEvent(
+        created_at=now, execution_id="exec-1", id="evt-1",
+        interaction_type=shared.InteractionType.CLI_EXEC, local_started_at=now,
+        speakeasy_api_key_name="key-name", speakeasy_version="1.0.0", success=True,
+        workspace_id="ws-1",
+    )
+    request = operations.PostWorkspaceEventsRequest(request_body=[event])
+    assert speakeasy_client.events.post_workspace_events(request).status_code == 200
+    assert [e["id"] for e in speakeasy_server.events] == ["evt-1"]
+
+
+def test_next_test_starts_empty(speakeasy_server):
+    assert speakeasy_server.events == [] and speakeasy_server.received == []
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed by its own pip, offline.
+
+    The runtime dependencies and pytest come from this interpreter's environment through a
+    ``.pth`` file listing a folder of links to its packages, all but this package's own
+    (editable) install, so the only ``speakeasy`` and the only entry point are the wheel's.
+    """
+    base = tmp_path_factory.mktemp("wheel-env")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    offline = ["--no-index", "--no-deps", "--disable-pip-version-check", "-q"]
+    subprocess.run([python, "-m", "pip", "install", *offline, wheel], check=True, timeout=300)
+    deps = base / "deps"
+    deps.mkdir()
+    outer = Path(pytest.__file__).resolve().parent.parent  # where pytest and the rest live
+    for entry in outer.iterdir():
+        if not entry.name.lower().startswith(("speakeasy", "__editable__", "pip", "_distutils")):
+            (deps / entry.name).symlink_to(entry)
+    site_packages = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site_packages, "outer-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    return venv
+
+
+def _run_in(venv: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
+    return subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_installed_wheel_brings_the_pytest_fixtures(wheel_env: Path, tmp_path: Path) -> None:
+    """No conftest, no editable install: the wheel's entry point alone provides the fixtures."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_plugin.py").write_text(PLUGIN_SUITE, encoding="utf-8")
+    result = _run_in(wheel_env, tmp_path, "-q")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+    # A program that imported the SDK before starting pytest gets no "already imported,
+    # cannot be rewritten" warning (an error under -W error) for the plugin's package.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
+    script = "import speakeasy, pytest, sys; sys.exit(pytest.main(['-q', '-W', 'error']))"
+    inline = subprocess.run(
+        [str(wheel_env / "bin" / "python"), "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert inline.returncode == 0, inline.stdout + inline.stderr
+    listed = _run_in(wheel_env, tmp_path, "--fixtures")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    lines = listed.stdout.splitlines()
+    for name in ("speakeasy_server", "speakeasy_client"):
+        (at,) = [i for i, line in enumerate(lines) if line.startswith(name + " ")]
+        assert "site-packages/speakeasy/testing/pytest_plugin.py" in lines[at]
+        assert lines[at + 1].strip() and "no docstring" not in lines[at + 1]

@@ -4,20 +4,25 @@ import speakeasy
 from speakeasy.models import operations, shared
 
 s = speakeasy.Speakeasy(security=shared.Security(api_key="..."), workspace_id="...")
+
+The package carries a pytest plugin (speakeasy.testing.pytest_plugin). PYTEST_DONT_REWRITE:
+pytest need not rewrite the SDK's asserts, and must not warn when the package was imported
+before pytest started.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, List
 
-from speakeasy import models, utils
-from speakeasy._client import Speakeasy
-from speakeasy._hooks import Hooks
+from speakeasy._lazy import lazy_attributes as _lazy_attributes
 from speakeasy._version import __version__
 
 if TYPE_CHECKING:
+    from speakeasy import models, utils
     from speakeasy._batching.batcher import BatcherStats, EventBatcher
     from speakeasy._batching.notices import EventsNotDeliveredWarning
+    from speakeasy._client import Speakeasy
+    from speakeasy._hooks import Hooks
 
 __all__ = [
     "BatcherStats",
@@ -30,15 +35,22 @@ __all__ = [
     "utils",
 ]
 
+# Everything is imported on first use: ``import speakeasy.testing`` (the local server, and
+# the pytest plugin that pytest imports at start-up) must not pull in requests and the
+# models; the batcher (threads, spool) is imported only by those who use it.
+__getattr__ = _lazy_attributes(
+    __name__,
+    {
+        "BatcherStats": "_batching.batcher",
+        "EventBatcher": "_batching.batcher",
+        "EventsNotDeliveredWarning": "_batching.notices",
+        "Hooks": "_hooks",
+        "Speakeasy": "_client",
+        "models": "models",
+        "utils": "utils",
+    },
+)
 
-def __getattr__(name: str) -> Any:
-    # The batcher (threads, spool) is imported only by those who use it.
-    if name in ("EventBatcher", "BatcherStats"):
-        from speakeasy._batching import batcher
 
-        return getattr(batcher, name)
-    if name == "EventsNotDeliveredWarning":
-        from speakeasy._batching import notices
-
-        return notices.EventsNotDeliveredWarning
-    raise AttributeError(f"module 'speakeasy' has no attribute {name!r}")
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(__all__))

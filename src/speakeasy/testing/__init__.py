@@ -18,7 +18,26 @@ Run it on its own with ``python -m speakeasy.testing --port 8080``.
 
 from __future__ import annotations
 
-from ._records import ReceivedRequest, Reply, SentResponse
-from ._server import EventsServer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._records import ReceivedRequest, Reply, SentResponse
+    from ._server import EventsServer
 
 __all__ = ["EventsServer", "ReceivedRequest", "Reply", "SentResponse"]
+
+# Imported on first use: pytest imports the plugin (``speakeasy.testing.pytest_plugin``) at
+# start-up, and a suite that does not use the server must not pay for its imports.
+_WHERE = {
+    "EventsServer": "_server",
+    "ReceivedRequest": "_records",
+    "Reply": "_records",
+    "SentResponse": "_records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -94,6 +94,12 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
         "--quiet", action="store_true", help="do not log a line per request to stderr"
     )
     parser.add_argument(
+        "--ui-requires-key",
+        action="store_true",
+        help="the live page at / asks for --api-key (HTTP Basic, any user name); by default "
+        "it is open, as the server binds loopback only",
+    )
+    parser.add_argument(
         "--max-kept-bytes",
         type=_size,
         default=DEFAULT_MAX_KEPT_BYTES,
@@ -138,7 +144,10 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
         "request that does not arrive in full within this long of its first byte "
         f"(default {DEFAULT_IDLE_TIMEOUT:g}; none: never)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.ui_requires_key and not args.api_key:
+        parser.error("--ui-requires-key needs --api-key (the key the page asks for)")
+    return args
 
 
 def _raise_interrupt(signum: int, frame: Optional[FrameType]) -> None:
@@ -159,6 +168,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         verbose=not args.quiet,
         max_kept_bytes=args.max_kept_bytes,
         idle_timeout=args.idle_timeout,
+        ui_requires_key=args.ui_requires_key,
     )
     server.delay = args.delay
     headers = {} if args.retry_after is None else {"Retry-After": args.retry_after}
@@ -173,6 +183,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:  # a Ctrl-C right after the line is printed must stop it cleanly too
         print(f"Speakeasy local events server listening on {server.url}", flush=True)
         print(f"routes:\n{_routes()}", file=sys.stderr, flush=True)
+        print(f"Live page of what arrives: {server.url}/", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

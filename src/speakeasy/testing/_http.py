@@ -62,6 +62,9 @@ class Backend(Protocol):
     def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
         """What the real API answers to ``rec``."""
 
+    def page(self, method: str, path: str, query: str, headers: Dict[str, str]) -> Optional[Answer]:
+        """The answer of the live page (never recorded nor scripted), or None for the API."""
+
 
 class HTTPServer(ThreadingHTTPServer):
     """A threading server that tracks its connections, so that stop can close them all."""
@@ -292,6 +295,12 @@ class _Handler(BaseHTTPRequestHandler):
         backend = self._srv.backend
         raw_path, _, query = self.path.partition("?")
         headers = self._header_dict()
+        page = backend.page(self.command, raw_path, query, headers)
+        if page is not None:
+            if headers.get("content-length", "0").strip() != "0" or "transfer-encoding" in headers:
+                self.close_connection = True  # a body nobody reads: the connection ends here
+            self._send(page.status, page.body, page.content_type, page.headers)
+            return
         rec = ReceivedRequest(
             method=self.command,
             path=raw_path,

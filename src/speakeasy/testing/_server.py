@@ -13,6 +13,7 @@ import threading
 from collections import deque
 from typing import Any, Callable, Dict, List, Optional
 
+from . import _page
 from ._api import Answer, EventPredicate, Settings, answer, refusal
 from ._framing import DEFAULT_IDLE_TIMEOUT
 from ._http import HTTPServer
@@ -33,7 +34,8 @@ class EventsServer:
 
     ``api_key``: the accepted key (as ``x-api-key`` or bearer token); None accepts any
     non-empty credential (key, bearer token or workspace identifier). ``port=0``
-    picks a free port. ``verbose=True`` logs one line per request to the
+    picks a free port. ``GET /`` serves a live page of what arrived (``ui_requires_key=True``
+    makes it ask for ``api_key``). ``verbose=True`` logs one line per request to the
     ``speakeasy.testing`` logger (method, path, event count, byte count, status; never
     bodies or keys). ``idle_timeout`` (seconds, default 30; None: never): a connection
     silent for that long between requests is closed, and a request must arrive in full
@@ -59,9 +61,14 @@ class EventsServer:
         verbose: bool = False,
         max_kept_bytes: Optional[int] = None,
         idle_timeout: Optional[float] = DEFAULT_IDLE_TIMEOUT,
+        ui_requires_key: bool = False,
     ) -> None:
+        if ui_requires_key and not api_key:
+            raise ValueError("ui_requires_key=True needs an api_key (the key the page asks for)")
         self.api_key = api_key
         self.idle_timeout = _check_timeout(idle_timeout)
+        #: The live page (``GET /``) asks for ``api_key`` (see docs/testing.md).
+        self.ui_requires_key = ui_requires_key
         self.verbose = verbose
         self._host = host
         self._port = port
@@ -285,6 +292,11 @@ class _Backend:
         except Exception as exc:
             logger.warning("EventsServer.handler raised", exc_info=True)
             return Reply(500, {"message": f"handler raised {exc!r}", "status_code": 500})
+
+    def page(self, method: str, path: str, query: str, headers: Dict[str, str]) -> Optional[Answer]:
+        if not _page.is_page_request(method, path):
+            return None
+        return _page.serve(self._server, path, query, headers)
 
     def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
         return answer(rec, parsed, parse_error, self._settings(), self._server._store.events_of)
