@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import unquote
 
 from . import _reads
-from ._records import ReceivedRequest
+from ._records import ReceivedRequest, Reply
 from ._schema import check_event, json_type
 from ._store import StoredEvent
 
@@ -270,3 +270,18 @@ def _read(operation: str, query: str, found: Route, events: Sequence[StoredEvent
         return json_answer(_reads.targets(events, values))
     assert found.target_id is not None
     return json_answer(_reads.events_by_target(events, found.target_id, values))
+
+
+def encode_reply_body(reply: Reply) -> Tuple[bytes, Optional[str]]:
+    """A scripted reply's body and content type (a default JSON error for an error status)."""
+    body = reply.body
+    if body is None:
+        if reply.status >= 400 and not reply.body_size:
+            default = error_body(reply.status, f"scripted {reply.status} reply")
+            return default, "application/json"
+        return b"", None
+    if isinstance(body, bytes):
+        return body, "application/octet-stream"
+    if isinstance(body, str):
+        return body.encode("utf-8"), "text/plain; charset=utf-8"
+    return json.dumps(body).encode("utf-8"), "application/json"

@@ -7,7 +7,6 @@ What to answer is not decided here: the handler asks its :class:`Backend`.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import socket
 import struct
@@ -19,7 +18,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
 
-from ._api import Answer, error_body, workspace_of
+from ._api import Answer, encode_reply_body, error_body, workspace_of
 from ._framing import ConnectionReader, FramingError, body_framing, check_head, read_body
 from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse
 from ._schema import parse_json
@@ -399,7 +398,7 @@ class _Handler(BaseHTTPRequestHandler):
         backend.finish(slot, rec, None)
         self._log(rec)
 
-        body, content_type = _encode_reply_body(reply)
+        body, content_type = encode_reply_body(reply)
         if action == "respond" and not reply.body_size:
             self._send(reply.status, body, content_type, reply.headers)
             return
@@ -489,17 +488,3 @@ class _Handler(BaseHTTPRequestHandler):
                 len(rec.body),
                 outcome,
             )
-
-
-def _encode_reply_body(reply: Reply) -> Tuple[bytes, Optional[str]]:
-    body = reply.body
-    if body is None:
-        if reply.status >= 400 and not reply.body_size:
-            default = error_body(reply.status, f"scripted {reply.status} reply")
-            return default, "application/json"
-        return b"", None
-    if isinstance(body, bytes):
-        return body, "application/octet-stream"
-    if isinstance(body, str):
-        return body.encode("utf-8"), "text/plain; charset=utf-8"
-    return json.dumps(body).encode("utf-8"), "application/json"
