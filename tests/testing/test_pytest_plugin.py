@@ -113,7 +113,7 @@ def test_pytest_fixtures_lists_both_with_a_docstring(tmp_path: Path) -> None:
     result = run_pytest(tmp_path, {"test_nothing.py": "def test_x():\n    pass\n"}, "--fixtures")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for name in ("speakeasy_server", "speakeasy_client"):
+    for name in ("speakeasy_server", "speakeasy_client", "speakeasy_async_client"):
         (at,) = [i for i, line in enumerate(lines) if line.startswith(name + " ")]
         doc = lines[at + 1].strip()
         assert doc and "no docstring" not in doc, (name, doc)
@@ -248,3 +248,52 @@ def test_the_plugin_imports_the_sdk_only_inside_its_fixtures() -> None:
                 break
     fixture_level = [name for name in top_level if name.startswith("speakeasy")]
     assert fixture_level == [] and "pytest" in top_level
+
+
+ASYNC_SUITE = """
+import asyncio
+import gc
+import warnings
+from datetime import datetime, timezone
+
+from speakeasy.models import operations, shared
+
+
+def test_async_post_and_search(speakeasy_server, speakeasy_async_client):
+    now = datetime.now(timezone.utc)
+    event = shared.CliEvent(
+        created_at=now,
+        execution_id="exec-9",
+        id="evt-9",
+        interaction_type=shared.InteractionType.CLI_EXEC,
+        local_started_at=now,
+        speakeasy_api_key_name="key-name",
+        speakeasy_version="1.0.0",
+        success=True,
+        workspace_id="test-workspace",
+    )
+
+    async def main():
+        events = speakeasy_async_client.events
+        request = operations.PostWorkspaceEventsRequest(request_body=[event])
+        assert (await events.post_workspace_events_async(request)).status_code == 200
+        found = await events.search_async({"execution_id": "exec-9"})
+        return [e.id for e in found.cli_event_batch]
+
+    assert asyncio.run(main()) == ["evt-9"]
+    assert [e["id"] for e in speakeasy_server.events] == ["evt-9"]
+
+
+def test_nothing_was_left_open():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gc.collect()
+"""
+
+
+def test_the_async_client_fixture_serves_async_tests(tmp_path: Path) -> None:
+    """speakeasy_async_client: awaited calls reach the server (asyncio.run in a plain test: no
+    async plugin needed), and nothing is left open after the test (warnings are errors)."""
+    done = run_pytest(tmp_path, {"test_async_user.py": ASYNC_SUITE}, "-W", "error")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
