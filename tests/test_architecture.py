@@ -11,6 +11,8 @@ import ast
 from pathlib import Path
 from typing import Dict, List, Set
 
+from tests._factories import run_in_fresh_interpreter
+
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "speakeasy"
 
@@ -260,3 +262,27 @@ def test_http_libraries_are_imported_by_few_files() -> None:
     }
     assert len(users["requests"]) <= 3, users["requests"]
     assert len(users["async"]) <= 2, users["async"]
+
+
+def test_models_reach_the_codecs_without_importing_them() -> None:
+    """In a fresh interpreter, a model's to_json/from_json work with only the models
+    imported: the codecs load on first use (registry in _model), not with the package."""
+    run_in_fresh_interpreter(
+        """
+import sys
+from datetime import datetime, timezone
+
+from speakeasy.models import shared
+
+assert "speakeasy._encoding" not in sys.modules and "speakeasy._decoding" not in sys.modules
+now = datetime(2026, 1, 2, tzinfo=timezone.utc)
+event = shared.CliEvent(
+    created_at=now, execution_id="e", id="i", interaction_type=shared.InteractionType.CLI_EXEC,
+    local_started_at=now, speakeasy_api_key_name="k", speakeasy_version="1", success=True,
+    workspace_id="w",
+)
+text = event.to_json()
+assert shared.CliEvent.from_json(text) == event
+assert "speakeasy._encoding" in sys.modules and "speakeasy._decoding" in sys.modules
+"""
+    )

@@ -11,7 +11,6 @@ errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_targe
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import os
 from typing import (
     TYPE_CHECKING,
@@ -114,7 +113,7 @@ def _awaitable(
 
     twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"
     twin.__doc__ = f"Awaitable twin of ``{method.__name__}``: same parameters, same result."
-    twin.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    twin.__wrapped__ = method  # type: ignore[attr-defined]  # inspect.signature follows it
     return twin
 
 

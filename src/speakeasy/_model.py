@@ -17,6 +17,7 @@ here when they load (``import speakeasy`` loads them), so no model imports them.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import sys
 import warnings
@@ -30,10 +31,23 @@ _T = TypeVar("_T")
 
 
 class Codecs:
-    """The compiled encoder and decoder factories, set by ``_encoding`` and ``_decoding``."""
+    """The compiled encoder and decoder factories, set by ``_encoding`` and ``_decoding``.
+
+    The codecs sit above the models (they read model classes, and raise
+    ``models.errors``): each registers its factory here when it loads. A model
+    used before its codec was loaded (``import speakeasy`` loads none, so that
+    ``import speakeasy.testing`` stays light) has it loaded by name on first use.
+    """
 
     encoder_for: Callable[[type], Callable[[Any], str]]
     decoder_for: Callable[[type], Callable[[Any], Any]]
+
+    def __getattr__(self, name: str) -> Any:  # only for a factory not registered yet
+        provider = {"encoder_for": "speakeasy._encoding", "decoder_for": "speakeasy._decoding"}
+        if name not in provider:
+            raise AttributeError(name)
+        importlib.import_module(provider[name])  # registers the factory on self
+        return self.__dict__[name]
 
 
 CODECS = Codecs()
