@@ -70,7 +70,7 @@ def fault_error(edge: str, action: str) -> ExcTypes:
 
 
 def _async_types() -> None:
-    from speakeasy._async import AsyncRequest
+    from speakeasy._hooks import AsyncRequest
     from speakeasy._rawresponse import DetachedResponse
 
     HOOK_REQUEST["async"] = AsyncRequest

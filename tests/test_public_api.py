@@ -40,6 +40,7 @@ def typeddict_names(package: str) -> List[str]:
 #: The names the README and docs/ document for each public module, sorted as ``__all__`` is.
 DOCUMENTED = {
     "speakeasy": [
+        "AsyncRequest",  # docs/sdks/speakeasy/README.md "Hooks", docs/async.md
         "BatcherStats",  # README "Batching", docs/batching.md
         "EventBatcher",
         "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"

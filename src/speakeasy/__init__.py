@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from speakeasy._batching.batcher import BatcherStats, EventBatcher
     from speakeasy._batching.notices import EventsNotDeliveredWarning
     from speakeasy._client import Speakeasy
-    from speakeasy._hooks import Hooks
+    from speakeasy._hooks import AsyncRequest, Hooks
 
 __all__ = [
+    "AsyncRequest",
     "BatcherStats",
     "EventBatcher",
     "EventsNotDeliveredWarning",
@@ -41,6 +42,7 @@ __all__ = [
 __getattr__ = _lazy_attributes(
     __name__,
     {
+        "AsyncRequest": "_hooks",
         "BatcherStats": "_batching.batcher",
         "EventBatcher": "_batching.batcher",
         "EventsNotDeliveredWarning": "_batching.notices",

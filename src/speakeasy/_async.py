@@ -31,6 +31,7 @@ import aiohttp
 import yarl
 
 from speakeasy._body import BodyReader
+from speakeasy._hooks import AsyncRequest
 from speakeasy._pipeline import Call, Outcome, Pipeline, Plan
 from speakeasy._rawresponse import DetachedResponse
 from speakeasy.models.errors import FieldTypeError, ValidationError
@@ -52,32 +53,6 @@ def check_session(client: object) -> None:
         raise FieldTypeError(
             "async_client", f"expected aiohttp.ClientSession, got {type(client).__name__}"
         )
-
-
-class AsyncRequest:
-    """The request an async attempt is about to send, as ``before_request`` hooks see it.
-
-    The same attributes as the sync edge's ``requests.PreparedRequest``:
-    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None),
-    and its ``copy()``, so that a hook may return a changed copy on both edges.
-    """
-
-    __slots__ = ("body", "headers", "method", "url")
-
-    def __init__(
-        self, method: str, url: str, headers: Dict[str, str], body: Optional[bytes]
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-
-    def copy(self) -> AsyncRequest:
-        """A copy with its own headers, as ``PreparedRequest.copy()``."""
-        return AsyncRequest(self.method, self.url, dict(self.headers), self.body)
-
-    def __repr__(self) -> str:  # never the headers: they carry the key
-        return f"<AsyncRequest [{self.method}]>"
 
 
 @dataclasses.dataclass(repr=False, eq=False)

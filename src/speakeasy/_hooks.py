@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, TypeVar
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 # What a hook gets depends on the edge (see the class docstring), so the lists are
 # typed loosely; each registration returns the hook as it was given.
@@ -74,3 +74,29 @@ class Hooks:
     def run_after_error(self, outcome: object) -> None:
         for hook in self.after_error_hooks:
             hook(outcome)
+
+
+class AsyncRequest:
+    """The request an async attempt is about to send, as ``before_request`` hooks see it.
+
+    The same attributes as the sync edge's ``requests.PreparedRequest``:
+    ``method``, ``url``, ``headers`` (a mutable dict) and ``body`` (bytes or None),
+    and its ``copy()``, so that a hook may return a changed copy on both edges.
+    """
+
+    __slots__ = ("body", "headers", "method", "url")
+
+    def __init__(
+        self, method: str, url: str, headers: Dict[str, str], body: Optional[bytes]
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+    def copy(self) -> AsyncRequest:
+        """A copy with its own headers, as ``PreparedRequest.copy()``."""
+        return AsyncRequest(self.method, self.url, dict(self.headers), self.body)
+
+    def __repr__(self) -> str:  # never the headers: they carry the key
+        return f"<AsyncRequest [{self.method}]>"
