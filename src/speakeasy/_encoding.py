@@ -32,6 +32,7 @@ Encoder = Callable[[Any], str]
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _encoders: dict[type, Encoder] = {}
+_many: dict[type, Callable[[Sequence[Any]], list[str]]] = {}  # the list encoder of each
 
 # Fast datetime formatting: ``isoformat`` costs ~1 us; fields plus two small
 # caches cost under half that. ``_SUFFIXES`` maps a whole-minute UTC offset
@@ -56,9 +57,9 @@ def encode_list(values: Sequence[Any], item_cls: type, field: str) -> bytes:
         raise FieldTypeError(
             field, f"expected a list of {item_cls.__name__}, got {type(values).__name__}"
         )
-    encode = encoder_for(item_cls)
+    encoder_for(item_cls)
     try:
-        parts = [encode(value) for value in values]
+        parts = _many[item_cls](values)
     except (ValidationError, AttributeError) as exc:
         raise _locate(values, item_cls, field) from exc
     if not parts:
@@ -298,25 +299,32 @@ def _compile(cls: type) -> Encoder:
             line.format(n=n, x=f"x{i}", lo=_INT64_MIN, hi=_INT64_MAX)
             for line in _TEMPLATES[_kind(cls, f, hint, env)]
         ]
-        body.append(f"v = o.{n}")
         if is_optional(f):
             if not gap:
                 gap = f"g{i}"
-                body.insert(-1, f"{gap} = ''")
+                body.append(f"{gap} = ''")
                 out += f"{{{gap}}}"
-            piece = f"{key}{{x{i}}}," if i < first else f",{key}{{x{i}}}"
-            body.append("if v is not None:")
+            # (With no required field at all, every piece starts with one, trimmed once.)
+            piece = f"{key}{{x{i}}}," if i < first < len(fields) else f",{key}{{x{i}}}"
+            # An unset field costs a load and a test: no store, no second load.
+            body += [f"if o.{n} is not None:", f"    v = o.{n}"]
             body += ["    " + line for line in template]
             body.append(f"    {gap} += f'{piece}'")
         else:
             gap = ""
+            body.append(f"v = o.{n}")
             body += template
             out += (key if i == first else "," + key) + f"{{x{i}}}"
     if first < len(fields):
-        body.append(f"return f'{{{{{out}}}}}'")
+        result = f"f'{{{{{out}}}}}'"
     else:  # no required field: trim the leading comma
         body.append(f"s = f'{out}'")
-        body.append("return '{' + s[1:] + '}' if s else '{}'")
+        result = "'{' + s[1:] + '}' if s else '{}'"
     label = f"wire encoder {cls.__module__}.{cls.__qualname__}"
-    encoder: Encoder = compile_function(f"encode_{cls.__name__}", "o", body, label, env)
+    name = f"encode_{cls.__name__}"
+    encoder: Encoder = compile_function(name, "o", [*body, f"return {result}"], label, env)
+    # The same code in a loop over a list: no call per item.
+    many = ["out = []", "append = out.append", "for o in values:"]
+    many += ["    " + line for line in body] + [f"    append({result})", "return out"]
+    _many[cls] = compile_function(f"{name}_list", "values", many, label + " (list)", env)
     return encoder
