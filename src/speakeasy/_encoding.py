@@ -47,7 +47,18 @@ def encoder_for(cls: type) -> Encoder:
     try:
         return _encoders[cls]
     except KeyError:
-        encoder = _encoders[cls] = _compile(cls)
+        encoder: Encoder = _compile(cls, many=False)
+        _encoders[cls] = encoder
+        return encoder
+
+
+def _list_encoder(cls: type) -> Callable[[Sequence[Any]], list[str]]:
+    """The compiled encoder of a list of ``cls``: the JSON of each item, in a list."""
+    try:
+        return _many[cls]
+    except KeyError:
+        encoder: Callable[[Sequence[Any]], list[str]] = _compile(cls, many=True)
+        _many[cls] = encoder
         return encoder
 
 
@@ -57,9 +68,9 @@ def encode_list(values: Sequence[Any], item_cls: type, field: str) -> bytes:
         raise FieldTypeError(
             field, f"expected a list of {item_cls.__name__}, got {type(values).__name__}"
         )
-    encoder_for(item_cls)
+    encode_all = _list_encoder(item_cls)
     try:
-        parts = _many[item_cls](values)
+        parts = encode_all(values)
     except (ValidationError, AttributeError) as exc:
         raise _locate(values, item_cls, field) from exc
     if not parts:
@@ -251,7 +262,8 @@ def _fstring_literal(text: str) -> str:
     return text
 
 
-def _compile(cls: type) -> Encoder:
+def _compile(cls: type, many: bool) -> Any:
+    """The encoder of one ``cls``, or with ``many`` the same code in a loop over a list."""
     hints = field_hints(cls)
 
     on_wire = [f for f in dataclasses.fields(cls) if is_on_wire(f)]
@@ -322,9 +334,9 @@ def _compile(cls: type) -> Encoder:
         result = "'{' + s[1:] + '}' if s else '{}'"
     label = f"wire encoder {cls.__module__}.{cls.__qualname__}"
     name = f"encode_{cls.__name__}"
-    encoder: Encoder = compile_function(name, "o", [*body, f"return {result}"], label, env)
+    if not many:
+        return compile_function(name, "o", [*body, f"return {result}"], label, env)
     # The same code in a loop over a list: no call per item.
-    many = ["out = []", "append = out.append", "for o in values:"]
-    many += ["    " + line for line in body] + [f"    append({result})", "return out"]
-    _many[cls] = compile_function(f"{name}_list", "values", many, label + " (list)", env)
-    return encoder
+    loop = ["out = []", "append = out.append", "for o in values:"]
+    loop += ["    " + line for line in body] + [f"    append({result})", "return out"]
+    return compile_function(f"{name}_list", "values", loop, label + " (list)", env)
