@@ -368,7 +368,9 @@ def _by_keys_present(m: _Model, reference: Decoder) -> Decoder:
     return decoder
 
 
-def _for_shape(m: _Model, keys: Tuple[str, ...], reference: Decoder, n: int) -> Decoder:
+def _for_shape(
+    m: _Model, keys: Tuple[str, ...], reference: Decoder, redispatch: Decoder, n: int
+) -> Decoder:
     """Straight-line code for objects with exactly ``keys`` (all required ones among them).
 
     Each present field is read with ``d[key]``; each absent one costs one store of
@@ -398,7 +400,7 @@ def _for_shape(m: _Model, keys: Tuple[str, ...], reference: Decoder, n: int) -> 
         if own:
             body += ["    except KeyError:", "        pass"]  # another shape: r is redispatch
         body += ["    except DecodeError:", "        r = reference", "return r(d)"]
-    env = dict(m.env, reference=reference)
+    env = dict(m.env, reference=reference, redispatch=redispatch)
     name = f"decode_{m.cls.__name__}_shape{n}"
     decoder: Decoder = compile_function(name, "d", body, _label(m, f" (shape {n})"), env)
     decoder.own_check = own  # type: ignore[attr-defined]
@@ -441,8 +443,7 @@ def _compile(cls: type) -> Decoder:
             seen.clear()
         if count < _SEEN_TO_COMPILE or not wanted <= set(keys):
             return unshaped(keys)
-        decoder = shapes[keys] = _for_shape(m, keys, reference, len(shapes))
-        decoder.__globals__["redispatch"] = decode
+        decoder = shapes[keys] = _for_shape(m, keys, reference, decode, len(shapes))
         return decoder
 
     get = shapes.get

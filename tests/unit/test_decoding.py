@@ -474,9 +474,7 @@ def paths(cls: type) -> Dict[str, Any]:
 def shape_decoder(cls: type, data: Dict[str, Any]) -> Any:
     m = _decoding._model(cls)
     ref = _decoding._reference(m)
-    decoder = _decoding._for_shape(m, tuple(data), ref, 0)
-    decoder.__globals__["redispatch"] = ref
-    return decoder
+    return _decoding._for_shape(m, tuple(data), ref, ref, 0)
 
 
 def outcome(decode: Any, data: Any) -> Any:
@@ -628,3 +626,35 @@ def test_errors_from_the_fast_paths_show_the_reference_decoder() -> None:
         assert exc.__context__ is None
     assert "<speakeasy decoder speakeasy.models.shared.clievent.CliEvent>" in text
     assert "During handling" not in text
+
+
+def test_threads_decoding_while_shapes_compile_all_get_the_same_models() -> None:
+    """Shapes compile on first sightings that several threads may share."""
+    import threading
+
+    @slotted
+    @dataclasses.dataclass
+    class Shared:
+        name: str = dataclasses.field(metadata=wire())
+        count: Optional[int] = dataclasses.field(default=None, metadata=wire(optional=True))
+        note: Optional[str] = dataclasses.field(default=None, metadata=wire(optional=True))
+
+    items = [
+        {"name": f"n{i}", **({"count": i} if i % 2 else {}), **({"note": "x"} if i % 3 else {})}
+        for i in range(60)
+    ]
+    expected = [Shared(d["name"], d.get("count"), d.get("note")) for d in items]
+    results: List[Any] = []
+    start = threading.Barrier(8)
+
+    def work() -> None:
+        start.wait()
+        results.append(decode_list(items, Shared))
+        results.append([decoder_for(Shared)(d) for d in items])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 16
