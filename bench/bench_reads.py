@@ -115,18 +115,24 @@ def sdk_calls(url: str, session: Any) -> Dict[str, Call]:
 
     events = _common.sdk_client(url, session).events
     return {
-        "search": lambda: events.search_workspace_events(
-            operations.SearchWorkspaceEventsRequest(success=True)
-        ).cli_event_batch,
-        "search1": lambda: events.search_workspace_events(
-            operations.SearchWorkspaceEventsRequest(limit=1)
-        ).cli_event_batch,
-        "by_target": lambda: events.get_workspace_events_by_target(
-            operations.GetWorkspaceEventsByTargetRequest(target_id="lock-0001")
-        ).cli_event_batch,
-        "targets": lambda: events.get_workspace_targets(
-            operations.GetWorkspaceTargetsRequest()
-        ).target_sdk_list,
+        "search": lambda: (
+            events.search_workspace_events(
+                operations.SearchWorkspaceEventsRequest(success=True)
+            ).cli_event_batch
+        ),
+        "search1": lambda: (
+            events.search_workspace_events(
+                operations.SearchWorkspaceEventsRequest(limit=1)
+            ).cli_event_batch
+        ),
+        "by_target": lambda: (
+            events.get_workspace_events_by_target(
+                operations.GetWorkspaceEventsByTargetRequest(target_id="lock-0001")
+            ).cli_event_batch
+        ),
+        "targets": lambda: (
+            events.get_workspace_targets(operations.GetWorkspaceTargetsRequest()).target_sdk_list
+        ),
     }
 
 
@@ -188,8 +194,10 @@ def main() -> None:
 
     with _common.server_process(__file__) as (_, (port, size)):
         url = f"http://127.0.0.1:{port}"
-        print(f"server: canned JSON answers in a separate process; the search answer is "
-              f"{int(size) / 1e6:.1f} MB (10,000 events, 22 fields each)")
+        print(
+            f"server: canned JSON answers in a separate process; the search answer is "
+            f"{int(size) / 1e6:.1f} MB (10,000 events, 22 fields each)"
+        )
         results: Dict[str, _common.Samples] = {}
         with requests.Session() as s1, requests.Session() as s2:
             sdk, plain = sdk_calls(url, s1), plain_calls(url, s2)

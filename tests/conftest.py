@@ -7,11 +7,15 @@
   (``tests/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
   A folder that needs another server overrides ``events_server`` (tests/hardening does).
 * ``api_key``: ``"test-key"``.
+* ``edge`` (function, parametrized): ``"sync"`` then ``"async"``, the I/O edge a send-path
+  test's clients call through (``tests/_edges.py``).
+* ``on_edge``: ``on_edge(Speakeasy(...))`` wraps a client so that its operations run on
+  ``edge``; every wrapped client is closed after the test.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Callable, Iterator, List
 
 import pytest
 
@@ -21,6 +25,8 @@ try:
     from tests.contract import assert_conforms
 except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
     from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
+
+from tests._edges import EDGES, EdgeClient
 
 API_KEY = "test-key"
 
@@ -36,6 +42,27 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def api_key() -> str:
     return API_KEY
+
+
+@pytest.fixture(params=EDGES)
+def edge(request: pytest.FixtureRequest) -> str:
+    """The I/O edge the test's clients call through: every send-path test runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def on_edge(edge: str) -> Iterator[Callable[[Any], Any]]:
+    """Wrap a ``Speakeasy`` client so that ``.events.<op>`` runs on ``edge``; closed after."""
+    made: List[EdgeClient] = []
+
+    def wrap(client: Any) -> Any:
+        wrapped = EdgeClient(client, edge)
+        made.append(wrapped)
+        return wrapped
+
+    yield wrap
+    for wrapped in made:
+        wrapped.dispose()
 
 
 @pytest.fixture(scope="session")

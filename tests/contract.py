@@ -53,6 +53,9 @@ class _OpenAPIRequest:
         self.path = req.path
         self.method = req.method.lower()
         self.body: Optional[bytes] = req.body
+        if not req.body_read and self.method == "post":
+            # Refused on its head, the body was never read: check the rest of the request.
+            self.body = b"[]"
         self.content_type = req.headers.get("content-type", "").lower()
         self.parameters = RequestParameters(
             query=ImmutableMultiDict(parse_qsl(req.query, keep_blank_values=True)),

@@ -126,3 +126,130 @@ def test_no_source_file_over_500_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
     }
     assert long == {}
+
+
+#: The layers of docs/architecture.md, lowest first: a module may import modules of its
+#: own layer or of lower ones, never of a higher one (lazy and type-only imports count).
+#: Each entry is a module name or a package prefix.
+LAYERS = [
+    # leaves: they import nothing of the SDK but each other
+    [
+        "speakeasy._version",
+        "speakeasy._datetime",
+        "speakeasy._model",
+        "speakeasy._rawresponse",
+        "speakeasy._redact",
+        "speakeasy._body",
+        "speakeasy._logging",
+        "speakeasy._lazy",
+        "speakeasy._codegen",
+    ],
+    # errors, and the retry settings (which raise them)
+    ["speakeasy.models.errors", "speakeasy.utils"],
+    # the codecs read and write the models: they register themselves in _model.CODECS
+    ["speakeasy._encoding", "speakeasy._decoding"],
+    ["speakeasy.models"],
+    # the core: what a request is and what its answer means (no HTTP library)
+    [
+        "speakeasy._config",
+        "speakeasy._retry",
+        "speakeasy._hooks",
+        "speakeasy._answers",
+        "speakeasy._build",
+        "speakeasy._results",
+        "speakeasy._pipeline",
+    ],
+    # the two I/O edges
+    ["speakeasy._deadline", "speakeasy._sync", "speakeasy._async"],
+    ["speakeasy._batching"],
+    ["speakeasy._events"],
+    ["speakeasy._client"],
+    ["speakeasy"],
+]
+CORE = LAYERS[4]
+HTTP_LIBRARIES = {"requests": ("requests", "urllib3"), "async": ("aiohttp", "yarl", "multidict")}
+
+
+def _layer(module: str) -> int:
+    best, depth = -1, -1
+    for level, members in enumerate(LAYERS):
+        for member in members:
+            if (module == member or module.startswith(member + ".")) and len(member) > depth:
+                best, depth = level, len(member)
+    return best
+
+
+def _third_party_imports(path: Path) -> Set[str]:
+    found: Set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    """Each module of src/speakeasy (but testing/, which stands apart) is placed in a layer."""
+    unplaced = [m for m in _modules() if _layer(m) < 0 and not m.startswith("speakeasy.testing")]
+    assert unplaced == []
+
+
+def test_imports_point_down() -> None:
+    """No import goes from a lower layer up to a higher one."""
+    graph = _without_package_inits(_graph())
+    upward = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        for target in _leaf_targets(targets)
+        if not name.startswith("speakeasy.testing")
+        and target != "speakeasy"
+        and _layer(target) > _layer(name)
+    )
+    assert upward == []
+
+
+def _leaf_targets(targets: Set[str]) -> Set[str]:
+    """The modules imported, without the packages run on the way (a.b for a.b.c)."""
+    return {t for t in targets if not any(o.startswith(t + ".") for o in targets)}
+
+
+def test_testing_imports_nothing_of_the_sdk() -> None:
+    """speakeasy.testing checks the SDK from outside: it imports only itself."""
+    graph = _graph()
+    reach = {
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        if name.startswith("speakeasy.testing")
+        for target in targets
+        if not target.startswith("speakeasy.testing") and target != "speakeasy"
+    }
+    assert reach == set()
+
+
+def test_the_core_imports_no_http_library() -> None:
+    """The pipeline's core imports neither requests/urllib3 nor aiohttp, even lazily."""
+    modules = _modules()
+    libraries = {lib for libs in HTTP_LIBRARIES.values() for lib in libs}
+    offending = {
+        name: sorted(_third_party_imports(path) & libraries)
+        for name, path in modules.items()
+        if _layer(name) in (LAYERS.index(CORE), 0, 1, 2, 3)
+        and _third_party_imports(path) & libraries
+        and name != "speakeasy.models.errors._broken"  # the sync edge's exception, on demand
+    }
+    assert offending == {}
+
+
+def test_http_libraries_are_imported_by_few_files() -> None:
+    """requests/urllib3 by at most 3 files of src/, aiohttp by at most 2."""
+    users = {
+        kind: sorted(
+            name
+            for name, path in _modules().items()
+            if not name.startswith("speakeasy.testing") and _third_party_imports(path) & set(libs)
+        )
+        for kind, libs in HTTP_LIBRARIES.items()
+    }
+    assert len(users["requests"]) <= 3, users["requests"]
+    assert len(users["async"]) <= 2, users["async"]

@@ -56,7 +56,8 @@ def test_openapi_document_matches_the_contract() -> None:
     spec, _ = read_from_filename(str(SPEC_PATH))
     assert spec["openapi"] == "3.0.3"
     assert spec["info"]["version"] == "0.4.0"
-    assert spec["servers"][0]["url"] == "https://api.prod.speakeasyapi.dev"
+    assert spec["servers"][0]["url"] == "https://api.prod.speakeasy.com"
+    assert spec["servers"][1]["url"] == "https://api.prod.speakeasyapi.dev"
     schemes = spec["components"]["securitySchemes"]
     assert schemes == {
         "APIKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
@@ -189,7 +190,8 @@ def test_valid_request_conforms(server: EventsServer) -> None:
         ),
         pytest.param({"body": [{**EVENT, "duration_ms": 1.5}]}, "duration_ms", id="float"),
         pytest.param(
-            {"headers": {"content-type": "text/plain", "x-api-key": "k"}},
+            # The right key: a refused key's body is neither read nor kept.
+            {"headers": {"content-type": "text/plain", "x-api-key": "test-key"}},
             "text/plain",
             id="content-type",
         ),

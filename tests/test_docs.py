@@ -278,6 +278,7 @@ def test_a_block_after_the_marker_continues_the_one_above(tmp_path: Path) -> Non
 README = ROOT / "README.md"
 #: The pages the README's table of contents must link to.
 FRONT_PAGE_LINKS = (
+    "docs/async.md",
     "docs/errors.md",
     "docs/retries.md",
     "docs/batching.md",
@@ -290,12 +291,14 @@ FRONT_PAGE_LINKS = (
 
 
 def test_readme_is_a_front_page() -> None:
-    """At most 400 lines, the two commands near the top, one example, links to the rest."""
+    """At most 400 lines, the two commands near the top, one example (and its async form),
+    links to the rest."""
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 400
     top = "\n".join(lines[:40])
     assert "./scripts/demo" in top and "./scripts/test" in top
-    assert len(python_blocks(README)) == 1
+    blocks = python_blocks(README)
+    assert len(blocks) == 2 and "asyncio.run(" in blocks[1].code
     targets = {target.partition("#")[0] for _, target in _links(README)}
     assert sorted(set(FRONT_PAGE_LINKS) - targets) == []
 

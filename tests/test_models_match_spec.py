@@ -74,3 +74,14 @@ def test_a_model_has_the_spec_schemas_keys_types_and_required(model: type) -> No
 def test_an_enum_has_the_spec_values_in_order(enum: type) -> None:
     """The same values, in the same order."""
     assert [m.value for m in enum] == SCHEMAS[enum.__name__]["enum"]  # type: ignore[attr-defined]
+
+
+def test_error_data_has_the_error_schemas_keys_types_and_required() -> None:
+    """``errors.ErrorData`` is the ``Error`` schema as a plain model (7.x's ``e.data``)."""
+    schema = SCHEMAS["Error"]
+    hints = field_hints(errors.ErrorData)
+    fields = dataclasses.fields(errors.ErrorData)
+    assert {wire_name(f) for f in fields} == set(schema["properties"])
+    assert {wire_name(f) for f in fields} == set(schema["required"])
+    for f in fields:
+        assert _model_kind(hints[f.name]) == _spec_kind(schema["properties"][wire_name(f)]), f.name

@@ -6,6 +6,7 @@ After httpx's tests/test_exported_members.py.
 from __future__ import annotations
 
 import importlib
+import re
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -26,11 +27,22 @@ def page_titles(package: str) -> List[str]:
     return sorted(page.read_text(encoding="utf-8").partition("\n")[0][2:] for page in pages)
 
 
+#: The line of a model's page that names its TypedDict form.
+_TYPEDDICT_LINE = re.compile(r"^TypedDict form: `(\w+)`", re.MULTILINE)
+
+
+def typeddict_names(package: str) -> List[str]:
+    """The TypedDict forms named on the model pages (``TypedDict form: `NameTypedDict```)."""
+    pages = sorted((MODEL_DOCS / package).glob("*.md"))
+    return sorted(n for p in pages for n in _TYPEDDICT_LINE.findall(p.read_text("utf-8")))
+
+
 #: The names the README and docs/ document for each public module, sorted as ``__all__`` is.
 DOCUMENTED = {
     "speakeasy": [
         "BatcherStats",  # README "Batching", docs/batching.md
         "EventBatcher",
+        "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"
         "Hooks",  # docs/sdks/speakeasy/README.md "Hooks"
         "Speakeasy",
         "__version__",
@@ -38,14 +50,20 @@ DOCUMENTED = {
         "utils",
     ],
     # shared, operations, utils: a page per model, docs/models/<package>/<name lower-cased>.md
-    "speakeasy.models.shared": page_titles("shared"),
-    "speakeasy.models.operations": page_titles("operations"),
+    # ... and the TypedDict form of a request model, named on its page
+    "speakeasy.models.shared": sorted(page_titles("shared") + typeddict_names("shared")),
+    "speakeasy.models.operations": sorted(
+        page_titles("operations") + typeddict_names("operations")
+    ),
     "speakeasy.models.errors": [
         "BatcherClosedError",
         "BrokenResponseError",  # docs/reliability.md
         "ClientClosedError",  # docs/sdks/speakeasy/README.md
+        "DetachedResponse",  # docs/errors.md, docs/async.md
         "Error",
+        "ErrorData",  # docs/models/errors/errordata.md
         "FieldTypeError",
+        "HttpResponse",  # docs/errors.md
         "SDKError",
         "SpeakeasyError",
         "ValidationError",
@@ -120,6 +138,16 @@ def test_model_page_is_named_after_its_model(page: Path) -> None:
     assert page.name == f"{title[2:].lower()}.md"
 
 
-def test_of_the_errors_only_the_5x_models_have_a_page() -> None:
-    """Error and SDKError have their pages; the other exceptions are in docs/errors.md."""
-    assert page_titles("errors") == ["Error", "SDKError"]
+def test_of_the_errors_only_the_models_have_a_page() -> None:
+    """Error, ErrorData and SDKError have pages; the other exceptions are in docs/errors.md."""
+    assert page_titles("errors") == ["Error", "ErrorData", "SDKError"]
+
+
+@pytest.mark.parametrize("package", ["operations", "shared"])
+def test_every_request_model_page_names_its_typeddict(package: str) -> None:
+    """A request model's page (and CliEvent's) names ``<Model>TypedDict``, and only that."""
+    for page in sorted((MODEL_DOCS / package).glob("*.md")):
+        title = page.read_text(encoding="utf-8").partition("\n")[0][2:]
+        named = _TYPEDDICT_LINE.findall(page.read_text(encoding="utf-8"))
+        wanted = title.endswith("Request") or title == "CliEvent"
+        assert named == ([f"{title}TypedDict"] if wanted else []), page.name

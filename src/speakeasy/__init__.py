@@ -17,8 +17,18 @@ from speakeasy._version import __version__
 
 if TYPE_CHECKING:
     from speakeasy._batching.batcher import BatcherStats, EventBatcher
+    from speakeasy._batching.notices import EventsNotDeliveredWarning
 
-__all__ = ["BatcherStats", "EventBatcher", "Hooks", "Speakeasy", "__version__", "models", "utils"]
+__all__ = [
+    "BatcherStats",
+    "EventBatcher",
+    "EventsNotDeliveredWarning",
+    "Hooks",
+    "Speakeasy",
+    "__version__",
+    "models",
+    "utils",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,4 +37,8 @@ def __getattr__(name: str) -> Any:
         from speakeasy._batching import batcher
 
         return getattr(batcher, name)
+    if name == "EventsNotDeliveredWarning":
+        from speakeasy._batching import notices
+
+        return notices.EventsNotDeliveredWarning
     raise AttributeError(f"module 'speakeasy' has no attribute {name!r}")

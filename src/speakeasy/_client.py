@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
-from typing import Any, Callable, Dict, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
-from speakeasy import _deadline
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
 from speakeasy._hooks import Hooks
-from speakeasy._http import HttpClient
+from speakeasy._pipeline import Pipeline
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
+from speakeasy._sync import SyncClient, SyncEdge, check_session, wire_host
 from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.models.shared import Security
 from speakeasy.utils.retries import RetryConfig
 
-SERVERS: Dict[str, str] = {"prod": "https://api.prod.speakeasyapi.dev"}
-"""The API's servers by name; ``prod`` is the default."""
+if TYPE_CHECKING:
+    from speakeasy._async import AsyncClient, AsyncEdge
+
+_ASYNC_EXTRA = 'pip install "speakeasy-client-sdk-python[async]"'
+
+SERVERS: Dict[str, str] = {
+    "prod": "https://api.prod.speakeasy.com",
+    "prod-speakeasyapi-dev": "https://api.prod.speakeasyapi.dev",
+}
+"""The API's servers by name; ``prod`` (the newest official clients' host) is the default.
+
+``prod-speakeasyapi-dev`` is the host 5.x defaulted to, kept reachable by name."""
 
 SecuritySource = Union[Security, Callable[[], Union[Security, str]], None]
 
@@ -50,10 +59,11 @@ class Speakeasy:
         server: Optional[str] = None,
         server_url: Optional[str] = None,
         url_params: Optional[Dict[str, str]] = None,
-        client: Optional[requests.Session] = None,
+        client: Optional[SyncClient] = None,
         retry_config: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
         *,
+        async_client: Optional[AsyncClient] = None,
         allow_insecure_http: bool = False,
     ) -> None:
         if security is None and os.environ.get("SPEAKEASY_API_KEY"):
@@ -62,10 +72,10 @@ class Speakeasy:
             workspace_id = os.environ["SPEAKEASY_WORKSPACE_ID"]
         if workspace_id is not None:
             check_workspace_id(workspace_id, "workspace_id")
-        if client is not None and not isinstance(client, requests.Session):
-            raise FieldTypeError(
-                "client", f"expected requests.Session, got {type(client).__name__}"
-            )
+        if client is not None:
+            check_session(client)
+        if async_client is not None:
+            _load_async().check_session(async_client)
         if retry_config is not None and not isinstance(retry_config, RetryConfig):
             raise FieldTypeError(
                 "retry_config", f"expected RetryConfig, got {type(retry_config).__name__}"
@@ -75,16 +85,24 @@ class Speakeasy:
         self._workspace_id = workspace_id
         self.hooks = Hooks()
         r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
-        self._owns_session = client is None
-        self._http = HttpClient(
-            session=client if client is not None else _deadline.new_session(),
+        self._pipeline = Pipeline(
             auth_headers=_auth_headers(security),
             retry_config=retry_config or DEFAULT_RETRY_CONFIG,
             timeout=timeout_seconds(timeout_ms, "timeout_ms") or DEFAULT_TIMEOUT_MS / 1000,
             hooks=self.hooks,
-            bypass_proxies=_is_loopback_url(self._server_url, host),
         )
-        self.events = Events(self._http, self._server_url, workspace_id)
+        loopback = _is_loopback_url(self._server_url, host)
+        self._sync = SyncEdge.create(self._pipeline, client)
+        self._async: Optional[AsyncEdge] = None
+        self._async_client = async_client
+        self.events = Events(
+            self._sync,
+            self._async_edge,
+            self._server_url,
+            loopback,
+            workspace_id,
+            functools.partial(_call_server, allow_insecure_http=allow_insecure_http),
+        )
 
     @property
     def server_url(self) -> str:
@@ -99,11 +117,20 @@ class Speakeasy:
     def close(self) -> None:
         """Release pooled connections; later calls raise ``errors.ClientClosedError``.
 
-        A session passed as ``client`` is left open (it is the caller's).
+        Sessions passed as ``client`` or ``async_client`` are left open (they are
+        the caller's). In async code prefer ``await aclose()``.
         """
-        self._http.closed = True
-        if self._owns_session:
-            self._http.session.close()
+        self._pipeline.closed = True
+        self._sync.close()
+        if self._async is not None:
+            self._async.close_now()
+
+    async def aclose(self) -> None:
+        """``close()`` for async code: also closes the SDK's own aiohttp session, awaited."""
+        self._pipeline.closed = True
+        self._sync.close()
+        if self._async is not None:
+            await self._async.aclose()
 
     def __enter__(self) -> Speakeasy:
         return self
@@ -111,11 +138,46 @@ class Speakeasy:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    async def __aenter__(self) -> Speakeasy:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _async_edge(self) -> AsyncEdge:
+        """The aiohttp edge, made on the first async call (aiohttp is imported only then)."""
+        edge = self._async
+        if edge is None:
+            edge = _load_async().AsyncEdge(self._pipeline, self._async_client)
+            self._async = edge
+        return edge
+
     def __repr__(self) -> str:
         return (
             f"Speakeasy(server_url={redact_url(self._server_url)!r}, "
             f"workspace_id={self._workspace_id!r})"
         )
+
+
+def _call_server(server_url: object, allow_insecure_http: bool) -> Tuple[str, bool]:
+    """A call's ``server_url=``: checked as the client's is; (base URL, is loopback)."""
+    if not isinstance(server_url, str):
+        raise FieldTypeError("server_url", f"expected str, got {type(server_url).__name__}")
+    url = _server_url(None, server_url, None, allow_insecure_http)
+    return url, _is_loopback_url(url, urlsplit(url).hostname or "")
+
+
+def _load_async() -> Any:
+    try:
+        from speakeasy import _async
+    except ImportError as exc:
+        if exc.name in ("aiohttp", "yarl", "multidict"):
+            raise ImportError(
+                f"the async methods need aiohttp, which is not installed: {_ASYNC_EXTRA}",
+                name=exc.name,
+            ) from exc
+        raise
+    return _async
 
 
 def redact_url(url: str) -> str:
@@ -166,6 +228,12 @@ def _server_url(
             "plain http:// would send the API key in clear text: use https://, "
             "or pass allow_insecure_http=True (http is always allowed to loopback)",
         )
+    if "@" in parts.netloc:
+        raise ValidationError(
+            "server_url",
+            "must not carry credentials (user:password@host): they would be sent instead "
+            "of the SDK's own; pass them as security=",
+        )
     return url.rstrip("/")
 
 
@@ -175,13 +243,8 @@ def _is_loopback_url(url: str, host: str) -> bool:
     Both must agree: ``http://evil.example\\@localhost`` is "localhost" to
     urlsplit but evil.example to requests.
     """
-    prepared = requests.PreparedRequest()
-    try:
-        prepared.prepare_url(url, None)
-        wire_host = urlsplit(prepared.url or "").hostname or ""
-    except ValueError:  # requests' InvalidURL and MissingSchema are ValueErrors
-        return False
-    return _is_loopback(host) and _is_loopback(wire_host)
+    seen = wire_host(url)
+    return seen is not None and _is_loopback(host) and _is_loopback(seen)
 
 
 def _is_loopback(host: str) -> bool:

@@ -8,17 +8,35 @@ from speakeasy._version import __version__
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 OPENAPI_DOC_VERSION = "0.4.0"
-USER_AGENT = f"speakeasy-sdk/python {__version__} {OPENAPI_DOC_VERSION} speakeasy-client-sdk-python"
+#: The generator slot of the User-Agent. Generated SDKs put the generator's version there
+#: (5.9.15: ``2.342.6``); no generator made this SDK, so it says so, as one token.
+GENERATOR_SLOT = "handwritten"
+#: Upstream's five space-separated slots: ``speakeasy-sdk/python``, the SDK version, the
+#: generator, the OpenAPI doc version, the package; a parser reading by position finds each.
+USER_AGENT = (
+    f"speakeasy-sdk/python {__version__} {GENERATOR_SLOT} {OPENAPI_DOC_VERSION}"
+    " speakeasy-client-sdk-python"
+)
 
 #: Per attempt, for connecting and for each wait for data (not the whole call).
 DEFAULT_TIMEOUT_MS = 30_000
 
 
+#: Path segments that URL normalisation (RFC 3986 5.2.4, done by urllib3 and most
+#: servers) would resolve, moving the request to another path: refused, never sent.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def check_workspace_id(value: object, field: str) -> str:
+    """A path parameter (a workspace or target id): a non-empty string, not a dot segment."""
     if not isinstance(value, str):
         raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
     if not value:
         raise ValidationError(field, "must not be empty")
+    if value in DOT_SEGMENTS:
+        raise ValidationError(
+            field, f"must not be {value!r}: a dot segment would change the request's path"
+        )
     return value
 
 

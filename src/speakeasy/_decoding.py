@@ -43,7 +43,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Type,
 
 from speakeasy._codegen import SCALAR_KINDS, compile_function
 from speakeasy._datetime import FROMISO_READS_Z, RFC3339_SHAPES, datetime_from_wire
-from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
+from speakeasy._model import CODECS, field_hints, is_on_wire, is_optional, wire_name
 
 _M = TypeVar("_M")
 Decoder = Callable[[Any], Any]
@@ -456,3 +456,6 @@ def _compile(cls: type) -> Decoder:
 
     _shape_tables[cls] = shapes
     return decode
+
+
+CODECS.decoder_for = decoder_for  # the models' 5.x methods use it (see _model.CODECS)

@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 from speakeasy._codegen import SCALAR_KINDS, compile_function
 from speakeasy._datetime import datetime_to_wire
-from speakeasy._model import field_hints, is_on_wire, is_optional, wire_name
+from speakeasy._model import CODECS, field_hints, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 Encoder = Callable[[Any], str]
@@ -344,3 +344,6 @@ def _compile(cls: type, many: bool) -> Any:
     loop = ["out = []", "append = out.append", "for o in values:"]
     loop += ["    " + line for line in body] + [f"    append({result})", "return out"]
     return compile_function(f"{name}_list", "values", loop, label + " (list)", env)
+
+
+CODECS.encoder_for = encoder_for  # the models' 5.x methods use it (see _model.CODECS)

@@ -1,46 +1,92 @@
-"""The ``events`` sub-SDK: each operation says *what* to send; ``_http`` does the sending."""
+"""The ``events`` sub-SDK: each operation says *what* to send, once, for both edges.
+
+An operation is a private ``_<op>`` method that checks the caller's input and
+returns the ``ApiRequest`` (with how its answer becomes the result), then two
+one-line public twins: the sync one hands it to the ``requests`` edge, the
+``_async`` one awaits the aiohttp edge. Nothing here sends, retries or maps
+errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_target``,
+``get_targets``, ``get_targets_deprecated``) are the same methods under a second name.
+"""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import functools
-import json
+import inspect
 import os
-from datetime import datetime
-from enum import Enum
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
+    Coroutine,
     Dict,
     List,
     Literal,
     Mapping,
+    NamedTuple,
     Optional,
     Tuple,
-    Type,
     TypeVar,
     Union,
 )
 from urllib.parse import quote
 
-from speakeasy._config import USER_AGENT, check_workspace_id, timeout_seconds
-from speakeasy._datetime import datetime_to_wire
-from speakeasy._decoding import DecodeError, decode_list
+from speakeasy._build import (
+    coerce,
+    event_from,
+    extra_headers,
+    query,
+    retries_of,
+    segment,
+    timeout_of,
+)
+from speakeasy._config import USER_AGENT, check_workspace_id
 from speakeasy._encoding import encode_list
-from speakeasy._http import MAX_BODY_BYTES, ApiRequest, error_text, is_json
+from speakeasy._pipeline import ApiRequest, Plan
+from speakeasy._rawresponse import HttpResponse
+from speakeasy._redact import Redactor
+from speakeasy._results import (
+    by_target_result,
+    no_result,
+    no_workspace_targets_result,
+    post_result,
+    search_result,
+    targets_result,
+)
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
-from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
-from speakeasy.models.operations._response import http_fields
+from speakeasy.models.errors import ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    import requests
+    from typing_extensions import Concatenate, ParamSpec
 
+    from speakeasy._async import AsyncEdge
     from speakeasy._batching.batcher import EventBatcher
     from speakeasy._batching.transport import ErrorCallback
-    from speakeasy._http import HttpClient
+    from speakeasy._sync import SyncEdge
+
+    # What each operation's ``request`` may be (type-only: the models load on first use).
+    PostRequest = Union[
+        operations.PostWorkspaceEventsRequest, operations.PostWorkspaceEventsRequestTypedDict
+    ]
+    SearchRequest = Union[
+        operations.SearchWorkspaceEventsRequest,
+        operations.SearchWorkspaceEventsRequestTypedDict,
+        None,
+    ]
+    ByTargetRequest = Union[
+        operations.GetWorkspaceEventsByTargetRequest,
+        operations.GetWorkspaceEventsByTargetRequestTypedDict,
+    ]
+    TargetsRequest = Union[
+        operations.GetWorkspaceTargetsRequest, operations.GetWorkspaceTargetsRequestTypedDict, None
+    ]
+    NoWorkspaceTargetsRequest = Union[
+        operations.GetTargetsRequest,
+        operations.GetTargetsRequestTypedDict,
+        operations.GetWorkspaceTargetsRequest,
+        None,
+    ]
 
 #: The most a read may answer (10,000 full events are tens of MB); larger is an SDKError.
 MAX_RESPONSE_BYTES = 256 << 20
@@ -50,85 +96,248 @@ _GET_HEADERS = {"Accept": "application/json"}
 #: The batcher runs its own retry loop: each of its sends is one attempt.
 _SINGLE_ATTEMPT = RetryConfig("none")
 
-_R = TypeVar("_R")
-_M = TypeVar("_M")
+_T = TypeVar("_T")
+if TYPE_CHECKING:
+    _P = ParamSpec("_P")
+#: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
+ServerCheck = Callable[[object], Tuple[str, bool]]
+Headers = Optional[Mapping[str, str]]
+
+
+def _awaitable(
+    method: Callable[Concatenate[Events, _P], _T], plan: str
+) -> Callable[Concatenate[Events, _P], Coroutine[Any, Any, _T]]:
+    """The ``_async`` twin of an operation: the same parameters, awaited on the async edge."""
+
+    async def twin(self: Events, /, *args: Any, **kwargs: Any) -> Any:
+        return await self._async().send(getattr(self, plan)(*args, **kwargs))
+
+    twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"
+    twin.__doc__ = f"Awaitable twin of ``{method.__name__}``: same parameters, same result."
+    twin.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    return twin
+
+
+class _Route(NamedTuple):
+    """Where a call goes: the base URL, and whether it is loopback (then no proxy)."""
+
+    server_url: str
+    direct: bool
+    extra: Mapping[str, str]
+
+    @staticmethod
+    def of(events: Events) -> _Route:
+        return _Route(events._server_url, events._direct, {})
 
 
 class Events:
     r"""REST APIs for capturing event data."""
 
-    def __init__(self, http: HttpClient, server_url: str, workspace_id: Optional[str]) -> None:
-        self._http = http
-        self._base = server_url + "/v1/workspace/"
-        self._path_start = len(server_url)
+    def __init__(
+        self,
+        sync: SyncEdge,
+        async_edge: Callable[[], AsyncEdge],
+        server_url: str,
+        direct: bool,
+        workspace_id: Optional[str],
+        check_server: ServerCheck,
+    ) -> None:
+        self._sync = sync
+        self._async = async_edge
+        self._server_url = server_url
+        self._direct = direct
+        self._check_server = check_server
         self._workspace_id = workspace_id
         self._post_headers = {**_POST_HEADERS, "user-agent": USER_AGENT}
         self._get_headers = {**_GET_HEADERS, "user-agent": USER_AGENT}
-        self._workspaces: Dict[str, str] = {}
+        self._workspaces: Dict[Tuple[str, str], str] = {}
 
-    # -- operations -----------------------------------------------------------------------
+    # -- operations: sync and async twins -------------------------------------------------
+    # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
+    # keyword-only, ``server_url`` (checked like the client's) and ``http_headers``
+    # (added to the request; they may not replace credentials or framing headers).
+    # Each ``<op>_async`` is made from ``<op>`` by ``_awaitable``: the same signature,
+    # the same plan (``_<op>``), awaited on the aiohttp edge.
 
     def post_workspace_events(
         self,
-        request: Union[operations.PostWorkspaceEventsRequest, Mapping[str, Any]],
+        request: PostRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.PostWorkspaceEventsResponse:
         r"""Post events for a specific workspace.
 
         Sends an array of events to be stored for a particular workspace.
         Every event is checked before anything is sent.
         """
-        req = _coerce(request, operations.PostWorkspaceEventsRequest)
-        events: object = req.request_body
-        if isinstance(events, list) and any(isinstance(e, Mapping) for e in events):
-            events = [_event_from(e, i) for i, e in enumerate(events)]
-        body = encode_list(events, shared.CliEvent, "request_body")  # type: ignore[arg-type]
-        response = self._http.send(
-            self._post_request(req.workspace_id, body), _retries(retries), _timeout(timeout_ms)
-        )
-        return operations.PostWorkspaceEventsResponse(**http_fields(response))
+        return self._sync.send(self._post(request, retries, timeout_ms, server_url, http_headers))
 
     def search_workspace_events(
         self,
-        request: Union[operations.SearchWorkspaceEventsRequest, Mapping[str, Any], None] = None,
+        request: SearchRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.SearchWorkspaceEventsResponse:
         r"""Search events for a particular workspace by any field."""
-        req = _coerce(request or {}, operations.SearchWorkspaceEventsRequest)
-        response = self._get(req.workspace_id, "events", _query(req), retries, timeout_ms)
-        return operations.SearchWorkspaceEventsResponse(
-            **http_fields(response), cli_event_batch=_decode(response, shared.CliEvent)
-        )
+        plan = self._search(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
     def get_workspace_events_by_target(
         self,
-        request: Union[operations.GetWorkspaceEventsByTargetRequest, Mapping[str, Any]],
+        request: ByTargetRequest,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceEventsByTargetResponse:
         r"""Load recent events for a particular workspace."""
-        req = _coerce(request, operations.GetWorkspaceEventsByTargetRequest)
-        target = _segment(req.target_id, "request.target_id")
-        path = f"events/targets/{target}/events"
-        response = self._get(req.workspace_id, path, _query(req), retries, timeout_ms)
-        return operations.GetWorkspaceEventsByTargetResponse(
-            **http_fields(response), cli_event_batch=_decode(response, shared.CliEvent)
-        )
+        plan = self._by_target(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
 
     def get_workspace_targets(
         self,
-        request: Union[operations.GetWorkspaceTargetsRequest, Mapping[str, Any], None] = None,
+        request: TargetsRequest = None,
         retries: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
     ) -> operations.GetWorkspaceTargetsResponse:
-        r"""Load targets for a particular workspace."""
-        req = _coerce(request or {}, operations.GetWorkspaceTargetsRequest)
-        response = self._get(req.workspace_id, "events/targets", _query(req), retries, timeout_ms)
-        return operations.GetWorkspaceTargetsResponse(
-            **http_fields(response), target_sdk_list=_decode(response, shared.TargetSDK)
-        )
+        r"""Load targets for a particular workspace (the path with ``{workspaceID}``)."""
+        plan = self._targets(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
+
+    def get_targets(
+        self,
+        request: NoWorkspaceTargetsRequest = None,
+        retries: Optional[RetryConfig] = None,
+        timeout_ms: Optional[int] = None,
+        *,
+        server_url: Optional[str] = None,
+        http_headers: Headers = None,
+    ) -> operations.GetTargetsResponse:
+        r"""Load targets with no workspace in the path (``/v1/workspace/events/targets``).
+
+        The API answers the targets the credentials may see; no ``workspace_id``
+        is needed (and one set on the request is refused: use ``get_targets_deprecated``).
+        """
+        plan = self._no_workspace_targets(request, retries, timeout_ms, server_url, http_headers)
+        return self._sync.send(plan)
+
+    post_workspace_events_async = _awaitable(post_workspace_events, "_post")
+    search_workspace_events_async = _awaitable(search_workspace_events, "_search")
+    get_workspace_events_by_target_async = _awaitable(get_workspace_events_by_target, "_by_target")
+    get_workspace_targets_async = _awaitable(get_workspace_targets, "_targets")
+    get_targets_async = _awaitable(get_targets, "_no_workspace_targets")
+
+    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.
+    post = post_workspace_events
+    post_async = post_workspace_events_async
+    search = search_workspace_events
+    search_async = search_workspace_events_async
+    get_events_by_target = get_workspace_events_by_target
+    get_events_by_target_async = get_workspace_events_by_target_async
+    get_targets_deprecated = get_workspace_targets
+    get_targets_deprecated_async = get_workspace_targets_async
+
+    # -- what each operation sends --------------------------------------------------------
+
+    def _route(self, server_url: object, http_headers: object) -> _Route:
+        if server_url is None:
+            base, direct = self._server_url, self._direct
+        else:
+            base, direct = self._check_server(server_url)
+        return _Route(base, direct, extra_headers(http_headers))
+
+    def _post(
+        self,
+        request: PostRequest,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.PostWorkspaceEventsResponse]:
+        route = self._route(server_url, http_headers)
+        req = coerce(request, operations.PostWorkspaceEventsRequest)
+        events: object = req.request_body
+        if isinstance(events, list) and any(isinstance(e, Mapping) for e in events):
+            events = [event_from(e, i) for i, e in enumerate(events)]
+        body = encode_list(events, shared.CliEvent, "request_body")  # type: ignore[arg-type]
+        api = self._post_request(route, req.workspace_id, body, post_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
+
+    def _search(
+        self,
+        request: SearchRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.SearchWorkspaceEventsResponse]:
+        route = self._route(server_url, http_headers)
+        req = coerce(request or {}, operations.SearchWorkspaceEventsRequest)
+        url = self._workspace_url(route, req.workspace_id) + "/events"
+        api = self._get(route, url, query(req), search_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
+
+    def _by_target(
+        self,
+        request: ByTargetRequest,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetWorkspaceEventsByTargetResponse]:
+        route = self._route(server_url, http_headers)
+        req = coerce(request, operations.GetWorkspaceEventsByTargetRequest)
+        target = segment(req.target_id, "request.target_id")
+        url = self._workspace_url(route, req.workspace_id) + f"/events/targets/{target}/events"
+        api = self._get(route, url, query(req), by_target_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
+
+    def _targets(
+        self,
+        request: TargetsRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetWorkspaceTargetsResponse]:
+        route = self._route(server_url, http_headers)
+        req = coerce(request or {}, operations.GetWorkspaceTargetsRequest)
+        url = self._workspace_url(route, req.workspace_id) + "/events/targets"
+        api = self._get(route, url, query(req), targets_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
+
+    def _no_workspace_targets(
+        self,
+        request: NoWorkspaceTargetsRequest = None,
+        retries: object = None,
+        timeout_ms: object = None,
+        server_url: object = None,
+        http_headers: object = None,
+    ) -> Plan[operations.GetTargetsResponse]:
+        route = self._route(server_url, http_headers)
+        if isinstance(request, operations.GetWorkspaceTargetsRequest):
+            # 7.x names this request GetWorkspaceTargetsRequest: accepted without a workspace.
+            if request.workspace_id is not None:
+                raise ValidationError(
+                    "request.workspace_id",
+                    "get_targets has no workspace in its path: "
+                    "use get_targets_deprecated for a workspace's targets",
+                )
+            request = operations.GetTargetsRequest(request.after_last_event_created_at)
+        req = coerce(request or {}, operations.GetTargetsRequest)
+        url = route.server_url + "/v1/workspace/events/targets"
+        api = self._get(route, url, query(req), no_workspace_targets_result)
+        return api, retries_of(retries), timeout_of(timeout_ms)
 
     # -- the batcher ----------------------------------------------------------------------
 
@@ -143,6 +352,7 @@ class Events:
         max_queue_bytes: int = 64 << 20,
         on_full: Literal["block", "drop"] = "block",
         spool_dir: Optional[Union[str, os.PathLike[str]]] = None,
+        spool_fsync: bool = False,
         retries: Optional[RetryConfig] = None,
         on_error: Optional[ErrorCallback] = None,
         exit_timeout: float = 5.0,
@@ -157,17 +367,20 @@ class Events:
         from speakeasy._batching.batcher import EventBatcher
         from speakeasy._batching.transport import Transport
 
-        template = self._post_request(workspace_id, b"")
-        send = functools.partial(
-            self._http.send, retries=_SINGLE_ATTEMPT, timeout=_timeout(timeout_ms)
-        )
+        template = self._post_request(_Route.of(self), workspace_id, b"", no_result)
+        timeout = timeout_of(timeout_ms)
+        send = self._sync.send
         transport = Transport(
             # ``accepted`` is called once the server took the body, before any
             # after_success hook runs: a hook that raises cannot make it resent.
             send=lambda body, accepted: send(
-                dataclasses.replace(template, body=body, on_accepted=lambda _: accepted())
+                (
+                    dataclasses.replace(template, body=body, on_accepted=lambda _: accepted()),
+                    _SINGLE_ATTEMPT,
+                    timeout,
+                )
             ),
-            reset=self._http.reset_connections,
+            reset=self._sync.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,
         )
         return EventBatcher(
@@ -179,6 +392,7 @@ class Events:
             max_queue_bytes=max_queue_bytes,
             on_full=on_full,
             spool_dir=spool_dir,
+            spool_fsync=spool_fsync,
             retries=retries,
             on_error=on_error,
             exit_timeout=exit_timeout,
@@ -186,35 +400,51 @@ class Events:
 
     # -- building requests ----------------------------------------------------------------
 
-    def _post_request(self, workspace_id: Optional[str], body: bytes) -> ApiRequest:
-        url = self._workspace_url(workspace_id) + "/events"
-        return ApiRequest("POST", url, url[self._path_start :], self._post_headers, body=body)
+    def _post_request(
+        self,
+        route: _Route,
+        workspace_id: Optional[str],
+        body: bytes,
+        result: Callable[[HttpResponse, Redactor], _T],
+    ) -> ApiRequest[_T]:
+        url = self._workspace_url(route, workspace_id) + "/events"
+        headers = {**self._post_headers, **route.extra} if route.extra else self._post_headers
+        return ApiRequest(
+            "POST",
+            url,
+            url[len(route.server_url) :],
+            headers,
+            body=body,
+            result=result,
+            direct=route.direct,
+        )
 
     def _get(
         self,
-        workspace_id: Optional[str],
-        path: str,
+        route: _Route,
+        url: str,
         params: List[Tuple[str, str]],
-        retries: Optional[RetryConfig],
-        timeout_ms: Optional[int],
-    ) -> requests.Response:
-        url = self._workspace_url(workspace_id) + "/" + path
-        request = ApiRequest(
+        result: Callable[[HttpResponse, Redactor], _T],
+    ) -> ApiRequest[_T]:
+        headers = {**self._get_headers, **route.extra} if route.extra else self._get_headers
+        return ApiRequest(
             "GET",
             url,
-            url[self._path_start :],
-            self._get_headers,
+            url[len(route.server_url) :],
+            headers,
             params=params,
             retry_statuses=READ_RETRY_STATUSES,
             max_body=MAX_RESPONSE_BYTES,
+            result=result,
+            direct=route.direct,
         )
-        return self._http.send(request, _retries(retries), _timeout(timeout_ms))
 
-    def _workspace_url(self, workspace_id: Optional[str]) -> str:
+    def _workspace_url(self, route: _Route, workspace_id: Optional[str]) -> str:
         """The workspace URL: the request's workspace, else the client's."""
         wid = self._workspace_id if workspace_id is None else workspace_id
+        key = (route.server_url, wid)
         try:
-            return self._workspaces[wid]  # type: ignore[index]
+            return self._workspaces[key]  # type: ignore[index]
         except (KeyError, TypeError):
             pass
         if wid is None:
@@ -223,145 +453,7 @@ class Events:
                 "is required: set it on the request or on the client (Speakeasy(workspace_id=...))",
             )
         check_workspace_id(wid, "workspace_id")
-        url = self._base + quote(wid, safe="")
+        url = route.server_url + "/v1/workspace/" + quote(wid, safe="")
         if len(self._workspaces) < 1024:
-            self._workspaces[wid] = url
+            self._workspaces[key] = url  # type: ignore[index]
         return url
-
-
-# -- request checks and query serialisation ------------------------------------------------
-
-
-def _coerce(request: object, cls: Type[_R]) -> _R:
-    """The request model itself, or one built from a dict of the same fields."""
-    if isinstance(request, cls):
-        return request
-    if isinstance(request, Mapping):
-        return _from_fields(cls, request, "request")
-    raise FieldTypeError(
-        "request", f"expected {cls.__name__} or a dict of its fields, got {type(request).__name__}"
-    )
-
-
-def _event_from(value: object, index: int) -> object:
-    if isinstance(value, Mapping):
-        return _from_fields(shared.CliEvent, value, f"request_body[{index}]")
-    return value
-
-
-def _from_fields(cls: Type[_M], data: Mapping[str, Any], where: str) -> _M:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    for key in data:
-        if key not in names:
-            raise ValidationError(f"{where}.{key}", f"is not a field of {cls.__name__}")
-    missing = [
-        f.name
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name not in data
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
-    ]
-    if missing:
-        raise ValidationError(f"{where}.{missing[0]}", "is required")
-    return cls(**data)
-
-
-def _segment(value: object, field: str) -> str:
-    """A path parameter, percent-encoded as one segment (a ``/`` stays inside it)."""
-    if not isinstance(value, str):
-        raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
-    if not value:
-        raise ValidationError(field, "must not be empty")
-    return quote(value, safe="")
-
-
-def _query(request: object) -> List[Tuple[str, str]]:
-    """The query of a read: set fields in model order, ``workspace_id`` (a path value) aside."""
-    params = []
-    for f in dataclasses.fields(request):  # type: ignore[arg-type]
-        name = f.name
-        if name in ("workspace_id", "target_id"):
-            continue
-        value = getattr(request, name)
-        if value is not None:
-            params.append((name, _query_value(value, f"request.{name}", _QUERY_KINDS.get(name))))
-    return params
-
-
-#: Query parameters that are not plain strings, by name (the same in every operation).
-_QUERY_KINDS = {
-    "after_created_at": "datetime",
-    "after_last_event_created_at": "datetime",
-    "success": "bool",
-    "limit": "int",
-}
-
-
-def _query_value(value: object, field: str, kind: Optional[str]) -> str:
-    """``true``/``false``, RFC 3339 (UTC as ``Z``), an enum's value, or the text."""
-    if kind == "bool":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        raise FieldTypeError(field, f"expected bool, got {type(value).__name__}")
-    if kind == "datetime":
-        if isinstance(value, datetime):
-            return datetime_to_wire(value)
-        raise FieldTypeError(field, f"expected datetime, got {type(value).__name__}")
-    if kind == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            if value < 0:
-                raise ValidationError(field, "must be >= 0")
-            return str(value)
-        raise FieldTypeError(field, f"expected int, got {type(value).__name__}")
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, str):
-        return value
-    raise FieldTypeError(field, f"expected str, got {type(value).__name__}")
-
-
-def _retries(retries: object) -> Optional[RetryConfig]:
-    if retries is not None and not isinstance(retries, RetryConfig):
-        raise FieldTypeError("retries", f"expected RetryConfig, got {type(retries).__name__}")
-    return retries
-
-
-def _timeout(timeout_ms: object) -> Optional[float]:
-    return timeout_seconds(timeout_ms, "timeout_ms") if timeout_ms is not None else None
-
-
-def _decode(response: requests.Response, cls: Type[_M]) -> List[_M]:
-    """A read's JSON array as models; anything else is an ``SDKError`` saying what and where."""
-    status = response.status_code
-    content_type = response.headers.get("content-type", "")
-    if status != 200 or not is_json(content_type):
-        raise SDKError(
-            f"unexpected response (status {status}, content-type {content_type!r})",
-            status,
-            _excerpt(response),
-            response,
-        )
-    try:
-        data = json.loads(response.content)
-    except (ValueError, RecursionError) as exc:
-        raise SDKError(
-            f"response is not valid JSON ({exc})", status, _excerpt(response), response
-        ) from None
-    try:
-        return decode_list(data, cls)
-    except DecodeError as exc:
-        raise SDKError(
-            f"response does not match a list of {cls.__name__}: {exc}",
-            status,
-            _excerpt(response),
-            response,
-        ) from None
-
-
-def _excerpt(response: requests.Response) -> str:
-    """At most the first MiB of a body, as text, secrets redacted, for an error."""
-    keep = MAX_BODY_BYTES + MAX_BODY_BYTES // 16  # a key across the cut is still redacted
-    if len(response.content) > keep:
-        response = copy.copy(response)
-        response._content = response.content[:keep]
-    return error_text(response)

@@ -9,7 +9,9 @@ the encoder equal to dataclasses-json.
 
 This module imports neither codec (they import it, as ``errors`` may: no
 cycle) and imports dataclasses-json only when a method needs it (~100 ms).
-``models.shared._base.WireModel`` puts the compiled codecs behind the methods.
+``models.shared._base.WireModel`` puts the compiled codecs behind the methods,
+through ``CODECS``: the codecs sit above the models and register themselves
+here when they load (``import speakeasy`` loads them), so no model imports them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 _T = TypeVar("_T")
+
+
+class Codecs:
+    """The compiled encoder and decoder factories, set by ``_encoding`` and ``_decoding``."""
+
+    encoder_for: Callable[[type], Callable[[Any], str]]
+    decoder_for: Callable[[type], Callable[[Any], Any]]
+
+
+CODECS = Codecs()
 
 #: The marshmallow schema class of each model, built on first use.
 _SCHEMAS: Dict[Tuple[type, bool, bool], Any] = {}

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Tuple
 
 import pytest
 
+import speakeasy
 from speakeasy import BatcherStats, EventBatcher
 from speakeasy._encoding import encoder_for
 from speakeasy.models import shared
@@ -218,3 +219,8 @@ def freezable(tmp_path: Path) -> Iterator[Tuple[Path, Callable[[], None]]]:
 
 def _remount_read_only(mount: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)
+
+
+def build_batcher(client: speakeasy.Speakeasy, **options: Any) -> EventBatcher:
+    """``client.events.batcher(**options)``."""
+    return client.events.batcher(**options)

@@ -14,7 +14,7 @@ from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from tests._factories import FAST_RETRIES
 
-from ._helpers import MakeBatcher
+from ._helpers import MakeBatcher, build_batcher
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def make_batcher(client: speakeasy.Speakeasy) -> Iterator[MakeBatcher]:
 
     def make(**options: Any) -> EventBatcher:
         options.setdefault("retries", FAST_RETRIES)
-        batcher = client.events.batcher(**options)
+        batcher = build_batcher(client, **options)
         made.append(batcher)
         return batcher
 

@@ -11,7 +11,7 @@ from typing import Any, List
 import pytest
 
 import speakeasy
-from speakeasy import BatcherStats, EventBatcher
+from speakeasy import BatcherStats, EventBatcher, EventsNotDeliveredWarning
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
 
@@ -154,16 +154,19 @@ def test_context_manager_flushes_and_closes(
 def test_on_full_drop_counts_dropped_events(
     server: EventsServer, make_batcher: MakeBatcher
 ) -> None:
-    """With the queue full, add() returns False and the event counts as dropped."""
+    """With the queue full, add() returns False, the event counts as dropped, and is warned of."""
     batcher = make_batcher(max_queue_events=2, flush_interval=600, on_full="drop")
     results = [batcher.add(event(i)) for i in range(5)]
     assert results == [True, True, False, False, False]
     assert batcher.add_many(events(2, start=5)) == 0
     stats = batcher.stats
     assert (stats.added, stats.dropped, stats.pending) == (7, 5, 2)
-    assert batcher.flush(timeout=10)
+    with pytest.warns(EventsNotDeliveredWarning, match=r"^5 events were dropped") as caught:
+        assert batcher.flush(timeout=10)
+    assert len(caught) == 1
     assert set(delivered(server)) == {"evt-0", "evt-1"}
     assert_balanced(batcher.stats)
+    assert batcher.close(timeout=10) is False  # delivered what it queued, but dropped some
 
 
 def test_on_full_block_waits_for_room(server: EventsServer, make_batcher: MakeBatcher) -> None:
@@ -189,7 +192,8 @@ def test_close_wakes_an_add_blocked_on_a_full_queue(
     blocked.start()
     blocked.join(0.2)
     assert blocked.is_alive() and outcome == []  # still waiting for room
-    batcher.close(timeout=0.2)
+    with pytest.warns(EventsNotDeliveredWarning, match=r"^2 events were not delivered"):
+        assert batcher.close(timeout=0.2) is False
     blocked.join(10)
     [error] = outcome
     assert isinstance(error, errors.BatcherClosedError)
@@ -284,8 +288,12 @@ def test_logs_never_hold_payloads_nor_the_key(
     server.reject_event = lambda item: item["hostname"] == "secret-host-1"
     batcher = make_batcher(flush_interval=600, spool_dir=spool)
     batcher.add_many([event(i, hostname=f"secret-host-{i}") for i in range(5)])
-    assert batcher.flush(timeout=10)
+    with pytest.warns(EventsNotDeliveredWarning) as caught:
+        assert batcher.flush(timeout=10)
     assert batcher.stats.failed == 1
+    [warned] = [str(w.message) for w in caught]
+    assert warned.startswith("1 event was not delivered: the server answered 422")
+    assert "secret-host" not in warned and "evt-" not in warned and api_key not in warned
     if spool is not None:
         server.handler = lambda request: Reply(503)
         batcher.add(event(9, hostname="secret-host-9"))

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 import speakeasy
-from speakeasy import EventBatcher
+from speakeasy import EventBatcher, EventsNotDeliveredWarning
 from speakeasy._batching.batcher import EventBatcher as Batcher
 from speakeasy._batching.transport import Transport
 from speakeasy.models import errors
@@ -255,7 +255,12 @@ def test_max_queue_bytes_bounds_what_is_held(
     assert accepted == [True] * 5 + [False] * 15
     assert batcher.add_many(big[:3]) == 0
     assert_stats(batcher.stats, added=23, dropped=18, pending=5)
-    batcher.close(timeout=0)
+    with pytest.warns(EventsNotDeliveredWarning) as caught:
+        assert batcher.close(timeout=0) is False
+    assert sorted(str(w.message).split(":")[0] for w in caught) == [
+        "18 events were dropped",
+        "5 events were not delivered",
+    ]
 
 
 def test_add_blocks_on_the_byte_bound_and_loses_nothing(
@@ -281,7 +286,12 @@ def test_add_many_with_drop_queues_what_fits_and_says_how_many(
     batcher.add(event(0))
     assert batcher.add_many(events(4, start=1)) == 2
     assert_stats(batcher.stats, added=5, dropped=2, pending=3)
-    batcher.close(timeout=0)
+    with pytest.warns(EventsNotDeliveredWarning) as caught:
+        assert batcher.close(timeout=0) is False
+    assert sorted(str(w.message).split(":")[0] for w in caught) == [
+        "2 events were dropped",
+        "3 events were not delivered",
+    ]
 
 
 def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(

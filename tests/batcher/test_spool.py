@@ -10,6 +10,7 @@ from typing import Any, List
 
 import pytest
 
+from speakeasy import EventsNotDeliveredWarning
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
 
@@ -118,7 +119,8 @@ def test_rejected_events_are_kept_in_the_rejected_file(
     server.reject_event = lambda item: item["id"] == "evt-3"
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     batcher.add_many(events(8))
-    assert batcher.close(timeout=10)
+    with pytest.warns(EventsNotDeliveredWarning, match=r"^1 event .* 422 .*; kept in .*rejected"):
+        assert batcher.close(timeout=10) is False  # one event was given up
     rejected = (spool / "rejected.jsonl").read_text().splitlines()
     assert [json.loads(line)["id"] for line in rejected] == ["evt-3"]
     assert segments(spool) == []

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
 
+from speakeasy import EventsNotDeliveredWarning
+from speakeasy._batching import worker as worker_module
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
 
@@ -264,7 +268,7 @@ def test_symlinks_in_the_spool_are_never_followed(
     )
     assert batcher.stats.recovered == 0
     batcher.add_many(events(3))
-    assert batcher.close(timeout=10)
+    assert batcher.close(timeout=10) is False  # evt-1 was given up (to on_error: no warning)
     assert b"secret" not in b"".join(r.body for r in server.received)
     assert elsewhere.read_text() == ""  # the rejected event was not written through the link
     assert ids(reported) == ["evt-1"]  # it still reached on_error
@@ -303,3 +307,46 @@ def test_a_backlog_of_many_segments_is_delivered_before_flush_returns_true(
     assert batcher.stats.recovered == 120
     assert segments(spool) == []
     assert batcher.close(timeout=10)
+
+
+def test_a_spool_dir_symlink_re_pointed_later_moves_nothing(
+    server: EventsServer,
+    make_batcher: MakeBatcher,
+    tmp_path: Path,
+    small_segments: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """spool_dir is resolved once and held: a link re-pointed after the check changes nothing.
+
+    The link is re-pointed at a world-writable directory (another user's, when
+    root) holding a planted segment; new segments, acks, rejected events and
+    rescans all stay in the directory checked at the start.
+    """
+    monkeypatch.setattr(worker_module, "RESCAN_INTERVAL", 0.01)  # look for leftovers constantly
+    good = tmp_path / "good"
+    good.mkdir(mode=0o700)
+    link = tmp_path / "spool-link"
+    link.symlink_to(good)
+    server.reject_event = lambda item: item["id"] == "evt-7"
+    batcher = make_batcher(spool_dir=link, flush_interval=600)
+    batcher.add(event(0))
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    leave_segment(evil, "1-0-planted.seg", 100, 3)
+    os.chmod(evil, 0o777)
+    if is_root():
+        os.chown(evil, 65534, 65534)
+    repointed = tmp_path / "spool-link.new"
+    repointed.symlink_to(evil)
+    os.replace(repointed, link)  # atomically, as an attacker would
+    for i in range(1, 20):  # new 1 KiB segments, acks, one rejected event
+        batcher.add(event(i))
+    with pytest.warns(EventsNotDeliveredWarning, match="^1 event was not delivered"):
+        assert batcher.flush(timeout=10)
+    time.sleep(0.1)  # several rescans
+    assert batcher.close(timeout=10) is False  # evt-7 was given up
+    assert sorted(os.listdir(evil)) == ["1-0-planted.seg"]
+    assert delivered(server) == {f"evt-{i}": 1 for i in range(20) if i != 7}
+    assert [
+        json.loads(line)["id"] for line in (good / "rejected.jsonl").read_text().splitlines()
+    ] == ["evt-7"]

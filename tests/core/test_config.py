@@ -20,29 +20,29 @@ def _post(s: speakeasy.Speakeasy, **request_kwargs) -> operations.PostWorkspaceE
     )
 
 
-def test_global_workspace_id_fills_the_path(server):
+def test_global_workspace_id_fills_the_path(sdk, server):
     """The client's workspace_id is used when the request has none."""
-    _post(speakeasy.Speakeasy(security=KEY, workspace_id="global-ws", server_url=server.url))
+    _post(sdk(security=KEY, workspace_id="global-ws", server_url=server.url))
     assert server.received[-1].path == "/v1/workspace/global-ws/events"
 
 
-def test_request_workspace_id_overrides_the_global_one(server):
+def test_request_workspace_id_overrides_the_global_one(sdk, server):
     """The request's workspace_id wins over the client's."""
-    s = speakeasy.Speakeasy(security=KEY, workspace_id="global-ws", server_url=server.url)
+    s = sdk(security=KEY, workspace_id="global-ws", server_url=server.url)
     _post(s, workspace_id="request-ws")
     assert server.received[-1].path == "/v1/workspace/request-ws/events"
 
 
-def test_workspace_id_is_percent_encoded_as_one_segment(server):
+def test_workspace_id_is_percent_encoded_as_one_segment(sdk, server):
     """A slash or space in workspace_id cannot change the path."""
-    _post(speakeasy.Speakeasy(security=KEY, server_url=server.url), workspace_id="a/b c")
+    _post(sdk(security=KEY, server_url=server.url), workspace_id="a/b c")
     assert server.received[-1].path == "/v1/workspace/a%2Fb%20c/events"
     assert server.received[-1].workspace_id == "a/b c"
 
 
-def test_missing_workspace_id_names_it_and_sends_nothing(server):
+def test_missing_workspace_id_names_it_and_sends_nothing(sdk, server):
     """With no workspace_id anywhere, a ValidationError names it before sending."""
-    s = speakeasy.Speakeasy(security=KEY, server_url=server.url)
+    s = sdk(security=KEY, server_url=server.url)
     with pytest.raises(errors.ValidationError, match="workspace_id") as info:
         _post(s)
     assert info.value.field == "workspace_id"
@@ -59,8 +59,11 @@ def test_bad_global_workspace_id_is_rejected_at_construction(bad):
 
 def test_default_server_is_prod():
     """Without server or server_url the client targets the prod server."""
-    assert speakeasy.Speakeasy().server_url == "https://api.prod.speakeasyapi.dev"
-    assert speakeasy.Speakeasy(server="prod").server_url == "https://api.prod.speakeasyapi.dev"
+    assert speakeasy.Speakeasy().server_url == "https://api.prod.speakeasy.com"
+    assert speakeasy.Speakeasy(server="prod").server_url == "https://api.prod.speakeasy.com"
+    # The host 5.x defaulted to stays reachable by name.
+    legacy = speakeasy.Speakeasy(server="prod-speakeasyapi-dev").server_url
+    assert legacy == "https://api.prod.speakeasyapi.dev"
 
 
 def test_unknown_server_name_is_rejected():
@@ -69,16 +72,16 @@ def test_unknown_server_name_is_rejected():
         speakeasy.Speakeasy(server="staging")
 
 
-def test_server_url_trailing_slash_is_fine(server):
+def test_server_url_trailing_slash_is_fine(sdk, server):
     """A trailing slash on server_url does not double the path's slash."""
-    _post(speakeasy.Speakeasy(security=KEY, workspace_id="w", server_url=server.url + "/"))
+    _post(sdk(security=KEY, workspace_id="w", server_url=server.url + "/"))
     assert server.received[-1].path == "/v1/workspace/w/events"
 
 
-def test_url_params_fill_placeholders(server):
+def test_url_params_fill_placeholders(sdk, server):
     """url_params fill {name} placeholders of server_url."""
     port = server.url.rsplit(":", 1)[1]
-    s = speakeasy.Speakeasy(
+    s = sdk(
         security=KEY,
         workspace_id="w",
         server_url="http://{host}:{port}",
@@ -98,7 +101,9 @@ def test_bad_server_url_is_rejected_at_construction(url):
 
 
 def test_custom_session_is_used_and_never_modified(server):
-    """The session's headers and cookies are sent; the key never goes into the session."""
+    """The session's headers and cookies are sent; the key never goes into the session.
+
+    Sync only: client= is the sync edge's requests.Session (async_client= in test_async)."""
     session = requests.Session()
     session.headers["x-tenant"] = "acme"
     session.cookies.set("sid", "cookie-value")
@@ -120,7 +125,9 @@ def test_custom_session_is_used_and_never_modified(server):
 
 
 def test_custom_session_adapters_are_used(server):
-    """A transport adapter mounted on the session carries the request."""
+    """A transport adapter mounted on the session carries the request.
+
+    Sync only: transport adapters are requests'."""
     seen = []
 
     class CountingAdapter(requests.adapters.HTTPAdapter):
@@ -147,10 +154,10 @@ def test_client_must_be_a_session():
         speakeasy.Speakeasy(client="http://example")  # type: ignore[arg-type]
 
 
-def test_security_callable_is_called_for_every_request(server):
+def test_security_callable_is_called_for_every_request(sdk, server):
     """A callable security is resolved per request, so keys can rotate."""
     keys = itertools.cycle(["key-a", "key-b"])
-    s = speakeasy.Speakeasy(
+    s = sdk(
         security=lambda: shared.Security(api_key=next(keys)),
         workspace_id="w",
         server_url=server.url,
@@ -162,9 +169,9 @@ def test_security_callable_is_called_for_every_request(server):
     assert [r.api_key for r in server.received] == ["key-a", "key-b", "key-a"]
 
 
-def test_security_callable_may_return_the_key_itself(server):
+def test_security_callable_may_return_the_key_itself(sdk, server):
     """A callable may return the key as a str."""
-    _post(speakeasy.Speakeasy(security=lambda: "test-key", workspace_id="w", server_url=server.url))
+    _post(sdk(security=lambda: "test-key", workspace_id="w", server_url=server.url))
     assert server.received[-1].status == 200
 
 
@@ -175,9 +182,9 @@ def test_security_of_the_wrong_type_is_rejected():
 
 
 @pytest.mark.no_contract_check
-def test_without_security_no_key_is_sent(server):
+def test_without_security_no_key_is_sent(sdk, server):
     """With security=None no x-api-key header is sent (the server answers 401)."""
-    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    s = sdk(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.SDKError) as info:
         _post(s)
     assert info.value.status_code == 401
@@ -204,17 +211,17 @@ def test_repr_shows_no_key():
     assert "sk-secret-123" not in repr(shared.Security(api_key="sk-secret-123"))
 
 
-def test_context_manager_closes_only_its_own_session(server):
+def test_context_manager_closes_only_its_own_session(sdk, server):
     """Leaving a with block closes the SDK's session but never the caller's."""
     mine = requests.Session()
     closed = []
     mine.close = lambda: closed.append("mine")  # type: ignore[method-assign]
-    with speakeasy.Speakeasy(security=KEY, workspace_id="w", server_url=server.url, client=mine):
+    with sdk(security=KEY, workspace_id="w", server_url=server.url, client=mine):
         pass
     assert closed == []
-    with speakeasy.Speakeasy(security=KEY, workspace_id="w", server_url=server.url) as s:
+    with sdk(security=KEY, workspace_id="w", server_url=server.url) as s:
         _post(s)
-        own = s._http.session
+        own = s._sync.session
         own_closed = []
         original = own.close
         own.close = lambda: (own_closed.append(True), original())  # type: ignore[method-assign]

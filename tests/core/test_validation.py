@@ -29,11 +29,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("field", "value", "exc"), CASES)
-def test_bad_field_is_named_and_nothing_is_sent(server, field, value, exc):
+def test_bad_field_is_named_and_nothing_is_sent(sdk, server, field, value, exc):
     """A bad value in any event fails the whole call before sending, naming the field."""
-    s = speakeasy.Speakeasy(
-        security=shared.Security(api_key="test-key"), workspace_id="w", server_url=server.url
-    )
+    s = sdk(security=shared.Security(api_key="test-key"), workspace_id="w", server_url=server.url)
     body = [event(), event(**{field: value})]
     with pytest.raises(exc) as info:
         s.events.post_workspace_events(operations.PostWorkspaceEventsRequest(request_body=body))
@@ -43,9 +41,9 @@ def test_bad_field_is_named_and_nothing_is_sent(server, field, value, exc):
     assert server.received == []
 
 
-def test_non_event_in_list_is_named(server):
+def test_non_event_in_list_is_named(sdk, server):
     """Something that is neither a CliEvent nor a dict of its fields is rejected by index."""
-    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    s = sdk(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.FieldTypeError, match=r"request_body\[0\]: expected CliEvent"):
         s.events.post_workspace_events(
             operations.PostWorkspaceEventsRequest(request_body=["x"])  # type: ignore[list-item]
@@ -53,9 +51,9 @@ def test_non_event_in_list_is_named(server):
     assert server.received == []
 
 
-def test_incomplete_event_dict_names_the_missing_field(server):
+def test_incomplete_event_dict_names_the_missing_field(sdk, server):
     """A dict of CliEvent fields missing a required one is rejected, naming it."""
-    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    s = sdk(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.ValidationError, match=r"request_body\[0\]\.created_at: is required"):
         s.events.post_workspace_events(
             operations.PostWorkspaceEventsRequest(request_body=[{"id": "x"}])  # type: ignore[list-item]
@@ -63,9 +61,9 @@ def test_incomplete_event_dict_names_the_missing_field(server):
     assert server.received == []
 
 
-def test_single_event_instead_of_list_is_rejected(server):
+def test_single_event_instead_of_list_is_rejected(sdk, server):
     """request_body must be a list."""
-    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    s = sdk(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.FieldTypeError, match="request_body"):
         s.events.post_workspace_events(
             operations.PostWorkspaceEventsRequest(request_body=event())  # type: ignore[arg-type]
@@ -73,9 +71,9 @@ def test_single_event_instead_of_list_is_rejected(server):
     assert server.received == []
 
 
-def test_request_of_the_wrong_type_is_rejected(server):
+def test_request_of_the_wrong_type_is_rejected(sdk, server):
     """The request must be a PostWorkspaceEventsRequest."""
-    s = speakeasy.Speakeasy(workspace_id="w", server_url=server.url)
+    s = sdk(workspace_id="w", server_url=server.url)
     with pytest.raises(errors.FieldTypeError, match="request"):
         s.events.post_workspace_events([event()])  # type: ignore[arg-type]
     assert server.received == []
@@ -91,11 +89,9 @@ def test_malformed_static_key_is_rejected_at_construction_without_echoing_it(key
 
 
 @pytest.mark.parametrize("key", ["line\nbreak", " padded", "", "tab\there"])
-def test_malformed_rotating_key_is_rejected_before_sending(server, key):
+def test_malformed_rotating_key_is_rejected_before_sending(sdk, server, key):
     """A callable's malformed key fails before any byte is sent, and is not echoed."""
-    s = speakeasy.Speakeasy(
-        security=lambda: shared.Security(api_key=key), workspace_id="w", server_url=server.url
-    )
+    s = sdk(security=lambda: shared.Security(api_key=key), workspace_id="w", server_url=server.url)
     with pytest.raises(errors.ValidationError, match=r"security\.api_key") as info:
         s.events.post_workspace_events(
             operations.PostWorkspaceEventsRequest(request_body=[event()])

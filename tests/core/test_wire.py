@@ -16,15 +16,15 @@ from tests.contract import SPEC_PATH
 from tests.core._helpers import T0, event
 
 
-def _client(server, **kwargs) -> speakeasy.Speakeasy:
+def _client(sdk, server, **kwargs) -> speakeasy.Speakeasy:
     kwargs.setdefault("security", shared.Security(api_key="test-key"))
     kwargs.setdefault("workspace_id", "ws-1")
-    return speakeasy.Speakeasy(server_url=server.url, **kwargs)
+    return sdk(server_url=server.url, **kwargs)
 
 
-def test_docs_example_runs_with_only_a_server_url_added(server):
+def test_docs_example_runs_with_only_a_server_url_added(sdk, server):
     """The API docs' example, unchanged but for server_url, gets a 200."""
-    s = speakeasy.Speakeasy(
+    s = sdk(
         security=shared.Security(
             api_key="test-key",
         ),
@@ -66,9 +66,9 @@ def test_docs_example_runs_with_only_a_server_url_added(server):
     ]
 
 
-def test_body_is_compact_json_with_sorted_keys(server):
+def test_body_is_compact_json_with_sorted_keys(sdk, server):
     """The body bytes are a compact JSON array, keys sorted, like the generated SDKs."""
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event(duration_ms=7)])
     )
     body = server.received[-1].body
@@ -77,9 +77,9 @@ def test_body_is_compact_json_with_sorted_keys(server):
     assert body.startswith(b'[{"created_at":"2024-11-21T06:58:42.120000Z","duration_ms":7,')
 
 
-def test_unset_optional_fields_are_omitted_never_null(server):
+def test_unset_optional_fields_are_omitted_never_null(sdk, server):
     """Only the nine required keys are sent when nothing optional is set."""
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event()])
     )
     (sent,) = server.received[-1].events
@@ -87,7 +87,7 @@ def test_unset_optional_fields_are_omitted_never_null(server):
     assert b"null" not in server.received[-1].body
 
 
-def test_every_optional_field_is_sent_when_set(server):
+def test_every_optional_field_is_sent_when_set(sdk, server):
     """Every optional field the server's schema knows reaches it with its value."""
     known = read_from_filename(str(SPEC_PATH))[0]["components"]["schemas"]["CliEvent"]
     hints = typing.get_type_hints(shared.CliEvent)
@@ -107,7 +107,7 @@ def test_every_optional_field_is_sent_when_set(server):
         else:  # an enum
             values[name] = list(kind)[-1]
     e = event(**values)
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[e])
     )
     (sent,) = server.received[-1].events
@@ -119,14 +119,14 @@ def test_every_optional_field_is_sent_when_set(server):
             assert sent[name] == value
 
 
-def test_datetimes_keep_their_offset_and_utc_is_z(server):
+def test_datetimes_keep_their_offset_and_utc_is_z(sdk, server):
     """Aware datetimes keep their offset; UTC is written with Z."""
     ist = timezone(timedelta(hours=5, minutes=30))
     e = event(
         created_at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
         local_started_at=datetime(2024, 1, 2, 8, 34, 5, 123456, tzinfo=ist),
     )
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[e])
     )
     (sent,) = server.received[-1].events
@@ -134,10 +134,10 @@ def test_datetimes_keep_their_offset_and_utc_is_z(server):
     assert sent["local_started_at"] == "2024-01-02T08:34:05.123456+05:30"
 
 
-def test_naive_datetime_is_sent_as_local_time_with_its_offset(server):
+def test_naive_datetime_is_sent_as_local_time_with_its_offset(sdk, server):
     """A naive datetime is taken as local time and sent with an explicit offset."""
     naive = datetime(2024, 6, 1, 12, 0, 0)
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event(local_started_at=naive)])
     )
     (sent,) = server.received[-1].events
@@ -146,50 +146,48 @@ def test_naive_datetime_is_sent_as_local_time_with_its_offset(server):
     assert parsed == naive.astimezone()
 
 
-def test_unknown_interaction_type_string_is_sent_as_is(server):
+def test_unknown_interaction_type_string_is_sent_as_is(sdk, server):
     """A value newer than the enum goes out unchanged."""
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event(interaction_type="LINT")])
     )
     assert server.events[-1]["interaction_type"] == "LINT"
 
 
-def test_headers_sent(server):
+def test_headers_sent(sdk, server):
     """content-type, Accept, user-agent and x-api-key are set per the contract."""
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event()])
     )
     got = server.received[-1]
     assert got.headers["content-type"] == "application/json"
     assert got.headers["accept"] == "application/json"
-    assert got.headers["user-agent"].startswith(
-        f"speakeasy-sdk/python {speakeasy.__version__} 0.4.0"
-    )
+    assert got.headers["user-agent"].startswith(f"speakeasy-sdk/python {speakeasy.__version__} ")
     assert got.api_key == "test-key"
     assert got.method == "POST"
     assert got.path == "/v1/workspace/ws-1/events"
 
 
-def test_empty_list_is_sent_as_empty_array(server):
+def test_empty_list_is_sent_as_empty_array(sdk, server):
     """An empty request body is a valid empty array."""
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[])
     )
     assert server.received[-1].body == b"[]"
 
 
-def test_many_events_in_one_call_keep_their_order(server):
+def test_many_events_in_one_call_keep_their_order(sdk, server):
     """Every event of a call arrives, in order."""
     events = [event(id=f"evt-{i}") for i in range(500)]
-    _client(server).events.post_workspace_events(
+    _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=events)
     )
     assert [e["id"] for e in server.events] == [f"evt-{i}" for i in range(500)]
 
 
-def test_response_object(server):
+def test_response_object(sdk, server):
     """The response carries status, content type and the raw requests.Response."""
-    res = _client(server).events.post_workspace_events(
+    res = _client(sdk, server).events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[event()])
     )
     assert res.status_code == 200

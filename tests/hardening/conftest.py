@@ -19,6 +19,7 @@ import requests
 import speakeasy
 from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
+from tests._edges import edge_factory
 from tests._factories import FAST_RETRIES, cli_event
 
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
@@ -55,8 +56,9 @@ MakeClient = Callable[..., speakeasy.Speakeasy]
 
 
 @pytest.fixture
-def make_client(server: EventsServer) -> Iterator[MakeClient]:
-    """Build clients (``server_url`` defaults to ``server``); their sessions are closed after."""
+def make_client(server: EventsServer, edge: str) -> Iterator[MakeClient]:
+    """Build clients (``server_url`` defaults to ``server``) calling through ``edge``;
+    they and their sessions are closed after."""
     sessions: List[requests.Session] = []
 
     def build(**kwargs: Any) -> speakeasy.Speakeasy:
@@ -66,7 +68,9 @@ def make_client(server: EventsServer) -> Iterator[MakeClient]:
         kwargs.setdefault("server_url", server.url)
         return speakeasy.Speakeasy(client=session, **kwargs)
 
-    yield build
+    make = edge_factory(edge, build)
+    yield make
+    make.close_all()
     for session in sessions:
         session.close()
 

@@ -30,6 +30,12 @@ def _echo_client(server: EventsServer, **security: str) -> speakeasy.Speakeasy:
     )
 
 
+@pytest.fixture
+def echo_client(on_edge: Any) -> Any:
+    """``_echo_client`` calling through the test's edge."""
+    return lambda server, **security: on_edge(_echo_client(server, **security))
+
+
 def _spellings(secret: str) -> list[str]:
     """The ways a JSON encoder may write ``secret`` inside a string."""
     return [
@@ -50,28 +56,30 @@ def open_server() -> Iterator[EventsServer]:
 @pytest.mark.parametrize("status", [401, 500])
 @pytest.mark.parametrize("form", range(4))
 def test_escaped_echoes_of_the_key_are_redacted(
-    open_server: EventsServer, status: int, form: int
+    echo_client: Any, open_server: EventsServer, status: int, form: int
 ) -> None:
     """A key echoed JSON-escaped (\\/, \\u002b, all \\uXXXX) never reaches str(exc) or .body."""
     echoed = _spellings(SLASHED_KEY)[form]
     body = '{"message": "key ' + echoed + ' refused", "detail": "' + echoed + '"}'
     open_server.replies.append(Reply(status, body=body, headers={"Content-Type": "text/plain"}))
     with pytest.raises(errors.SDKError) as info:
-        _echo_client(open_server, api_key=SLASHED_KEY).events.post_workspace_events(make_request())
+        echo_client(open_server, api_key=SLASHED_KEY).events.post_workspace_events(make_request())
     assert info.value.body.count("***") == 2
     for spelling in _spellings(SLASHED_KEY):
         assert spelling not in rendered(info.value)
 
 
-def test_a_key_cut_by_the_body_cap_is_still_redacted(open_server: EventsServer) -> None:
+def test_a_key_cut_by_the_body_cap_is_still_redacted(
+    echo_client: Any, open_server: EventsServer
+) -> None:
     """An echo straddling the 1 MiB cap: redacted before the body is cut, no prefix left."""
-    from speakeasy._http import MAX_BODY_BYTES
+    from speakeasy._answers import MAX_BODY_BYTES
 
     for offset in (5, 10, len(SLASHED_KEY) - 1):
         body = "x" * (MAX_BODY_BYTES - offset) + SLASHED_KEY + "y" * 100
         open_server.replies.append(Reply(500, body=body))
         with pytest.raises(errors.SDKError) as info:
-            _echo_client(open_server, api_key=SLASHED_KEY).events.post_workspace_events(
+            echo_client(open_server, api_key=SLASHED_KEY).events.post_workspace_events(
                 make_request()
             )
         tail = info.value.body[-200:]
@@ -110,22 +118,23 @@ def test_calls_after_close_raise(server: EventsServer, make_client: MakeClient) 
     assert isinstance(errors.ClientClosedError("x"), RuntimeError)
 
 
-def test_repr_hides_url_credentials() -> None:
-    """repr(client) never shows the password of a server_url's userinfo."""
-    client = speakeasy.Speakeasy(server_url="https://user:pa55word@events.example.com/")
-    assert "pa55word" not in repr(client)
-    assert "https://user:***@events.example.com" in repr(client)
+def test_url_credentials_are_refused_without_echo() -> None:
+    """userinfo in server_url would replace the SDK's credentials: refused, never echoed."""
+    with pytest.raises(errors.ValidationError) as info:
+        speakeasy.Speakeasy(server_url="https://user:pa55word@events.example.com/")
+    assert info.value.field == "server_url"
+    assert "pa55word" not in str(info.value)
 
 
 def test_environment_supplies_key_and_workspace(
-    server: EventsServer, monkeypatch: pytest.MonkeyPatch, api_key: Any
+    on_edge: Any, server: EventsServer, monkeypatch: pytest.MonkeyPatch, api_key: Any
 ) -> None:
     """SPEAKEASY_API_KEY and SPEAKEASY_WORKSPACE_ID fill what the constructor was not given."""
     from tests.hardening.conftest import API_KEY
 
     monkeypatch.setenv("SPEAKEASY_API_KEY", API_KEY)
     monkeypatch.setenv("SPEAKEASY_WORKSPACE_ID", "ws-env")
-    client = speakeasy.Speakeasy(server_url=server.url)
+    client = on_edge(speakeasy.Speakeasy(server_url=server.url))
     client.events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
     )
@@ -134,15 +143,17 @@ def test_environment_supplies_key_and_workspace(
 
 
 def test_explicit_arguments_win_over_the_environment(
-    server: EventsServer, monkeypatch: pytest.MonkeyPatch
+    on_edge: Any, server: EventsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A key or workspace given to the constructor is used, whatever the environment says."""
     from tests.hardening.conftest import API_KEY
 
     monkeypatch.setenv("SPEAKEASY_API_KEY", "sk-from-env")
     monkeypatch.setenv("SPEAKEASY_WORKSPACE_ID", "ws-env")
-    client = speakeasy.Speakeasy(
-        security=shared.Security(api_key=API_KEY), workspace_id="ws-arg", server_url=server.url
+    client = on_edge(
+        speakeasy.Speakeasy(
+            security=shared.Security(api_key=API_KEY), workspace_id="ws-arg", server_url=server.url
+        )
     )
     client.events.post_workspace_events(
         operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
@@ -183,7 +194,9 @@ class _Preloaded(requests.adapters.BaseAdapter):
 
 @pytest.mark.parametrize("status", [200, 500])
 def test_an_adapter_answering_with_loaded_content_works(status: int) -> None:
-    """A Response without ``raw`` (content set directly) is read like any other."""
+    """A Response without ``raw`` (content set directly) is read like any other.
+
+    Sync only: a requests adapter is the sync edge's own extension point."""
     session = requests.Session()
     body = b"[]" if status == 200 else b'{"message": "boom", "status_code": 500}'
     session.mount("https://", _Preloaded(status, body))
@@ -202,12 +215,13 @@ def test_an_adapter_answering_with_loaded_content_works(status: int) -> None:
 
 
 def test_bearer_token_and_workspace_identifier_are_redacted_too(
+    echo_client: Any,
     open_server: EventsServer,
 ) -> None:
     """Every secret header the request carried is redacted, escaped or not."""
     body = json.dumps({"saw": [BEARER, WORKSPACE_SECRET]}).replace("/", "\\/")
     open_server.replies.append(Reply(403, body=body))
-    client = _echo_client(open_server, bearer=BEARER, workspace_identifier=WORKSPACE_SECRET)
+    client = echo_client(open_server, bearer=BEARER, workspace_identifier=WORKSPACE_SECRET)
     with pytest.raises(errors.SDKError) as info:
         client.events.post_workspace_events(make_request())
     text = rendered(info.value)
@@ -216,9 +230,9 @@ def test_bearer_token_and_workspace_identifier_are_redacted_too(
             assert spelling not in text
 
 
-def test_security_fields_become_their_headers(open_server: EventsServer) -> None:
+def test_security_fields_become_their_headers(echo_client: Any, open_server: EventsServer) -> None:
     """api_key -> x-api-key, bearer -> Authorization: Bearer, workspace_identifier -> its header."""
-    client = _echo_client(open_server, api_key="k1", bearer="t1", workspace_identifier="w1")
+    client = echo_client(open_server, api_key="k1", bearer="t1", workspace_identifier="w1")
     client.events.post_workspace_events(make_request())
     headers = open_server.received[-1].headers
     assert headers["x-api-key"] == "k1"
@@ -226,7 +240,7 @@ def test_security_fields_become_their_headers(open_server: EventsServer) -> None
     assert headers["x-workspace-identifier"] == "w1"
 
 
-def test_a_bearer_prefix_is_not_doubled(open_server: EventsServer) -> None:
+def test_a_bearer_prefix_is_not_doubled(echo_client: Any, open_server: EventsServer) -> None:
     """A token given as "Bearer t" is sent as it is."""
-    _echo_client(open_server, bearer="Bearer t2").events.post_workspace_events(make_request())
+    echo_client(open_server, bearer="Bearer t2").events.post_workspace_events(make_request())
     assert open_server.received[-1].headers["authorization"] == "Bearer t2"

@@ -12,6 +12,7 @@ import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._edges import CONNECTION_ERROR, NETWORK_ERROR, unwrap
 from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import API_KEY, MakeClient, make_request
 
@@ -68,20 +69,25 @@ def test_client_and_everything_it_holds_hide_the_key(
         workspace_id="ws",
     )
     client.events.post_workspace_events(make_request())  # caches and pools are filled
-    objects = list(walk(client, set()))
+    objects = list(walk(unwrap(client), set()))
     assert len(objects) > 10
     for obj in [*objects, client.hooks, client.events, FAST_RETRIES, FAST_RETRIES.backoff]:
         assert API_KEY not in repr(obj)
         assert API_KEY not in str(obj)
 
 
-def test_session_is_never_given_the_key(make_client: MakeClient) -> None:
-    """The key goes on each request, never into the caller's session headers."""
+def test_session_is_never_given_the_key(make_client: MakeClient, edge: str) -> None:
+    """The key goes on each request, never into the session's headers (either edge's)."""
     client = make_client()
     client.events.post_workspace_events(make_request())
-    session = client._http.session
+    session = client._sync.session
     assert API_KEY not in repr(dict(session.headers))
     assert API_KEY not in repr(session.cookies)
+    if edge == "async":
+        aio = unwrap(client)._async._session
+        assert aio is not None
+        assert API_KEY not in repr(dict(aio.headers))
+        assert API_KEY not in repr(list(aio.cookie_jar))
 
 
 @pytest.mark.parametrize("bad", BAD_KEYS)
@@ -135,22 +141,22 @@ def test_key_of_wrong_type_is_rejected(value: Any) -> None:
     ],
 )
 def test_network_exceptions_hide_the_key(
-    server: EventsServer, make_client: MakeClient, reply: Reply
+    server: EventsServer, make_client: MakeClient, reply: Reply, edge: str
 ) -> None:
     """Connection errors and timeouts, with their whole cause chain, never quote the key."""
     server.replies.append(reply)
-    with pytest.raises(requests.RequestException) as info:
+    with pytest.raises(NETWORK_ERROR[edge]) as info:
         make_client(timeout_ms=100).events.post_workspace_events(make_request(), NO_RETRIES)
     assert API_KEY not in rendered(info.value)
 
 
 def test_retried_then_exhausted_exception_hides_the_key(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
     """The exception that ends a run of retries is as clean as a first one."""
     server.handler = lambda rec: Reply(200, action="reset")
     quick = RetryConfig("backoff", BackoffStrategy(1, 2, 1, 50), True)
-    with pytest.raises(requests.ConnectionError) as info:
+    with pytest.raises(CONNECTION_ERROR[edge]) as info:
         make_client().events.post_workspace_events(make_request(), quick)
     assert API_KEY not in rendered(info.value)
 

@@ -2,8 +2,9 @@
 
 The servers here are raw loopback sockets that speak just enough HTTP to stall
 the way the docs name: interim ``100 Continue`` answers forever, headers or a
-body dripped one byte at a time. Each test checks the call ends (with
-``requests.Timeout``) well before the server would have stopped.
+body dripped one byte at a time. Each test checks the call ends (with the
+edge's timeout: ``requests.Timeout``, async ``asyncio.TimeoutError``) well before
+the server would have stopped.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
-import requests
 
 import speakeasy
 from speakeasy.models import operations, shared
+from tests._edges import TIMEOUT
 from tests._factories import NO_RETRIES, cli_event
 
 Stall = Callable[[socket.socket], None]
@@ -109,30 +110,32 @@ def _client(url: str, **kwargs: object) -> speakeasy.Speakeasy:
     )
 
 
-def test_timeout_ms_bounds_a_post_whatever_the_server_does(stalling: StallingServer) -> None:
-    """timeout_ms=1000: the call raises requests.Timeout after about a second, not 20."""
-    s = _client(stalling.url)
+def test_timeout_ms_bounds_a_post_whatever_the_server_does(
+    stalling: StallingServer, on_edge: Any, edge: str
+) -> None:
+    """timeout_ms=1000: the call raises the edge's timeout after about a second, not 20."""
+    s = on_edge(_client(stalling.url))
     request = operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
     began = time.monotonic()
-    with pytest.raises(requests.Timeout, match="deadline of 1 s"):
+    with pytest.raises(TIMEOUT[edge], match="deadline of 1 s"):
         s.events.post_workspace_events(request, NO_RETRIES, timeout_ms=1000)
     assert time.monotonic() - began < SERVER_LIMIT / 2
 
 
-def test_the_client_timeout_bounds_a_read_too() -> None:
+def test_the_client_timeout_bounds_a_read_too(on_edge: Any, edge: str) -> None:
     """Speakeasy(timeout_ms=...) bounds a read whose body drips in."""
     server = StallingServer(drip_read_body)
     try:
-        s = _client(server.url, timeout_ms=1000, retry_config=NO_RETRIES)
+        s = on_edge(_client(server.url, timeout_ms=1000, retry_config=NO_RETRIES))
         began = time.monotonic()
-        with pytest.raises(requests.Timeout):
+        with pytest.raises(TIMEOUT[edge]):
             s.events.search_workspace_events(operations.SearchWorkspaceEventsRequest())
         assert time.monotonic() - began < SERVER_LIMIT / 2
     finally:
         server.close()
 
 
-def test_a_deadline_timeout_is_retried_like_any_timeout() -> None:
+def test_a_deadline_timeout_is_retried_like_any_timeout(on_edge: Any, edge: str) -> None:
     """The deadline's Timeout is a network failure: the retry loop tries again."""
     attempts = []
 
@@ -142,12 +145,12 @@ def test_a_deadline_timeout_is_retried_like_any_timeout() -> None:
 
     server = StallingServer(count_then_stall)
     try:
-        s = _client(server.url)
+        s = on_edge(_client(server.url))
         retries = speakeasy.utils.RetryConfig(
             "backoff", speakeasy.utils.BackoffStrategy(1, 5, 1.5, 1500), True
         )
         request = operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
-        with pytest.raises(requests.Timeout):
+        with pytest.raises(TIMEOUT[edge]):
             s.events.post_workspace_events(request, retries, timeout_ms=500)
         assert len(attempts) >= 2
     finally:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 
+import aiohttp
 import pytest
 import requests
+import urllib3
 
-from speakeasy.models.errors import BrokenResponseError
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._edges import BROKEN_BODY, CONNECTION_ERROR, NETWORK_ERROR, TIMEOUT, fault_error
 from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import MakeClient, make_request
 
@@ -40,65 +42,73 @@ def test_fault_is_retried(server: EventsServer, make_client: MakeClient, action:
 )
 @pytest.mark.parametrize("action", FAULTS)
 def test_fault_not_retried_raises_connection_error(
-    server: EventsServer, make_client: MakeClient, action: str, retries: RetryConfig
+    server: EventsServer, make_client: MakeClient, action: str, retries: RetryConfig, edge: str
 ) -> None:
     """With retries off, or retry_connection_errors=False under a backoff strategy: one
-    attempt, and every fault reaches the caller as a requests.ConnectionError."""
+    attempt, and every fault reaches the caller as the edge's connection error (sync:
+    requests.ConnectionError; async: aiohttp's, ClientPayloadError for a broken body)."""
     server.replies.append(Reply(200, action=action))
-    with pytest.raises(requests.ConnectionError):
+    with pytest.raises(CONNECTION_ERROR[edge] if edge == "sync" else fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), retries)
     assert len(server.received) == 1
 
 
 @pytest.mark.parametrize("action", FAULTS)
 def test_fault_that_never_clears_raises_connection_error(
-    server: EventsServer, make_client: MakeClient, action: str
+    server: EventsServer, make_client: MakeClient, action: str, edge: str
 ) -> None:
     """When the budget runs out, the last network exception is raised itself."""
     server.handler = lambda rec: Reply(200, action=action)
-    with pytest.raises(requests.ConnectionError):
+    with pytest.raises(CONNECTION_ERROR[edge] if edge == "sync" else fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), EXHAUSTED)
     assert len(server.received) >= 2
 
 
 def test_reset_mid_body_is_translated_from_chunked_encoding_error(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
-    """A break while reading the body is a ConnectionError caused by requests' own error."""
+    """A break while reading the body is a ConnectionError, caused by the wire's own error
+    (async: aiohttp's ClientPayloadError, untranslated)."""
     server.replies.append(Reply(200, action="reset_mid_body"))
-    with pytest.raises(BrokenResponseError) as info:
+    with pytest.raises(BROKEN_BODY[edge]) as info:
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
+    if edge == "async":
+        assert not isinstance(info.value, aiohttp.ClientConnectionError)
+        return
     assert isinstance(info.value, requests.ConnectionError)
     assert isinstance(
         info.value, requests.exceptions.ChunkedEncodingError
     )  # code written for requests
-    assert isinstance(info.value.__cause__, requests.exceptions.ChunkedEncodingError)
+    # The SDK reads the raw stream (to bound what it inflates): the cause is urllib3's.
+    assert isinstance(info.value.__cause__, (urllib3.exceptions.HTTPError, OSError))
 
 
 def test_reset_before_response_is_plain_connection_error(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
-    """A reset before any byte is requests' own ConnectionError, untranslated."""
+    """A reset before any byte is the library's own ConnectionError, untranslated."""
     server.replies.append(Reply(200, action="reset"))
-    with pytest.raises(requests.ConnectionError) as info:
+    with pytest.raises(CONNECTION_ERROR[edge]) as info:
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
-    assert not isinstance(info.value, BrokenResponseError)
+    assert not isinstance(info.value, BROKEN_BODY[edge])
 
 
-def test_connection_refused_raises_connection_error(make_client: MakeClient) -> None:
-    """Nothing listening: requests.ConnectionError after the retries."""
+def test_connection_refused_raises_connection_error(make_client: MakeClient, edge: str) -> None:
+    """Nothing listening: the edge's ConnectionError after the retries."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound but not listening: connections are refused
         client = make_client(server_url=f"http://127.0.0.1:{port}")
-        with pytest.raises(requests.ConnectionError):
+        with pytest.raises(CONNECTION_ERROR[edge]):
             client.events.post_workspace_events(make_request(), EXHAUSTED)
 
 
-def test_slow_server_raises_timeout(server: EventsServer, make_client: MakeClient) -> None:
-    """A server slower than timeout_ms: requests.Timeout, with retries off."""
+def test_slow_server_raises_timeout(
+    server: EventsServer, make_client: MakeClient, edge: str
+) -> None:
+    """A server slower than timeout_ms: the edge's timeout, with retries off."""
     server.replies.append(Reply(200, delay=1.0))
-    with pytest.raises(requests.Timeout):
+    with pytest.raises(TIMEOUT[edge]):
         make_client(timeout_ms=100).events.post_workspace_events(make_request(), NO_RETRIES)
 
 
@@ -111,20 +121,22 @@ def test_slow_server_timeout_is_retried(server: EventsServer, make_client: MakeC
 
 
 def test_per_call_timeout_overrides_client_timeout(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
     """timeout_ms on the call beats the client's (here: a generous client, a strict call)."""
     server.replies.append(Reply(200, delay=1.0))
     client = make_client(timeout_ms=30_000)
-    with pytest.raises(requests.Timeout):
+    with pytest.raises(TIMEOUT[edge]):
         client.events.post_workspace_events(make_request(), NO_RETRIES, timeout_ms=100)
 
 
-def test_client_works_after_faults(server: EventsServer, make_client: MakeClient) -> None:
+def test_client_works_after_faults(
+    server: EventsServer, make_client: MakeClient, edge: str
+) -> None:
     """After a reset and a timeout on one client, its next call succeeds (pool not poisoned)."""
     client = make_client(timeout_ms=200)
     server.replies.extend([Reply(200, action="reset_mid_body"), Reply(200, delay=1.0)])
     for _ in range(2):
-        with pytest.raises(requests.RequestException):
+        with pytest.raises(NETWORK_ERROR[edge]):
             client.events.post_workspace_events(make_request(), NO_RETRIES)
     assert client.events.post_workspace_events(make_request(), NO_RETRIES).status_code == 200

@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any, Optional
 
+import aiohttp
 import pytest
 import requests
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import speakeasy
-from speakeasy._http import MAX_BODY_BYTES
+from speakeasy._answers import MAX_BODY_BYTES
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._edges import EDGES, NETWORK_ERROR, EdgeClient
 from tests._factories import NO_RETRIES
 from tests.hardening.conftest import API_KEY, make_request
 
-#: Everything the SDK documents that a call may raise.
-DOCUMENTED = (
-    errors.Error,
-    errors.SDKError,
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
+#: Everything the SDK documents that a call may raise, by edge.
+DOCUMENTED = {
+    "sync": (
+        errors.Error,
+        errors.SDKError,
+        requests.ConnectionError,
+        requests.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+    ),
+    "async": (errors.Error, errors.SDKError, aiohttp.ClientError, asyncio.TimeoutError),
+}
 
 #: Tiny waits and a 20 ms budget: a few retries at most, any Retry-After >= 1 s ends the run.
 TINY_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 2, 1.5, 20), True)
@@ -131,31 +137,38 @@ def fuzz_server() -> Iterator[EventsServer]:
         yield srv
 
 
+@pytest.mark.parametrize("edge", EDGES)
 @settings(max_examples=100, deadline=None)
 @given(reply=replies(), retry=st.sampled_from([NO_RETRIES, TINY_RETRIES]))
 def test_any_answer_gives_a_response_or_a_documented_exception(
-    fuzz_server: EventsServer, reply: Reply, retry: RetryConfig
+    fuzz_server: EventsServer, reply: Reply, retry: RetryConfig, edge: str
 ) -> None:
-    """Random status, headers, body: a 2xx response, or Error/SDKError/requests' network errors."""
+    """Random status, headers, body: a 2xx response, or Error/SDKError/the edge's network
+    errors (requests' or aiohttp's and asyncio.TimeoutError)."""
     fuzz_server.reset()
     fuzz_server.handler = lambda rec: reply
     outcome: Optional[Any] = None
     with requests.Session() as session:
-        client = speakeasy.Speakeasy(
-            security=shared.Security(api_key=API_KEY),
-            server_url=fuzz_server.url,
-            client=session,
-            timeout_ms=100,
+        client = EdgeClient(
+            speakeasy.Speakeasy(
+                security=shared.Security(api_key=API_KEY),
+                server_url=fuzz_server.url,
+                client=session,
+                timeout_ms=100,
+            ),
+            edge,
         )
         try:
             outcome = client.events.post_workspace_events(make_request(), retry)
-        except DOCUMENTED as exc:
+        except DOCUMENTED[edge] as exc:
             outcome = exc
+        finally:
+            client.dispose()
     event(type(outcome).__name__)
-    check(outcome, reply)
+    check(outcome, reply, edge)
 
 
-def check(outcome: Any, reply: Reply) -> None:
+def check(outcome: Any, reply: Reply, edge: str) -> None:
     """The outcome is consistent with the reply that produced it."""
     if isinstance(outcome, operations.PostWorkspaceEventsResponse):
         assert 200 <= outcome.status_code < 300
@@ -170,5 +183,5 @@ def check(outcome: Any, reply: Reply) -> None:
         assert 500 <= reply.status < 600
         assert isinstance(outcome.message, str)
     else:
-        assert isinstance(outcome, requests.RequestException)
+        assert isinstance(outcome, NETWORK_ERROR[edge])
         assert reply.action != "respond" or reply.delay > 0 or reply.status < 200

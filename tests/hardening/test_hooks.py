@@ -9,6 +9,7 @@ import requests
 
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
+from tests._edges import CONNECTION_ERROR, HOOK_REQUEST, RAW_RESPONSE, TIMEOUT
 from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import MakeClient, make_request
 
@@ -49,13 +50,15 @@ def test_before_request_runs_for_every_attempt(
 
 
 def test_before_request_may_return_a_replacement(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
-    """A returned PreparedRequest is the one sent."""
+    """A returned request (a PreparedRequest; async: an AsyncRequest) is the one sent."""
     client = make_client()
 
     def replace(request: requests.PreparedRequest) -> requests.PreparedRequest:
+        assert isinstance(request, HOOK_REQUEST[edge])
         copy = request.copy()
+        assert copy is not request and copy.headers is not request.headers
         copy.headers["x-replaced"] = "yes"
         return copy
 
@@ -64,18 +67,20 @@ def test_before_request_may_return_a_replacement(
     assert server.received[0].headers["x-replaced"] == "yes"
 
 
-def test_after_success_sees_the_response(make_client: MakeClient) -> None:
-    """after_success gets the 2xx requests.Response, the same one the call returns."""
+def test_after_success_sees_the_response(make_client: MakeClient, edge: str) -> None:
+    """after_success gets the 2xx raw response (requests.Response; async: DetachedResponse),
+    the same one the call returns."""
     client = make_client()
     seen: List[requests.Response] = []
     client.hooks.after_success(seen.append)
     res = client.events.post_workspace_events(make_request())
     assert [r.status_code for r in seen] == [200]
+    assert isinstance(seen[0], RAW_RESPONSE[edge])
     assert seen[0] is res.raw_response
 
 
 def test_after_error_sees_each_failed_attempt(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
     """A 503, a reset and a 429 before success: after_error saw all three, after_success one."""
     client = make_client()
@@ -86,14 +91,14 @@ def test_after_error_sees_each_failed_attempt(
     server.replies.extend([Reply(503), Reply(200, action="reset"), Reply(429)])
     client.events.post_workspace_events(make_request(), FAST_RETRIES)
     first, second, third = errors_seen
-    assert isinstance(first, requests.Response) and first.status_code == 503
-    assert isinstance(second, requests.ConnectionError)
-    assert isinstance(third, requests.Response) and third.status_code == 429
+    assert isinstance(first, RAW_RESPONSE[edge]) and first.status_code == 503
+    assert isinstance(second, CONNECTION_ERROR[edge])
+    assert isinstance(third, RAW_RESPONSE[edge]) and third.status_code == 429
     assert len(successes) == 1
 
 
 def test_after_error_sees_the_final_error_response(
-    server: EventsServer, make_client: MakeClient
+    server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
     """A 404 (not retried): after_error gets it, with its body read."""
     client = make_client()
@@ -103,17 +108,19 @@ def test_after_error_sees_the_final_error_response(
     with pytest.raises(errors.SDKError):
         client.events.post_workspace_events(make_request())
     (response,) = seen
-    assert isinstance(response, requests.Response)
+    assert isinstance(response, RAW_RESPONSE[edge])
     assert response.text == "no such workspace"
 
 
-def test_after_error_sees_a_timeout(server: EventsServer, make_client: MakeClient) -> None:
-    """A timed-out attempt reaches after_error as the requests.Timeout."""
+def test_after_error_sees_a_timeout(
+    server: EventsServer, make_client: MakeClient, edge: str
+) -> None:
+    """A timed-out attempt reaches after_error as the edge's timeout (the same object)."""
     client = make_client(timeout_ms=100)
     seen: List[Outcome] = []
     client.hooks.after_error(seen.append)
     server.replies.append(Reply(200, delay=0.5))
-    with pytest.raises(requests.Timeout) as info:
+    with pytest.raises(TIMEOUT[edge]) as info:
         client.events.post_workspace_events(make_request(), NO_RETRIES)
     assert seen == [info.value]
 

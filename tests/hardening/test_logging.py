@@ -10,11 +10,11 @@ import sys
 import textwrap
 
 import pytest
-import requests
 
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._edges import CONNECTION_ERROR, FAULT_NAMES
 from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import (
     API_KEY,
@@ -57,13 +57,14 @@ def test_one_debug_line_per_attempt(
 
 
 def test_debug_line_names_the_exception(
-    server: EventsServer, make_client: MakeClient, sdk_log: Records
+    server: EventsServer, make_client: MakeClient, sdk_log: Records, edge: str
 ) -> None:
-    """A network failure is logged by its exception class."""
+    """A network failure is logged by its exception class (the edge's library's)."""
     server.replies.extend([Reply(200, action="reset"), Reply(200, action="reset_mid_body")])
     make_client().events.post_workspace_events(make_request(), FAST_RETRIES)
     results = [m["result"] for m in attempts(sdk_log)]
-    assert results == ["ConnectionError", "BrokenResponseError", "status 200"]
+    names = FAULT_NAMES[edge]
+    assert results == [names["reset"], names["reset_mid_body"], "status 200"]
 
 
 def test_warning_when_retried_status_never_clears(
@@ -82,24 +83,24 @@ def test_warning_when_retried_status_never_clears(
 
 
 def test_warning_when_connection_errors_never_clear(
-    server: EventsServer, make_client: MakeClient, sdk_log: Records
+    server: EventsServer, make_client: MakeClient, sdk_log: Records, edge: str
 ) -> None:
     """Retries given up on a network error: one WARNING naming the exception class."""
     server.handler = lambda rec: Reply(200, action="drop")
-    with pytest.raises(requests.ConnectionError):
+    with pytest.raises(CONNECTION_ERROR[edge]):
         make_client().events.post_workspace_events(make_request(), SHORT_BUDGET)
     (warning,) = sdk_log.lines(logging.WARNING)
     assert "giving up after" in warning
-    assert warning.endswith(": ConnectionError")
+    assert warning.endswith(": " + FAULT_NAMES[edge]["drop"])
 
 
 @pytest.mark.parametrize("reply", [Reply(503), Reply(200, action="reset")])
 def test_no_warning_when_retries_are_off(
-    server: EventsServer, make_client: MakeClient, sdk_log: Records, reply: Reply
+    server: EventsServer, make_client: MakeClient, sdk_log: Records, reply: Reply, edge: str
 ) -> None:
     """With retries off nothing is given up: the error is raised, no WARNING."""
     server.replies.append(reply)
-    with pytest.raises((errors.SpeakeasyError, requests.ConnectionError)):
+    with pytest.raises((errors.SpeakeasyError, CONNECTION_ERROR[edge])):
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
     assert not sdk_log.lines(logging.WARNING)
     assert len(attempts(sdk_log)) == 1

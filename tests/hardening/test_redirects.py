@@ -53,7 +53,9 @@ def test_same_origin_redirect_is_not_followed_either(
 def test_session_redirect_settings_do_not_matter(
     server: EventsServer, other_server: EventsServer
 ) -> None:
-    """A caller's session configured to follow redirects still does not follow the SDK's."""
+    """A caller's session configured to follow redirects still does not follow the SDK's.
+
+    Sync only: max_redirects is a requests.Session setting."""
     _redirect_next(server, other_server)
     with requests.Session() as session:
         session.max_redirects = 30

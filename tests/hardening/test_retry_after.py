@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
-import types
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import List, Optional, Type, TypeVar
 
 import pytest
 
-from speakeasy import _http
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
 from speakeasy.utils import BackoffStrategy, RetryConfig
+from tests._edges import fake_clock
 from tests._factories import NO_RETRIES
 from tests.hardening.conftest import MakeClient, Records, make_request
 
@@ -26,15 +25,9 @@ E = TypeVar("E", bound=Exception)
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
-    """The waits the send loop asks for: recorded, and added to its clock instead of slept."""
-    asked: List[float] = []
-    fake_time = types.SimpleNamespace(
-        monotonic=lambda: time.monotonic() + sum(asked),
-        time=lambda: time.time() + sum(asked),
-        sleep=asked.append,
-    )
-    monkeypatch.setattr(_http, "time", fake_time)
-    return asked
+    """The waits the send loop asks for (either edge's): recorded, and added to its clock
+    instead of slept."""
+    return fake_clock(monkeypatch)
 
 
 def _post_past_retry_after(

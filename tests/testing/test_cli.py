@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -91,17 +92,17 @@ def test_cli_keeps_at_most_max_kept_bytes_dropping_the_oldest() -> None:
     bodies: List[bytes] = [
         json.dumps([event(id=f"e{i}", raw_command=padding)]).encode() for i in range(6)
     ]
-    with cli("--max-kept-bytes", "2K", "--quiet") as server:
+    with cli("--max-kept-bytes", "12K", "--quiet") as server:
         for body in bodies:
             assert server.request("POST", "/v1/workspace/ws-1/events", body)[0] == 200
         found = json.loads(server.request("GET", "/v1/workspace/ws-1/events")[2])
     kept = [e["id"] for e in found]
-    # The newest requests whose bodies fit in 2 KiB (the search answers count too).
+    # The newest requests that fit in 12 KiB (records, parsed events, the search answer).
     assert kept and kept == [f"e{i}" for i in range(5, 5 - len(kept), -1)]
-    assert len(kept) < 6 and sum(len(bodies[int(i[1:])]) for i in kept) <= 2048
+    assert len(kept) < 6 and sum(len(bodies[int(i[1:])]) for i in kept) <= 12 * 1024
     warnings = [line for line in server.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 1, server.stderr  # once, not per dropped request
-    assert "--max-kept-bytes" in warnings[0] and "2048 bytes" in warnings[0]
+    assert "--max-kept-bytes" in warnings[0] and "12288 bytes" in warnings[0]
 
 
 def test_cli_bound_defaults_to_64_mib_and_none_keeps_all() -> None:
@@ -145,6 +146,8 @@ def test_cli_names_an_unfilled_workspace() -> None:
         (["--fail-next", "-1"], "--fail-next"),
         (["--delay", "-1"], "--delay"),
         (["--delay", "nan"], "--delay"),
+        (["--idle-timeout", "0"], "--idle-timeout"),
+        (["--idle-timeout", "-2"], "--idle-timeout"),
     ],
 )
 def test_cli_bad_flag_values_exit_2_naming_the_flag(
@@ -160,3 +163,41 @@ def test_cli_bad_flag_value_as_a_process() -> None:
     code, err = run_cli_expecting_failure("--max-kept-bytes", "lots")
     assert code == 2
     assert "--max-kept-bytes" in err and "'lots'" in err
+
+
+ROUTES = [
+    "POST /v1/workspace/{workspaceID}/events",
+    "GET  /v1/workspace/{workspaceID}/events",
+    "GET  /v1/workspace/{workspaceID}/events/targets",
+    "GET  /v1/workspace/{workspaceID}/events/targets/{targetID}/events",
+    "GET  /v1/workspace/events/targets",
+]
+
+
+def test_cli_lists_its_routes_and_serves_workspace_less_targets() -> None:
+    with cli("--quiet") as server:
+        targeted = event(generate_gen_lock_id="t-1", generate_target="python")
+        assert server.request("POST", "/v1/workspace/ws-9/events", [targeted])[0] == 200
+        status, _, data = server.request("GET", "/v1/workspace/events/targets")
+    assert status == 200 and [t["id"] for t in json.loads(data)] == ["t-1"]
+    for route in ROUTES:
+        assert route in server.stderr
+    help_text = subprocess.run(
+        [sys.executable, "-m", "speakeasy.testing", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    assert all(route in help_text for route in ROUTES)
+    assert "--idle-timeout" in help_text
+
+
+def test_cli_idle_timeout_closes_silent_connections() -> None:
+    with cli("--idle-timeout", "0.3", "--quiet") as server:
+        with closing(socket.create_connection(("127.0.0.1", server.port), timeout=5)) as sock:
+            started = time.monotonic()
+            assert sock.recv(10) == b""
+            assert time.monotonic() - started < 3
+    assert _parse_args([]).idle_timeout == 30.0
+    assert _parse_args(["--idle-timeout", "none"]).idle_timeout is None

@@ -446,11 +446,18 @@ def test_without_a_configured_key_any_one_credential_is_enough() -> None:
 
 @pytest.mark.no_contract_check
 def test_methods_per_path(server: EventsServer) -> None:
-    for path, allowed in ((TARGETS, "GET"), (by_target("t"), "GET"), (SEARCH, "GET, POST")):
+    all_targets = "/v1/workspace/events/targets"
+    for path, allowed in (
+        (TARGETS, "GET"),
+        (all_targets, "GET"),
+        (by_target("t"), "GET"),
+        (SEARCH, "GET, POST"),
+    ):
         status, headers, _ = post(server, path=path, method="DELETE")
         assert (status, headers["allow"]) == (405, allowed)
     assert post(server, path=TARGETS)[0] == 405  # a POST to a read path
-    assert get(server, "/v1/workspace/events/targets")[0] == 404
+    assert post(server, path=all_targets)[0] == 405
+    assert get(server, "/v1/workspace/events/targets/t/events")[0] == 404
     assert get(server, "/v1/workspace/ws-1/events/targets/t")[0] == 404
     assert get(server, by_target("team/sdk"))[0] == 404  # an unescaped slash: another path
 
@@ -483,3 +490,70 @@ def test_rejected_posts_store_nothing_to_read(server: EventsServer) -> None:
     server.reject_event = lambda e: e["id"] == "bad"
     post(server, [event(id="good"), event(id="bad")])
     assert read(server, SEARCH) == []
+
+
+# ----------------------------------------------------------------------------------------
+# targets without a workspace segment: GET /v1/workspace/events/targets
+# ----------------------------------------------------------------------------------------
+
+ALL_TARGETS = "/v1/workspace/events/targets"
+
+
+def test_workspace_less_targets_are_those_of_every_workspace(server: EventsServer) -> None:
+    store(server, event(id="a1", generate_gen_lock_id="t-a", created_at=at(10)))
+    store(
+        server,
+        event(id="b1", generate_gen_lock_id="t-b", created_at=at(20), workspace_id="ws-2"),
+        workspace="ws-2",
+    )
+    store(server, event(id="none", created_at=at(30)))  # no target
+    found = read(server, ALL_TARGETS)
+    assert [(t["id"], t["last_event_id"]) for t in found] == [("t-b", "b1"), ("t-a", "a1")]
+    # The workspace paths still see only their own.
+    assert [t["id"] for t in read(server, TARGETS)] == ["t-a"]
+    # The `server` fixture checks every answer against openapi.yaml after the test.
+
+
+@pytest.mark.no_contract_check  # sends invalid queries on purpose
+def test_workspace_less_targets_filter_by_last_event(server: EventsServer) -> None:
+    store(server, event(id="old", generate_gen_lock_id="t-old", created_at=at(10)))
+    store(server, event(id="new", generate_gen_lock_id="t-new", created_at=at(30)), workspace="w")
+    query = "?after_last_event_created_at=2024-11-21T06%3A00%3A20Z"
+    assert [t["id"] for t in read(server, ALL_TARGETS + query)] == ["t-new"]
+    status, _, data = get(server, ALL_TARGETS + "?after_last_event_created_at=yesterday")
+    assert status == 400 and b"after_last_event_created_at" in data
+    status, _, data = get(server, ALL_TARGETS + "?workspace_id=w")
+    assert status == 400 and b"unknown query parameter" in data
+
+
+def test_the_same_target_in_two_workspaces_is_two_targets(server: EventsServer) -> None:
+    store(server, event(id="x1", generate_gen_lock_id="t", created_at=at(10)))
+    store(server, event(id="y1", generate_gen_lock_id="t", created_at=at(20)), workspace="ws-2")
+    found = read(server, ALL_TARGETS)
+    assert [(t["id"], t["last_event_id"]) for t in found] == [("t", "y1"), ("t", "x1")]
+
+
+def test_a_workspace_identifier_sees_only_its_workspace(server: EventsServer) -> None:
+    store(server, event(id="a1", generate_gen_lock_id="t-a"))
+    store(server, event(id="b1", generate_gen_lock_id="t-b"), workspace="ws-2")
+    headers = {"x-api-key": KEY, "x-workspace-identifier": "ws-2"}
+    assert [t["id"] for t in read(server, ALL_TARGETS, headers)] == ["t-b"]
+    headers = {"x-api-key": KEY, "x-workspace-identifier": "nobody"}
+    assert read(server, ALL_TARGETS, headers) == []
+
+
+@pytest.mark.no_contract_check
+def test_workspace_less_targets_need_the_key(server: EventsServer) -> None:
+    status, _, data = get(server, ALL_TARGETS, {"x-api-key": "wrong"})
+    assert status == 401 and b"invalid API key" in data
+    assert post(server, path=ALL_TARGETS)[0] == 405
+
+
+def test_workspace_less_targets_with_no_key_configured_see_all() -> None:
+    with EventsServer() as open_server:
+        store(open_server, event(id="a1", generate_gen_lock_id="t-a"))
+        store(open_server, event(id="b1", generate_gen_lock_id="t-b"), workspace="ws-2")
+        found = read(open_server, ALL_TARGETS, {"x-api-key": "anything"})
+        assert sorted(t["id"] for t in found) == ["t-a", "t-b"]
+        rec = open_server.received[-1]
+        assert rec.workspace_id is None and rec.path == ALL_TARGETS

@@ -15,6 +15,7 @@ docs/batching.md is the user's guide; every default is documented there.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -24,8 +25,9 @@ from typing import Iterable, List, Optional, Set, Tuple
 
 from speakeasy._batching import options
 from speakeasy._batching.journal import Journal
+from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import Spool, UnsafeDirectoryError
+from speakeasy._batching.spool import REJECTED_NAME, Spool, UnsafeDirectoryError
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
@@ -91,6 +93,7 @@ class EventBatcher:
         retries: Optional[RetryConfig],
         on_error: Optional[ErrorCallback],
         exit_timeout: float,
+        spool_fsync: bool = False,
     ) -> None:
         self._transport = transport
         self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
@@ -112,6 +115,11 @@ class EventBatcher:
             raise FieldTypeError("on_error", f"expected a callable, got {type(on_error).__name__}")
         self._on_error = on_error
         self._encode = encoder_for(shared.CliEvent)
+        if not isinstance(spool_fsync, bool):
+            raise FieldTypeError("spool_fsync", f"expected bool, got {type(spool_fsync).__name__}")
+        if spool_fsync and spool_dir is None:
+            raise ValidationError("spool_fsync", "needs a spool_dir to make events durable in")
+        self._fsync = spool_fsync
         self._spool = None if spool_dir is None else _open_spool(spool_dir)
         self._start_fresh(closed=False)
         _live.add(self)
@@ -123,7 +131,7 @@ class EventBatcher:
 
     def _start_fresh(self, closed: bool) -> None:
         """Queue, spool journal, worker: built here, and again in a forked child."""
-        self._journal = None if self._spool is None else Journal(self._spool)
+        self._journal = None if self._spool is None else Journal(self._spool, self._fsync)
         self._queue = BatchQueue(
             self._max_queue,
             self._max_queue_bytes,
@@ -133,6 +141,12 @@ class EventBatcher:
         )
         if closed:
             self._queue.close()
+        self._notices = Notices(
+            warn_failed=self._on_error is None,
+            rejected_path=None
+            if self._spool is None
+            else os.path.join(self._spool.directory, REJECTED_NAME),
+        )
         retries = self._retries
         self._worker = Worker(
             self._queue,
@@ -140,6 +154,7 @@ class EventBatcher:
             flush_interval=self._flush_interval,
             backoff=retries.backoff if retries.strategy == "backoff" else None,
             on_error=self._on_error,
+            notices=self._notices,
         )
 
     def add(self, event: shared.CliEvent) -> bool:
@@ -165,15 +180,23 @@ class EventBatcher:
             if not queued:
                 if not self._make_room(1, size + 1):
                     queue.drop(1)
+                    self._notices.dropped(1)
                     return False
                 queued = queue.offer(data)
-            if queued == 1:
-                return True
-            if self._worker.thread is None:
+            written = self._journal.written if self._fsync and self._journal is not None else 0
+            if queued == 2 and self._worker.thread is None:
                 self._worker.start()
-        if not queue.wake.is_set():
+        if queued == 2 and not queue.wake.is_set():
             queue.wake.set()
+        if self._fsync:
+            self._commit(written)
         return True
+
+    def _commit(self, written: int) -> None:
+        """``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
+        journal = self._journal
+        if journal is not None:
+            journal.commit(written, self._queue.lock)
 
     def add_many(self, events: Iterable[shared.CliEvent]) -> int:
         """Queue events; returns how many were queued. An exception means none was.
@@ -198,8 +221,12 @@ class EventBatcher:
                 if self._worker.thread is None:
                     self._worker.start()
             queue.drop(dropped)
+            written = self._journal.written if self._journal is not None else 0
+        self._notices.dropped(dropped)
         if parts:
             queue.wake.set()
+            if self._fsync:
+                self._commit(written)
         return len(parts)
 
     def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
@@ -239,7 +266,10 @@ class EventBatcher:
         when ``timeout`` (seconds) ran out first (the events stay queued), and
         at once when called from ``on_error``.
         """
-        return self._drain(options.deadline("timeout", timeout))
+        done = self._drain(options.deadline("timeout", timeout))
+        if not self._worker.in_callback():
+            self._notices.emit(raising=True)
+        return done
 
     def _drain(self, deadline: Optional[float]) -> bool:
         queue = self._queue
@@ -263,7 +293,12 @@ class EventBatcher:
             return queue.replay_left == 0
 
     def close(self, timeout: Optional[float] = None) -> bool:
-        """Flush, then stop the worker; idempotent. True if nothing is left undelivered.
+        """Flush, then stop the worker; idempotent. True only if every event was delivered.
+
+        False as soon as any event this batcher took was given up (``stats.failed``),
+        dropped (``stats.dropped``) or is still pending (``stats.pending``).
+        Events given up or dropped are reported by an ``EventsNotDeliveredWarning``
+        (unless ``on_error`` receives the given-up ones).
 
         When ``timeout`` runs out first: with a spool, what is undelivered stays
         there for the next batcher (and in ``stats.pending``); without one, it
@@ -272,7 +307,18 @@ class EventBatcher:
         server answers.
         """
         deadline = options.deadline("timeout", timeout)
-        return self._finish_close(self._begin_close(), deadline)
+        try:
+            flushed = self._finish_close(self._begin_close(), deadline)
+        finally:
+            if not self._worker.in_callback():
+                self._notices.emit(raising=True)
+        return flushed and self._all_delivered()
+
+    def _all_delivered(self) -> bool:
+        """Nothing given up, dropped or pending, ever: what ``close()`` returning True means."""
+        queue = self._queue
+        with queue.lock:
+            return queue.failed == 0 and queue.dropped == 0 and queue.pending == 0
 
     def _begin_close(self) -> Optional[threading.Thread]:
         """Refuse new events and have the worker send what it holds now; its thread."""
@@ -330,6 +376,21 @@ class EventBatcher:
         """True once ``close()`` was called."""
         return self._queue.closed
 
+    async def aflush(self, timeout: Optional[float] = None) -> bool:
+        """``flush()`` for async code: waits on a helper thread, never blocking the loop."""
+        return await asyncio.to_thread(self.flush, timeout)
+
+    async def aclose(self, timeout: Optional[float] = None) -> bool:
+        """``close()`` for async code: waits on a helper thread, never blocking the loop."""
+        return await asyncio.to_thread(self.close, timeout)
+
+    async def __aenter__(self) -> EventBatcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """``await aclose(exit_timeout)``."""
+        await self.aclose(self._exit_timeout)
+
     def __enter__(self) -> EventBatcher:
         return self
 
@@ -378,6 +439,8 @@ def _close_at_exit() -> None:
             batcher._finish_close(thread, started + batcher._exit_timeout)
         except BaseException:
             logger.error("closing a batcher at exit failed", exc_info=True)
+        finally:
+            batcher._notices.emit(raising=False)
 
 
 def _after_fork_in_child() -> None:

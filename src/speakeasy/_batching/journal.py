@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import deque
 from typing import Deque, Dict, Iterable, List, Optional, Tuple
 
@@ -12,8 +14,17 @@ from speakeasy._batching.spool import Mark, Segment, Spool
 class Journal:
     """Appends, acks and releases segments. Not thread-safe: called with the batcher's lock held."""
 
-    def __init__(self, spool: Spool) -> None:
+    def __init__(self, spool: Spool, fsync: bool = False) -> None:
         self.spool = spool
+        #: ``spool_fsync``: ``commit`` makes what was written durable (group commit).
+        self.fsync = fsync
+        #: Bytes ever written; what ``commit`` has made durable; segments written since.
+        self.written = 0
+        self.dirty: Dict[Segment, None] = {}
+        self.new_names = False
+        self._synced = 0
+        self._syncing = False
+        self._commit = threading.Condition(threading.Lock())
         self.segment: Optional[Segment] = None
         self.held: List[Segment] = []
         #: Claimed from dead owners, not read yet (each is also in ``held``).
@@ -51,6 +62,9 @@ class Journal:
             except OSError:
                 self._retire(segment)
                 raise
+        if self.fsync:
+            self.written += len(data)
+            self.dirty[segment] = None
         if end >= files.SEGMENT_BYTES:
             self._retire(segment)
         return segment, end
@@ -59,6 +73,7 @@ class Journal:
         if self.segment is None:
             self.segment = self.spool.create()
             self.held.append(self.segment)
+            self.new_names = True
         return self.segment
 
     def _retire(self, segment: Segment) -> bool:
@@ -70,6 +85,60 @@ class Journal:
             self.release(segment)
             return True
         return False
+
+    def commit(self, target: int, lock: threading.Lock) -> None:
+        """Return once the first ``target`` bytes written are on stable storage.
+
+        Group commit: one caller (the leader) ``fdatasync``s every segment
+        written since the last commit, and the directory when it got a new
+        name, outside ``lock``; the callers that wrote meanwhile wait for that
+        same sync and are released together. Raises ``OSError`` when the sync
+        fails (the next commit syncs those segments again).
+        """
+        cond = self._commit
+        with cond:
+            while self._synced < target:
+                if not self._syncing:
+                    self._syncing = True
+                    break
+                cond.wait()
+            else:
+                return
+        upto = self._synced
+        try:
+            upto = self._sync(lock)
+        finally:
+            with cond:
+                self._syncing = False
+                self._synced = max(self._synced, upto)
+                cond.notify_all()
+        if upto < target:  # pragma: no cover - the leader syncs all written before it
+            self.commit(target, lock)
+
+    def _sync(self, lock: threading.Lock) -> int:
+        with lock:
+            upto = self.written
+            segments = [s for s in self.dirty if s.fd >= 0]
+            self.dirty.clear()
+            directory, self.new_names = self.new_names, False
+            # Our own descriptors: a segment released meanwhile cannot close them under us.
+            fds = [os.dup(s.fd) for s in segments]
+        try:
+            datasync = getattr(os, "fdatasync", os.fsync)  # the data and the size, not the times
+            for fd in fds:
+                datasync(fd)
+            if directory:
+                self.spool.sync_directory()
+        except BaseException:
+            with lock:
+                for s in segments:
+                    self.dirty[s] = None
+                self.new_names = self.new_names or directory
+            raise
+        finally:
+            for fd in fds:
+                os.close(fd)
+        return upto
 
     def ack(self, ends: Dict[Segment, int]) -> None:
         """Each segment is resolved up to its end in ``ends``; finished ones are deleted.

@@ -14,8 +14,12 @@ resolved (delivered, or written to ``rejected.jsonl``) in the order they were
 written, so one watermark per segment says what is done. A segment resolved to
 its end is deleted, even when its ``.ack`` could not be written.
 
-The directory must be the current user's and writable by nobody else; files in
-it are opened without following symlinks, and only regular files are read (a
+The directory must be the current user's and writable by nobody else. It is
+opened once (following a symlink to it then, never again), checked through
+that descriptor, and held: every file in it is opened, renamed, listed and
+deleted relative to the held descriptor (``dir_fd=``), so that re-pointing a
+symlink, or renaming a parent, after the check moves nothing. Files in it
+are opened without following symlinks, and only regular files are read (a
 FIFO named ``x.seg`` must not hang us). A failure on one file is logged once
 and stays with that file: the others are still delivered.
 
@@ -33,6 +37,7 @@ import os
 import secrets
 import stat
 import time
+import weakref
 from typing import List, Optional, Set, Tuple
 
 try:
@@ -58,6 +63,7 @@ _READ_CHUNK = 1 << 20
 _TMP_AGE = 60.0  # seconds
 # Never follow a symlink; never wait on a FIFO's other end.
 _SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class UnsafeDirectoryError(ValueError):
@@ -67,10 +73,14 @@ class UnsafeDirectoryError(ValueError):
 class Segment:
     """One segment file, locked by this process for as long as it is open."""
 
-    __slots__ = ("ack_fd", "acked", "events", "fd", "path", "size", "writing")
+    __slots__ = ("ack_fd", "acked", "dir_fd", "events", "fd", "path", "size", "writing")
 
-    def __init__(self, path: str, fd: int, size: int, acked: int, writing: bool) -> None:
+    def __init__(
+        self, path: str, fd: int, size: int, acked: int, writing: bool, dir_fd: Optional[int]
+    ) -> None:
+        #: For messages; the file is reached by its name in ``dir_fd`` (the held directory).
         self.path = path
+        self.dir_fd = dir_fd
         self.fd = fd
         #: End of the last complete line (a torn last line is not counted).
         self.size = size
@@ -89,6 +99,10 @@ class Segment:
     @property
     def ack_path(self) -> str:
         return self.path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX
+
+    @property
+    def ack_name(self) -> str:
+        return os.path.basename(self.ack_path)
 
     @property
     def done(self) -> bool:
@@ -125,7 +139,9 @@ class Segment:
             return
         self.acked = offset
         if self.ack_fd < 0:
-            self.ack_fd = open_file(self.ack_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+            self.ack_fd = open_file(
+                self.ack_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.dir_fd
+            )
         os.write(self.ack_fd, b"%d\n" % offset)
 
     def forget(self) -> None:
@@ -147,7 +163,16 @@ class Spool:
             raise OSError(errno.ENOTSUP, "a spool needs POSIX file locks (flock)")
         self.directory = directory
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        check_directory(directory)
+        # Resolved once (a symlink to it is followed now, never again) and held.
+        fd = os.open(directory, _DIRECTORY)
+        try:
+            check_directory(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        #: The directory, held open: every file is reached relative to it.
+        self.fd = fd
+        weakref.finalize(self, _close, fd)
         #: Files that failed once: logged then, and left alone since.
         self._failed: Set[str] = set()
 
@@ -159,21 +184,32 @@ class Spool:
 
     def create(self) -> Segment:
         """A new segment, locked, under a name no other process uses."""
-        stem = os.path.join(
-            self.directory, f"{os.getpid()}-{time.time_ns():x}-{secrets.token_hex(4)}"
-        )
+        stem = f"{os.getpid()}-{time.time_ns():x}-{secrets.token_hex(4)}"
         tmp = stem + TMP_SUFFIX
-        fd = open_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND)
+        fd = open_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, self.fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             # Locked before it gets a name that others scan: nobody can claim it empty.
-            os.rename(tmp, stem + SEGMENT_SUFFIX)
+            os.rename(tmp, stem + SEGMENT_SUFFIX, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except BaseException:
             os.close(fd)
-            _unlink(tmp)
+            _unlink(tmp, self.fd)
             raise
-        logger.debug("spool: new segment %s", os.path.basename(stem) + SEGMENT_SUFFIX)
-        return Segment(stem + SEGMENT_SUFFIX, fd, 0, 0, writing=True)
+        logger.debug("spool: new segment %s", stem + SEGMENT_SUFFIX)
+        path = os.path.join(self.directory, stem + SEGMENT_SUFFIX)
+        return Segment(path, fd, 0, 0, writing=True, dir_fd=self.fd)
+
+    def sync_directory(self) -> None:
+        """``fsync`` the directory itself: the names of new segments survive a power cut."""
+        os.fsync(self.fd)
+
+    def listdir(self) -> List[str]:
+        """The names in the held directory (through a descriptor of our own: no shared offset)."""
+        fd = os.open(".", _DIRECTORY, dir_fd=self.fd)
+        try:
+            return os.listdir(fd)
+        finally:
+            os.close(fd)
 
     def claim(self, limit: int) -> Tuple[List[Tuple[Segment, int]], bool]:
         """Segments of dead owners with events left, locked now, and their event counts.
@@ -181,7 +217,7 @@ class Spool:
         Also says whether more might be claimed (the ``limit`` was reached).
         """
         try:
-            names = sorted(os.listdir(self.directory))
+            names = sorted(self.listdir())
         except OSError as exc:
             self.note(".", "list the spool directory", exc)
             return [], False
@@ -190,24 +226,22 @@ class Spool:
         for name in names:
             if name in self._failed:
                 continue
-            path = os.path.join(self.directory, name)
             if name.endswith(ACK_SUFFIX):
                 if name[: -len(ACK_SUFFIX)] + SEGMENT_SUFFIX not in present:
-                    self.unlink(path)  # its segment was deleted by an owner that then died
+                    self.unlink(name)  # its segment was deleted by an owner that then died
             elif name.endswith(TMP_SUFFIX):
-                self._remove_if_abandoned(path)
+                self._remove_if_abandoned(name)
             elif name.endswith(SEGMENT_SUFFIX):
                 if len(claimed) == limit:
                     return claimed, True
-                found = self._claim_one(path)
+                found = self._claim_one(name)
                 if found is not None:
                     claimed.append(found)
         return claimed, False
 
-    def _claim_one(self, path: str) -> Optional[Tuple[Segment, int]]:
-        name = os.path.basename(path)
+    def _claim_one(self, name: str) -> Optional[Tuple[Segment, int]]:
         try:
-            fd = open_file(path, os.O_RDONLY)
+            fd = open_file(name, os.O_RDONLY, self.fd)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -221,16 +255,18 @@ class Spool:
                 self.note(name, "lock", exc)
             return None  # its owner is alive
         try:
-            if os.stat(path, follow_symlinks=False).st_ino != os.fstat(fd).st_ino:
-                raise FileNotFoundError(path)  # deleted (and maybe renamed over) meanwhile
-            acked = _read_watermark(path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX)
+            here = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            if here.st_ino != os.fstat(fd).st_ino:
+                raise FileNotFoundError(name)  # deleted (and maybe renamed over) meanwhile
+            acked = _read_watermark(name[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX, self.fd)
             size, count = _scan_lines(fd, acked)
         except OSError as exc:
             os.close(fd)
             if not isinstance(exc, FileNotFoundError):
                 self.note(name, "read", exc)
             return None
-        segment = Segment(path, fd, size, min(acked, size), writing=False)
+        path = os.path.join(self.directory, name)
+        segment = Segment(path, fd, size, min(acked, size), writing=False, dir_fd=self.fd)
         segment.events = count
         if count == 0:
             segment.acked = segment.size
@@ -241,13 +277,13 @@ class Spool:
         )
         return segment, count
 
-    def _remove_if_abandoned(self, path: str) -> None:
+    def _remove_if_abandoned(self, name: str) -> None:
         """A ``.tmp`` whose creator died before naming it holds no event.
 
         Only old ones: a fresh one may be between its creation and its lock.
         """
         try:
-            fd = open_file(path, os.O_RDONLY)
+            fd = open_file(name, os.O_RDONLY, self.fd)
         except OSError:
             return
         try:
@@ -257,9 +293,9 @@ class Spool:
             return
         try:
             info = os.fstat(fd)
-            same = os.stat(path, follow_symlinks=False).st_ino == info.st_ino
-            if same and time.time() - info.st_mtime > _TMP_AGE:
-                self.unlink(path)
+            here = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            if here.st_ino == info.st_ino and time.time() - info.st_mtime > _TMP_AGE:
+                self.unlink(name)
         except OSError:
             pass
         finally:
@@ -288,38 +324,41 @@ class Spool:
         if segment.acked >= segment.size:
             # The .seg goes first: a process that opened it just before cannot
             # mistake the missing .ack for "nothing acked" (it checks the inode).
-            if self.unlink(segment.path):
-                self.unlink(segment.ack_path)
+            if self.unlink(segment.name):
+                self.unlink(segment.ack_name)
         segment.forget()
 
-    def unlink(self, path: str) -> bool:
-        """Delete a file; False (logged once) when it cannot be."""
+    def unlink(self, name: str) -> bool:
+        """Delete a file of the spool; False (logged once) when it cannot be."""
         try:
-            os.unlink(path)
+            os.unlink(name, dir_fd=self.fd)
         except FileNotFoundError:
             pass
         except OSError as exc:
-            self.note(os.path.basename(path), "delete", exc)
+            self.note(name, "delete", exc)
             return False
         return True
 
-    def reject(self, parts: List[str]) -> None:
-        """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving)."""
-        fd = open_file(
-            os.path.join(self.directory, REJECTED_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND
-        )
+    def reject(self, parts: List[str], sync: bool = False) -> None:
+        """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving).
+
+        ``sync``: ``fsync`` it before the events' segment may be acked and deleted.
+        """
+        fd = open_file(REJECTED_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.fd)
         try:
             data = ("\n".join(parts) + "\n").encode("latin-1")
             written = os.write(fd, data)
             while written < len(data):
                 written += os.write(fd, data[written:])
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
 
 
-def check_directory(path: str) -> None:
-    """Raise ``UnsafeDirectoryError`` unless ``path`` is a directory only we can write."""
-    info = os.stat(path)  # a symlink to a directory: the directory is what matters
+def check_directory(fd: int) -> None:
+    """Raise ``UnsafeDirectoryError`` unless the open ``fd`` is a directory only we can write."""
+    info = os.fstat(fd)  # the directory held, whatever path led to it
     if not stat.S_ISDIR(info.st_mode):
         raise UnsafeDirectoryError("is not a directory")
     uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
@@ -334,9 +373,12 @@ def check_directory(path: str) -> None:
         )
 
 
-def open_file(path: str, flags: int) -> int:
-    """``os.open`` of a regular file only, never through a symlink; created ``0600``."""
-    fd = os.open(path, flags | _SAFE, 0o600)
+def open_file(path: str, flags: int, dir_fd: Optional[int] = None) -> int:
+    """``os.open`` of a regular file only, never through a symlink; created ``0600``.
+
+    ``path`` is a name in the directory ``dir_fd`` when given.
+    """
+    fd = os.open(path, flags | _SAFE, 0o600, dir_fd=dir_fd)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", os.path.basename(path))
@@ -349,17 +391,24 @@ def open_file(path: str, flags: int) -> int:
     return fd
 
 
-def _unlink(path: str) -> None:
+def _unlink(name: str, dir_fd: int) -> None:
     try:
-        os.unlink(path)
+        os.unlink(name, dir_fd=dir_fd)
     except OSError:
         pass
 
 
-def _read_watermark(path: str) -> int:
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _read_watermark(name: str, dir_fd: int) -> int:
     """The highest complete offset line of an ``.ack`` file (0 when there is none)."""
     try:
-        fd = open_file(path, os.O_RDONLY)
+        fd = open_file(name, os.O_RDONLY, dir_fd)
     except FileNotFoundError:
         return 0
     try:

@@ -23,6 +23,7 @@ from typing import Any, Deque, List, Optional, Tuple
 
 from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, Verdict, decide
 from speakeasy._batching.journal import Journal
+from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import Batch, BatchQueue
 from speakeasy._batching.spool import Mark, Segment
 from speakeasy._batching.transport import ErrorCallback, Send
@@ -53,8 +54,10 @@ class Worker:
         flush_interval: float,
         backoff: Optional[BackoffStrategy],
         on_error: Optional[ErrorCallback],
+        notices: Notices,
     ) -> None:
         self._queue = queue
+        self._notices = notices
         # The spool and the batch limits are the queue's: one source for both sides.
         self._journal: Optional[Journal] = queue.journal
         self._max_batch_events = queue.batch_events
@@ -132,6 +135,7 @@ class Worker:
         interrupt: Optional[BaseException] = None
         for batch in batches:
             interrupt = self._report(batch.parts, error) or interrupt
+            self._notices.failed(len(batch), error)
             self._queue.settle(batch, delivered=False)
         if interrupt is not None:
             raise interrupt  # a KeyboardInterrupt in the closing thread, once all is counted
@@ -162,6 +166,7 @@ class Worker:
             leftovers = queue.take_everything()
         try:
             self.abandon(leftovers)
+            self._notices.emit(raising=False)
         finally:
             self._replay_lines.clear()
             with queue.lock:
@@ -214,6 +219,8 @@ class Worker:
                 timeout = max(0.0, self._next_scan - now)
             else:
                 timeout = None
+            if self._notices.due(idle=not n):
+                self._notices.emit(raising=False)
             queue.wake.wait(timeout)
             queue.wake.clear()
 
@@ -366,14 +373,29 @@ class Worker:
                 self._journal.ack(ends)
         if error is not None:
             self._report(batch.parts, error)
+            self._notices.failed(len(batch), error)
+        # Warned before flush() can return: the caller sees it, counted in full.
+        if self._notices.due(idle=self._idle()):
+            self._notices.emit(raising=False)
         self._queue.settle(batch, delivered=error is None)
+
+    def _idle(self) -> bool:
+        """Nothing else to send now (read without the lock: a hint for the warnings)."""
+        queue = self._queue
+        journal = self._journal
+        return (
+            not queue.stack
+            and not queue.events
+            and not self._replay_lines
+            and (journal is None or not journal.claimed)
+        )
 
     def _keep_rejected(self, parts: List[str]) -> None:
         journal = self._journal
         if journal is None:
             return
         try:
-            journal.spool.reject(parts)
+            journal.spool.reject(parts, sync=journal.fsync)
         except OSError as exc:
             # They still reach on_error; the spool cannot hold them back
             # without stalling every later event behind them.

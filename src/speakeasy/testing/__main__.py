@@ -11,6 +11,8 @@ import threading
 from types import FrameType
 from typing import List, Optional
 
+from ._api import ROUTE_LIST
+from ._framing import DEFAULT_IDLE_TIMEOUT
 from ._server import EventsServer
 
 #: What the server keeps by default on the command line: the bodies of the latest requests
@@ -49,6 +51,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _timeout(text: str) -> Optional[float]:
+    if text.strip().lower() == "none":
+        return None
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"expected seconds > 0 or none, got {text!r}")
+    return value
+
+
+def _routes() -> str:
+    width = max(len(method) for method, _, _ in ROUTE_LIST)
+    return "\n".join(f"  {method:<{width}} {path}  ({what})" for method, path, what in ROUTE_LIST)
+
+
 def _status(text: str) -> int:
     if not (text.isdigit() and 100 <= int(text) <= 999):
         raise argparse.ArgumentTypeError(f"expected an HTTP status code, got {text!r}")
@@ -58,6 +74,8 @@ def _status(text: str) -> int:
 def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m speakeasy.testing",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="routes:\n" + _routes(),
         description="Serve a local Speakeasy Events API for tests: POST events to "
         "/v1/workspace/{workspaceID}/events and read them back (search, targets, events "
         "of a target), every request validated against the contract.",
@@ -111,6 +129,15 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
         metavar="SECONDS",
         help="wait this long before every answer (default 0)",
     )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_timeout,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection silent for this long between requests, and answer 408 to a "
+        "request that does not arrive in full within this long of its first byte "
+        f"(default {DEFAULT_IDLE_TIMEOUT:g}; none: never)",
+    )
     return parser.parse_args(argv)
 
 
@@ -131,6 +158,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         port=args.port,
         verbose=not args.quiet,
         max_kept_bytes=args.max_kept_bytes,
+        idle_timeout=args.idle_timeout,
     )
     server.delay = args.delay
     headers = {} if args.retry_after is None else {"Retry-After": args.retry_after}
@@ -144,6 +172,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:  # a Ctrl-C right after the line is printed must stop it cleanly too
         print(f"Speakeasy local events server listening on {server.url}", flush=True)
+        print(f"routes:\n{_routes()}", file=sys.stderr, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

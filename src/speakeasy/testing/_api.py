@@ -26,12 +26,28 @@ EventPredicate = Callable[[Dict[str, Any]], bool]
 
 #: (pattern, operation per method); group 1 is the workspace, group 2 the target.
 _ROUTES: Tuple[Tuple[re.Pattern[str], Dict[str, str]], ...] = (
+    # The targets the caller may see, in every workspace (no workspace segment).
+    (re.compile(r"^/v1/workspace/events/targets$"), {"GET": "targets"}),
     (re.compile(r"^/v1/workspace/([^/]+)/events$"), {"GET": "search", "POST": "post"}),
     (re.compile(r"^/v1/workspace/([^/]+)/events/targets$"), {"GET": "targets"}),
     (
         re.compile(r"^/v1/workspace/([^/]+)/events/targets/([^/]+)/events$"),
         {"GET": "events_by_target"},
     ),
+)
+
+
+#: What the server serves, for people: (method, path template, what it does).
+ROUTE_LIST: Tuple[Tuple[str, str, str], ...] = (
+    ("POST", "/v1/workspace/{workspaceID}/events", "post events"),
+    ("GET", "/v1/workspace/{workspaceID}/events", "search events"),
+    ("GET", "/v1/workspace/{workspaceID}/events/targets", "targets of a workspace"),
+    (
+        "GET",
+        "/v1/workspace/{workspaceID}/events/targets/{targetID}/events",
+        "events of a target",
+    ),
+    ("GET", "/v1/workspace/events/targets", "targets of every workspace the caller may see"),
 )
 
 
@@ -67,7 +83,7 @@ class Route:
     """A path of the API: its operations by method, its workspace and target."""
 
     operations: Dict[str, str]
-    workspace_id: str
+    workspace_id: Optional[str]  # None: the workspace-less targets path
     target_id: Optional[str] = None
 
 
@@ -90,8 +106,9 @@ def route(path: str) -> Optional[Route]:
     for pattern, operations in _ROUTES:
         match = pattern.match(path)
         if match is not None:
+            workspace = unquote(match.group(1)) if pattern.groups > 0 else None
             target = unquote(match.group(2)) if pattern.groups > 1 else None
-            return Route(operations, unquote(match.group(1)), target)
+            return Route(operations, workspace, target)
     return None
 
 
@@ -103,7 +120,7 @@ def workspace_of(path: str) -> Optional[str]:
 
 def _unfilled(found: Route) -> Optional[str]:
     """Why a path with an unfilled placeholder is refused, or None."""
-    if _WORKSPACE_PLACEHOLDER.match(found.workspace_id):
+    if found.workspace_id is not None and _WORKSPACE_PLACEHOLDER.match(found.workspace_id):
         return (
             f"workspaceID: the path holds the unfilled placeholder {found.workspace_id!r}, "
             "not a workspace: set workspace_id on the request or on the client"
@@ -154,33 +171,54 @@ def check_credentials(headers: Dict[str, str], api_key: Optional[str]) -> Option
     return None
 
 
-def answer(
-    rec: ReceivedRequest,
-    parsed: Any,
-    parse_error: Optional[str],
-    settings: Settings,
-    stored: Callable[[str], Sequence[StoredEvent]],
-) -> Answer:
-    """The answer to ``rec`` (whose body parsed to ``parsed``, or failed with ``parse_error``).
+#: The events a read answers from: those of one workspace, or of all (None).
+Stored = Callable[[Optional[str]], Sequence[StoredEvent]]
 
-    ``stored(workspace_id)`` gives the events a read answers from.
-    """
+
+def refusal(rec: ReceivedRequest, settings: Settings) -> Optional[Answer]:
+    """The answer to ``rec`` when its head alone refuses it (path, placeholder, method,
+    credentials), else None: what is checked before the body is read."""
     found = route(rec.path)
     if found is None:
         return error_answer(404, f"no route for {rec.path}")
     unfilled = _unfilled(found)
     if unfilled is not None:
         return error_answer(400, unfilled)
-    operation = found.operations.get(rec.method)
-    if operation is None:
+    if rec.method not in found.operations:
         message = f"method {rec.method} not allowed on {rec.path}"
         return error_answer(405, message, {"Allow": ", ".join(sorted(found.operations))})
     refused = check_credentials(rec.headers, settings.api_key)
     if refused is not None:
         return error_answer(401, refused)
+    return None
+
+
+def answer(
+    rec: ReceivedRequest,
+    parsed: Any,
+    parse_error: Optional[str],
+    settings: Settings,
+    stored: Stored,
+) -> Answer:
+    """The answer to ``rec`` (whose body parsed to ``parsed``, or failed with ``parse_error``).
+
+    ``stored(workspace_id)`` gives the events a read answers from (None: every workspace's).
+    """
+    refused = refusal(rec, settings)
+    if refused is not None:
+        return refused
+    found = route(rec.path)
+    assert found is not None  # refusal() answers 404 otherwise
+    operation = found.operations[rec.method]
     if operation == "post":
         return _post(rec, parsed, parse_error, settings)
-    return _read(operation, rec.query, found, stored)
+    workspace = found.workspace_id
+    if workspace is None:
+        # The workspace-less targets path: every workspace's targets, or only those of
+        # the workspace the caller names with x-workspace-identifier.
+        identifier = rec.headers.get("x-workspace-identifier")
+        workspace = None if identifier is None else identifier.strip()
+    return _read(operation, rec.query, found, stored(workspace))
 
 
 def _post(
@@ -216,9 +254,7 @@ def _post(
     return Answer(200, accepted=parsed)
 
 
-def _read(
-    operation: str, query: str, found: Route, stored: Callable[[str], Sequence[StoredEvent]]
-) -> Answer:
+def _read(operation: str, query: str, found: Route, events: Sequence[StoredEvent]) -> Answer:
     parameters = {
         "search": _reads.SEARCH_PARAMETERS,
         "targets": _reads.TARGETS_PARAMETERS,
@@ -228,7 +264,6 @@ def _read(
         values = _reads.parse_query(query, parameters)
     except _reads.QueryError as exc:
         return error_answer(400, str(exc))
-    events = stored(found.workspace_id)
     if operation == "search":
         return json_answer(_reads.search(events, values))
     if operation == "targets":

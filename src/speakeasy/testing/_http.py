@@ -6,30 +6,30 @@ What to answer is not decided here: the handler asks its :class:`Backend`.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import re
 import socket
 import struct
 import sys
 import threading
 import time
 from dataclasses import replace
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
 
 from ._api import Answer, error_body, workspace_of
+from ._framing import ConnectionReader, FramingError, body_framing, check_head, read_body
 from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse
 from ._schema import parse_json
 from ._store import Slot
 
 logger = logging.getLogger("speakeasy.testing")
 
-_HARD_BODY_LIMIT = 256 * 1024 * 1024  # never buffer more than this, whatever max_body_bytes says
 _ENDLESS_MAX_BYTES = 1024 * 1024 * 1024  # an "endless" body stops after 1 GiB ...
 _ENDLESS_MAX_SECONDS = 60.0  # ... or 60 s, whichever comes first
 _WRITE_CHUNK = 64 * 1024
-_CHUNK_SIZE_RE = re.compile(rb"^[0-9A-Fa-f]{1,16}$")
 
 
 class Backend(Protocol):
@@ -40,6 +40,15 @@ class Backend(Protocol):
 
     @property
     def delay(self) -> float: ...
+
+    @property
+    def idle_timeout(self) -> Optional[float]: ...
+
+    def scripted_pending(self) -> bool:
+        """Whether a scripted reply may answer the next request (queued, or a handler)."""
+
+    def refusal(self, rec: ReceivedRequest) -> Optional[Answer]:
+        """The answer to a request refused on its head alone (path, method, credentials)."""
 
     def arrive(self, rec: ReceivedRequest) -> Slot:
         """Record a request whose body was read; returns where it is kept."""
@@ -54,21 +63,12 @@ class Backend(Protocol):
         """What the real API answers to ``rec``."""
 
 
-class BodyError(Exception):
-    """A request body that cannot be read: answered with ``status`` before anything else."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class HTTPServer(ThreadingHTTPServer):
     """A threading server that tracks its connections, so that stop can close them all."""
 
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 128
+    request_queue_size = 1024  # bursts of connections (capped by the kernel somaxconn)
 
     def __init__(self, backend: Backend, address: Tuple[str, int], family: int) -> None:
         self.address_family = family
@@ -147,27 +147,92 @@ class _Handler(BaseHTTPRequestHandler):
         if self._srv.backend.verbose:
             logger.debug("%s - " + format, self.address_string(), *args)
 
+    def setup(self) -> None:
+        super().setup()
+        # Reads go through the connection's clock (idle and per-request time-outs).
+        self.rfile.close()
+        self._reader = ConnectionReader(self.connection, self._srv.backend.idle_timeout)
+        self.rfile = io.BufferedReader(self._reader, self.rbufsize)
+        self._expect_continue = False
+        self._started = 0.0
+
     def handle_one_request(self) -> None:
-        """Like the base class, but every method goes to :meth:`_handle`."""
+        """Like the base class, but every method goes to :meth:`_handle`, every malformed
+        request is answered 400 (recorded), and a silent or slow client is timed out."""
+        self._reader.expect_request()
+        self.command, self.path, self.requestline, self.request_version = "", "", "", ""
+        self.headers = Message()
+        self._expect_continue = False
+        self._started = time.monotonic()
         try:
             self.raw_requestline = self.rfile.readline(65537)
-            if len(self.raw_requestline) > 65536:
-                self.requestline = ""
-                self.request_version = ""
-                self.command = ""
-                self.send_error(414)
-                return
             if not self.raw_requestline:
                 self.close_connection = True
                 return
-            started = time.monotonic()
+            self._reader.request_started()
+            self._started = time.monotonic()
+            if len(self.raw_requestline) > 65536:
+                self.send_error(414, "request line longer than 65536 bytes")
+                return
             if not self.parse_request():
                 return
-            self._handle(started)
+            if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+                self.send_error(400, f"unsupported protocol version {self.request_version!r}")
+                return
+            self._handle(self._started)
             self.wfile.flush()
-        except (socket.timeout, ConnectionError) as exc:
+        except socket.timeout:
+            self.close_connection = True
+            if not self._reader.waiting:  # a request had begun: say why it ends
+                self._timed_out()
+        except ConnectionError as exc:
             logger.debug("connection error: %r", exc)
             self.close_connection = True
+
+    def handle_expect_100(self) -> bool:
+        # Decided in _handle: a request refused on its head gets its answer, not a 100.
+        self._expect_continue = True
+        return True
+
+    def send_error(
+        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+    ) -> None:
+        """Answer a request that could not be parsed (the base class calls this too): the API's
+        JSON error, recorded, then the connection is closed."""
+        reason = message or (self.responses[code][0] if code in self.responses else "error")
+        self.close_connection = True
+        rec = self._bare_record(code, reason)
+        backend = self._srv.backend
+        backend.finish(backend.arrive(rec), rec, None)
+        self._log(rec)
+        try:
+            self._send(code, error_body(code, reason), "application/json")
+        except OSError:
+            logger.debug("could not answer a malformed request", exc_info=True)
+
+    def _timed_out(self) -> None:
+        seconds = self._srv.backend.idle_timeout
+        try:
+            self.connection.settimeout(1.0)
+        except OSError:
+            return
+        self.send_error(408, f"the request did not arrive in full within {seconds} s")
+
+    def _bare_record(self, status: int, error: str) -> ReceivedRequest:
+        """The record of a request known only in part (no parsed head, or a malformed one)."""
+        raw_path, _, query = (self.path or "").partition("?")
+        return ReceivedRequest(
+            method=self.command or "",
+            path=raw_path,
+            query=query,
+            headers=self._header_dict(),
+            body=b"",
+            workspace_id=workspace_of(raw_path),
+            status=status,
+            error=error,
+            received_at=self._started,
+            body_read=False,
+        )
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -179,64 +244,6 @@ class _Handler(BaseHTTPRequestHandler):
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         return headers
-
-    # -- reading ----------------------------------------------------------------------
-
-    def _read_body(self, headers: Dict[str, str]) -> bytes:
-        transfer_encoding = headers.get("transfer-encoding")
-        if transfer_encoding is not None:
-            if transfer_encoding.strip().lower() != "chunked":
-                self.close_connection = True
-                raise BodyError(400, f"unsupported transfer-encoding {transfer_encoding!r}")
-            if "content-length" in headers:
-                self.close_connection = True  # RFC 9112: a request with both is suspect
-            return self._read_chunked()
-        length_header = headers.get("content-length")
-        if length_header is None:
-            return b""
-        if not length_header.strip().isdigit():
-            self.close_connection = True
-            raise BodyError(400, f"invalid content-length {length_header!r}")
-        length = int(length_header)
-        if length > _HARD_BODY_LIMIT:
-            self.close_connection = True
-            raise BodyError(413, f"request body larger than {_HARD_BODY_LIMIT} bytes")
-        body = self.rfile.read(length) if length else b""
-        if len(body) < length:
-            self.close_connection = True
-            raise ConnectionError("client closed the connection before the body was complete")
-        return body
-
-    def _read_chunked(self) -> bytes:
-        parts: List[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024)
-            if not line:
-                raise ConnectionError("client closed the connection inside a chunked body")
-            size_text = line.split(b";", 1)[0].strip()
-            if not line.endswith(b"\n") or not _CHUNK_SIZE_RE.match(size_text):
-                self.close_connection = True
-                raise BodyError(400, "malformed chunked request body")
-            size = int(size_text, 16)
-            if size == 0:
-                break
-            total += size
-            if total > _HARD_BODY_LIMIT:
-                self.close_connection = True
-                raise BodyError(413, f"request body larger than {_HARD_BODY_LIMIT} bytes")
-            data = self.rfile.read(size)
-            if len(data) < size:
-                raise ConnectionError("client closed the connection inside a chunked body")
-            parts.append(data)
-            if self.rfile.readline(3) not in (b"\r\n", b"\n"):
-                self.close_connection = True
-                raise BodyError(400, "malformed chunked request body")
-        while True:  # trailers, ignored
-            line = self.rfile.readline(65537)
-            if line in (b"\r\n", b"\n", b""):
-                break
-        return b"".join(parts)
 
     # -- writing ----------------------------------------------------------------------
 
@@ -295,19 +302,28 @@ class _Handler(BaseHTTPRequestHandler):
             received_at=started,
         )
         try:
-            body = self._read_body(headers)
-        except BodyError as exc:
-            rec = replace(rec, status=exc.status, error=exc.message)
-            backend.finish(backend.arrive(rec), rec, None)
-            self._log(rec)
-            self._send(exc.status, error_body(exc.status, exc.message), "application/json")
+            check_head(self.headers)
+            framing = body_framing(headers)
+        except FramingError as exc:
+            self.send_error(exc.status, exc.message)
             return
-        except ConnectionError as exc:
-            rec = replace(rec, error=f"incomplete request: {exc}")
-            backend.finish(backend.arrive(rec), rec, None)
-            self._log(rec)
-            raise
-
+        # Path, method and credentials are checked on the head alone: a refused request's
+        # body is read and dropped (never parsed nor kept), or, when the client waits for a
+        # 100 Continue, never read (and the connection closed).
+        refused = None if backend.scripted_pending() else backend.refusal(rec)
+        body: Optional[bytes] = b""
+        if refused is not None and self._expect_continue and framing[0] != "none":
+            self.close_connection = True
+        else:
+            body = self._read(rec, framing, keep=refused is None)
+        if body is None:
+            return
+        if refused is not None:
+            rec = replace(rec, body_read=False)
+            slot = backend.arrive(rec)
+            self._wait(backend.delay)
+            self._answer(rec, slot, refused)
+            return
         parsed, parse_error = parse_json(body)
         events = parsed if isinstance(parsed, list) else None
         rec = replace(rec, body=body, events=events)
@@ -319,8 +335,32 @@ class _Handler(BaseHTTPRequestHandler):
             self._wait(reply.delay)
             self._reply(reply, rec, slot)
             return
+        self._answer(rec, slot, backend.answer(rec, parsed, parse_error))
 
-        answer = backend.answer(rec, parsed, parse_error)
+    def _read(self, rec: ReceivedRequest, framing: Tuple[str, int], keep: bool) -> Optional[bytes]:
+        """The body (read and dropped unless ``keep``: then ``b""``); None when the request
+        was answered instead (a malformed body)."""
+        if keep and self._expect_continue and framing[0] != "none":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
+        try:
+            body = read_body(self.rfile, framing, keep)
+        except FramingError as exc:
+            self.send_error(exc.status, exc.message)
+            return None
+        except ConnectionError as exc:
+            backend = self._srv.backend
+            rec = replace(rec, error=f"incomplete request: {exc}", body_read=False)
+            backend.finish(backend.arrive(rec), rec, None)
+            self._log(rec)
+            raise
+        # Answers are written on the idle clock, not on what was left of the request's.
+        self.connection.settimeout(self._srv.backend.idle_timeout)
+        return body
+
+    def _answer(self, rec: ReceivedRequest, slot: Slot, answer: Answer) -> None:
+        """Record ``answer`` (normal handling) and send it."""
+        backend = self._srv.backend
         body = b"" if self.command == "HEAD" else answer.body
         head = self._response_headers(answer.body, answer.content_type, answer.headers)
         response = SentResponse(answer.status, MaskedHeaders((n.lower(), v) for n, v in head), body)

@@ -1,10 +1,11 @@
-"""The three reads, answered from the stored events of one workspace.
+"""The three reads, answered from the stored events of one workspace (or of every
+workspace, for the workspace-less targets path).
 
 - search: every filter given must match; newest first by ``created_at``; ``limit``.
 - events by target: the events whose ``generate_gen_lock_id`` is the target, newest first,
   ``after_created_at`` strictly after.
-- targets: one ``TargetSDK`` per ``generate_gen_lock_id``, built from its latest event;
-  ``last_publish_*`` from its latest ``PUBLISH`` event; newest last event first,
+- targets: one ``TargetSDK`` per workspace and ``generate_gen_lock_id``, built from its
+  latest event; ``last_publish_*`` from its latest ``PUBLISH`` event; newest last event first,
   ``after_last_event_created_at`` strictly after.
 
 Events with the same ``created_at`` are ordered by arrival, the later one first.
@@ -110,14 +111,15 @@ def events_by_target(
 
 
 def targets(stored: Sequence[StoredEvent], query: Dict[str, Any]) -> List[Dict[str, Any]]:
-    by_target: Dict[str, List[StoredEvent]] = {}
+    """One target per (workspace, ``generate_gen_lock_id``) of ``stored``."""
+    by_target: Dict[Tuple[str, str], List[StoredEvent]] = {}
     for item in stored:
         target_id = item.event.get("generate_gen_lock_id")
         if target_id is not None:
-            by_target.setdefault(target_id, []).append(item)
+            by_target.setdefault((item.workspace_id, target_id), []).append(item)
     after: Optional[datetime] = query.get("after_last_event_created_at")
     built: List[Tuple[StoredEvent, Dict[str, Any]]] = []
-    for target_id, items in by_target.items():
+    for (_, target_id), items in by_target.items():
         ordered = _newest_first(items)
         latest = ordered[0]
         if after is not None and latest.created_at <= after:

@@ -116,7 +116,10 @@ class ReceivedRequest:
     it (None when accepted); ``action`` is the scripted action taken ("respond" normally);
     ``received_at`` is the :func:`time.monotonic` time when the request line arrived;
     ``response`` is what normal handling answered (None for a scripted reply, which the
-    test wrote itself, and while the request is being answered).
+    test wrote itself, and while the request is being answered); ``body_read`` is False
+    for a request refused on its request line and headers alone (path, method,
+    credentials, malformed framing): its body was dropped unparsed as it arrived, or never
+    read, and ``body`` is ``b""``.
 
     The repr masks ``x-api-key`` (and other credentials) as ``'***'``; use :attr:`api_key`
     to check the key that was sent.
@@ -134,6 +137,7 @@ class ReceivedRequest:
     action: str = "respond"
     received_at: float = 0.0
     response: Optional[SentResponse] = None
+    body_read: bool = True
 
     @property
     def api_key(self) -> Optional[str]:
@@ -151,7 +155,8 @@ class ReceivedRequest:
             f"ReceivedRequest(method={self.method!r}, path={self.path!r}, query={self.query!r}, "
             f"headers={headers!r}, body=<{len(self.body)} bytes>, "
             f"workspace_id={self.workspace_id!r}, events={events}, status={self.status!r}, "
-            f"error={self.error!r}, action={self.action!r}, response={self.response!r})"
+            f"error={self.error!r}, action={self.action!r}, response={self.response!r}, "
+            f"body_read={self.body_read!r})"
         )
 
     __str__ = __repr__

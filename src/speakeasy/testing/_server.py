@@ -13,7 +13,8 @@ import threading
 from collections import deque
 from typing import Any, Callable, Dict, List, Optional
 
-from ._api import Answer, EventPredicate, Settings, answer
+from ._api import Answer, EventPredicate, Settings, answer, refusal
+from ._framing import DEFAULT_IDLE_TIMEOUT
 from ._http import HTTPServer
 from ._records import Action, ReceivedRequest, Reply, ReplyBody
 from ._store import Slot, Store, check_max_bytes
@@ -34,7 +35,10 @@ class EventsServer:
     non-empty credential (key, bearer token or workspace identifier). ``port=0``
     picks a free port. ``verbose=True`` logs one line per request to the
     ``speakeasy.testing`` logger (method, path, event count, byte count, status; never
-    bodies or keys).
+    bodies or keys). ``idle_timeout`` (seconds, default 30; None: never): a connection
+    silent for that long between requests is closed, and a request must arrive in full
+    within that long of its first byte (else 408, recorded, and closed). It applies to the
+    connections accepted after it is set.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
 
@@ -54,8 +58,10 @@ class EventsServer:
         *,
         verbose: bool = False,
         max_kept_bytes: Optional[int] = None,
+        idle_timeout: Optional[float] = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         self.api_key = api_key
+        self.idle_timeout = _check_timeout(idle_timeout)
         self.verbose = verbose
         self._host = host
         self._port = port
@@ -177,6 +183,12 @@ class EventsServer:
     def max_kept_bytes(self, value: Optional[int]) -> None:
         self._store.max_bytes = check_max_bytes(value)
 
+    @property
+    def kept_bytes(self) -> int:
+        """What the kept requests, answers and events cost in memory right now, as
+        :attr:`max_kept_bytes` counts it."""
+        return self._store.kept()[1]
+
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> List[ReceivedRequest]:
         """Wait until ``count`` requests were answered; returns :attr:`received`.
 
@@ -239,6 +251,20 @@ class _Backend:
     def delay(self) -> float:
         return self._server.delay
 
+    @property
+    def idle_timeout(self) -> Optional[float]:
+        return self._server.idle_timeout
+
+    def _settings(self) -> Settings:
+        server = self._server
+        return Settings(server.api_key, server.max_body_bytes, server.reject_event)
+
+    def scripted_pending(self) -> bool:
+        return bool(self._server.replies) or self._server.handler is not None
+
+    def refusal(self, rec: ReceivedRequest) -> Optional[Answer]:
+        return refusal(rec, self._settings())
+
     def arrive(self, rec: ReceivedRequest) -> Slot:
         return self._server._store.arrive(rec, keep=self._server.record)
 
@@ -261,6 +287,14 @@ class _Backend:
             return Reply(500, {"message": f"handler raised {exc!r}", "status_code": 500})
 
     def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
-        server = self._server
-        settings = Settings(server.api_key, server.max_body_bytes, server.reject_event)
-        return answer(rec, parsed, parse_error, settings, server._store.events_of)
+        return answer(rec, parsed, parse_error, self._settings(), self._server._store.events_of)
+
+
+def _check_timeout(value: Optional[float]) -> Optional[float]:
+    if value is not None and (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value < float("inf")
+    ):
+        raise ValueError(f"idle_timeout must be None or seconds > 0, got {value!r}")
+    return value

@@ -2,13 +2,18 @@
 
 A plain thread-safe container (no sockets): the HTTP handler fills it, the reads and
 :class:`~speakeasy.testing.EventsServer` read it. With ``max_bytes`` set it keeps the most
-recent requests whose bodies (request and answer) add up to at most that many bytes,
-dropping the oldest, and their events with them; the newest request is always kept.
+recent requests whose cost adds up to at most that many bytes, dropping the oldest, and
+their events with them; the newest request is always kept.
+
+A request's cost is what keeping it holds in memory, whether it was accepted or not: its
+body and its answer's, its path, query and headers, the parsed events it carries (as
+``sys.getsizeof`` measures the parsed JSON), and a fixed share for the record objects.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import deque
@@ -33,20 +38,53 @@ class StoredEvent(NamedTuple):
     event: Dict[str, Any]
 
 
+#: The record objects of one request beyond its bytes (ReceivedRequest, SentResponse, their
+#: dicts and the store's entry; about 1.3 KiB measured with tracemalloc on CPython 3.11).
+RECORD_OVERHEAD = 1536
+#: The objects that store one accepted event beside its parsed JSON (tuples, datetime).
+STORED_EVENT_OVERHEAD = 256
+
+
+def parsed_size(value: Any) -> int:
+    """The memory of parsed JSON, as ``sys.getsizeof`` counts it (shared objects counted
+    each time they appear: an over-estimate, never an under-estimate of what is new)."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
+
+
+def _headers_size(headers: Dict[str, str]) -> int:
+    return sum(len(name) + len(value) + 100 for name, value in headers.items())
+
+
+def _cost(rec: ReceivedRequest, events_size: int, stored: int) -> int:
+    """What keeping ``rec`` (with ``stored`` accepted events) holds, in bytes."""
+    cost = RECORD_OVERHEAD + len(rec.body) + len(rec.path) + len(rec.query)
+    cost += _headers_size(rec.headers) + events_size + stored * STORED_EVENT_OVERHEAD
+    if rec.response is not None:
+        cost += len(rec.response.body) + _headers_size(rec.response.headers)
+    return cost
+
+
 class _Entry:
     """One kept request: its latest record, its cost in bytes, the events it delivered."""
 
-    __slots__ = ("cost", "rec", "seq", "stored")
+    __slots__ = ("cost", "events_size", "rec", "seq", "stored")
 
-    def __init__(self, seq: int, rec: ReceivedRequest) -> None:
+    def __init__(self, seq: int, rec: ReceivedRequest, events_size: int) -> None:
         self.seq = seq
         self.rec = rec
-        self.cost = len(rec.body)
+        self.events_size = events_size
+        self.cost = _cost(rec, events_size, 0)
         self.stored: Sequence[StoredEvent] = ()
-
-
-def _cost(rec: ReceivedRequest) -> int:
-    return len(rec.body) + (0 if rec.response is None else len(rec.response.body))
 
 
 def check_max_bytes(value: Optional[int]) -> Optional[int]:
@@ -83,7 +121,9 @@ class Store:
             self._request_count += 1
             if not keep:
                 return self._generation, -1
-            entry = _Entry(self._next_seq, rec)
+        events_size = 0 if rec.events is None else parsed_size(rec.events)
+        with self._lock:
+            entry = _Entry(self._next_seq, rec, events_size)
             self._next_seq += 1
             self._entries.append(entry)
             self._bytes += entry.cost
@@ -104,6 +144,8 @@ class Store:
                 created = parse_rfc3339(event["created_at"])
                 assert created is not None  # checked before it was accepted
                 stored.append(StoredEvent((seq, place), workspace, created, event))
+        # The accepted events are the request's own parsed events (already counted), normally.
+        extra = 0 if not accepted or accepted is rec.events else parsed_size(accepted)
         with self._answered:
             if generation != self._generation:
                 return  # clear() ran while this request was in flight
@@ -115,9 +157,11 @@ class Store:
             entry = self._entry(seq)
             if entry is None:
                 return  # not kept, or dropped by the bound
+            if rec.events is not entry.rec.events:
+                entry.events_size = 0 if rec.events is None else parsed_size(rec.events)
             entry.rec = rec
             entry.stored = stored
-            cost = _cost(rec)
+            cost = _cost(rec, entry.events_size + extra, len(stored))
             self._bytes += cost - entry.cost
             entry.cost = cost
             self._enforce_bound()
@@ -139,8 +183,8 @@ class Store:
         if dropped:
             if not self._dropped:
                 logger.warning(
-                    "keeping at most %d bytes of request and answer bodies (max_kept_bytes, "
-                    "--max-kept-bytes): "
+                    "keeping at most %d bytes of requests, answers and events "
+                    "(max_kept_bytes, --max-kept-bytes): "
                     "dropping the oldest requests and their events from now on",
                     limit,
                 )
@@ -165,13 +209,13 @@ class Store:
         with self._lock:
             return [item.event for entry in self._entries for item in entry.stored]
 
-    def events_of(self, workspace_id: str) -> List[StoredEvent]:
-        """The stored events of one workspace, in arrival order."""
+    def events_of(self, workspace_id: Optional[str]) -> List[StoredEvent]:
+        """The stored events of one workspace (None: of every workspace), in arrival order."""
         with self._lock:
             return [
                 item
                 for entry in self._entries
-                if entry.stored and entry.rec.workspace_id == workspace_id
+                if entry.stored and (workspace_id is None or entry.rec.workspace_id == workspace_id)
                 for item in entry.stored
             ]
 
@@ -181,7 +225,7 @@ class Store:
             return self._request_count, self._event_count, self._dropped
 
     def kept(self) -> Tuple[int, int]:
-        """(requests kept, bytes of their bodies) right now."""
+        """(requests kept, their cost in bytes) right now."""
         with self._lock:
             return len(self._entries), self._bytes
 

@@ -1,8 +1,10 @@
 """Exceptions raised by the SDK (see the tree in ``_base``)."""
 
+from typing import TYPE_CHECKING
+
+from speakeasy._rawresponse import DetachedResponse, HttpResponse
 from speakeasy.models.errors._base import (
     BatcherClosedError,
-    BrokenResponseError,
     ClientClosedError,
     Error,
     FieldTypeError,
@@ -10,13 +12,30 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
+from speakeasy.models.errors._errordata import ErrorData
+
+if TYPE_CHECKING:
+    from speakeasy.models.errors._broken import BrokenResponseError
+
+
+def __getattr__(name: str) -> object:
+    # Of the sync edge (a requests exception): imported when first asked for.
+    if name == "BrokenResponseError":
+        from speakeasy.models.errors._broken import BrokenResponseError
+
+        return BrokenResponseError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
     "ClientClosedError",
+    "DetachedResponse",
     "Error",
+    "ErrorData",
     "FieldTypeError",
+    "HttpResponse",
     "SDKError",
     "SpeakeasyError",
     "ValidationError",

@@ -10,21 +10,34 @@
             └── FieldTypeError ...... (also TypeError) a value of the wrong type
 
 Network failures are not wrapped: once retries are exhausted the caller gets
-the ``requests`` exception itself (``requests.ConnectionError``,
-``requests.Timeout``), or, when the connection broke while the body was read::
+the HTTP library's own exception, with a note saying how many attempts the SDK
+made and for how long. On the sync edge that is ``requests.ConnectionError`` or
+``requests.Timeout``, or, when the connection broke while the body was read::
 
     requests.ConnectionError
     └── BrokenResponseError ......... (also requests' ChunkedEncodingError)
+
+On the async edge it is ``aiohttp.ClientError`` (``ClientConnectionError``,
+``ServerDisconnectedError``, ...) or ``asyncio.TimeoutError`` for a deadline.
+
+Errors read from an answer (``Error``, ``SDKError``) always carry it as
+``raw_response``. They pickle without any credential: the pickle holds a
+``DetachedResponse`` (status, redacted headers and body, no request) instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
-
-import requests
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from speakeasy._model import JsonModel, off_wire, wire
+from speakeasy._rawresponse import DetachedResponse, HttpResponse, detach
+from speakeasy.models.errors._errordata import ErrorData
+
+#: At most this much of a body is kept in an error (and in its pickle).
+_MAX_KEPT = 1 << 20
+#: Stands for "built without a response" until ``__post_init__`` knows the status.
+_NO_RESPONSE: HttpResponse = DetachedResponse(0, {}, b"", "")
 
 
 class SpeakeasyError(Exception):
@@ -60,15 +73,6 @@ class BatcherClosedError(SpeakeasyError, RuntimeError):
     """
 
 
-class BrokenResponseError(requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-    """The connection broke while the response body was read.
-
-    requests raises ``ChunkedEncodingError`` there, which is not a
-    ``ConnectionError``; this is both, so ``except requests.ConnectionError``
-    catches a reset before and during the response alike.
-    """
-
-
 class ClientClosedError(SpeakeasyError, RuntimeError):
     """The client is closed: raised by every call after ``close()`` (or leaving ``with``)."""
 
@@ -86,11 +90,27 @@ class Error(SpeakeasyError, JsonModel):
     r"""A developer-facing error message."""
     status_code: int = dataclasses.field(metadata=wire())
     r"""The HTTP status code, as the server wrote it in the body."""
-    raw_response: Optional[requests.Response] = dataclasses.field(default=None, metadata=off_wire())
-    r"""The HTTP response the error was read from."""
+    raw_response: HttpResponse = dataclasses.field(
+        default_factory=lambda: _NO_RESPONSE, metadata=off_wire()
+    )
+    r"""The HTTP response the error was read from (body already read).
+
+    An error built by your own code without one (``Error("m", 503)``, for tests)
+    gets an empty ``DetachedResponse`` with that status, so it is never ``None``.
+    """
 
     def __post_init__(self) -> None:
         super().__init__(self.message, self.status_code)
+        if self.raw_response is None or self.raw_response is _NO_RESPONSE:
+            self.raw_response = DetachedResponse(self.status_code, {}, b"", "")
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_rebuild_error, (self.message, self.status_code, _detached(self)), _notes(self))
+
+    @property
+    def data(self) -> ErrorData:
+        """The error body as the 7.x SDK gives it: ``e.data.message``, ``e.data.status_code``."""
+        return ErrorData(message=self.message, status_code=self.status_code)
 
     def __str__(self) -> str:
         return f"{self.message} (status {self.status_code})"
@@ -107,14 +127,27 @@ class SDKError(SpeakeasyError):
         message: str,
         status_code: int,
         body: str = "",
-        raw_response: Optional[requests.Response] = None,
+        raw_response: Optional[HttpResponse] = None,
     ) -> None:
         super().__init__(message, status_code, body)
         self.message = message
         self.status_code = status_code
         self.body = body
         r"""The response body as text: at most its first 1 MiB (the SDK reads no more)."""
-        self.raw_response = raw_response
+        self.raw_response: HttpResponse = (
+            raw_response
+            if raw_response is not None
+            else DetachedResponse(status_code, {}, body.encode("utf-8"), "")
+        )
+        r"""The HTTP response (body already read). Built by your own code without one,
+        the error gets a ``DetachedResponse`` of its status and body: never ``None``."""
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (
+            type(self),
+            (self.message, self.status_code, self.body, _detached(self)),
+            _notes(self),
+        )
 
     def __str__(self) -> str:
         body = f"\n{self.body}" if self.body else ""
@@ -122,3 +155,18 @@ class SDKError(SpeakeasyError):
 
     def __repr__(self) -> str:
         return f"SDKError(message={self.message!r}, status_code={self.status_code!r})"
+
+
+def _detached(error: Any) -> DetachedResponse:
+    """The error's response without credentials: what a pickle may carry."""
+    redact: Callable[[str], str] = getattr(error, "_redactor", None) or (lambda text: text)
+    return detach(error.raw_response, redact, _MAX_KEPT)
+
+
+def _notes(error: BaseException) -> Optional[Dict[str, Any]]:
+    notes = getattr(error, "__notes__", None)
+    return {"__notes__": list(notes)} if notes else None
+
+
+def _rebuild_error(message: str, status_code: int, raw_response: HttpResponse) -> Error:
+    return Error(message, status_code, raw_response)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-import requests
-
-from speakeasy.models.shared.clievent import CliEvent
+from speakeasy._rawresponse import HttpResponse
 
 if TYPE_CHECKING:  # built on first use (see models.shared), not at import
+    from speakeasy.models.shared.clievent import CliEvent
     from speakeasy.models.shared.targetsdk import TargetSDK
 
 
@@ -25,8 +24,12 @@ class Response:
     r"""HTTP response content type for this operation (``""`` when the response has none)."""
     status_code: int
     r"""HTTP response status code for this operation."""
-    raw_response: requests.Response = dataclasses.field(repr=False)
-    r"""Raw HTTP response; suitable for custom response parsing. Its body is already read."""
+    raw_response: HttpResponse = dataclasses.field(repr=False)
+    r"""Raw HTTP response; suitable for custom response parsing. Its body is already read.
+
+    A ``requests.Response`` for sync calls (as in 5.x), a ``DetachedResponse`` for
+    async calls: both have ``status_code``, ``headers``, ``content``, ``text``,
+    ``json()`` and ``url``."""
 
 
 @dataclasses.dataclass
@@ -53,14 +56,24 @@ class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
 
 
 @dataclasses.dataclass
-class GetWorkspaceTargetsResponse(Response):
-    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
+class TargetListResponse(Response):
+    """A response whose body is a list of targets (both targets reads)."""
 
     target_sdk_list: Optional[List[TargetSDK]] = None
     r"""One summary per target: its latest event and latest publish."""
 
 
-def http_fields(response: requests.Response) -> Dict[str, Any]:
+@dataclasses.dataclass
+class GetWorkspaceTargetsResponse(TargetListResponse):
+    """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
+
+
+@dataclasses.dataclass
+class GetTargetsResponse(TargetListResponse):
+    """What the API answered to ``get_targets``: a 200 with the targets (other statuses raise)."""
+
+
+def http_fields(response: HttpResponse) -> Dict[str, Any]:
     """The keyword arguments of ``Response`` for an HTTP response."""
     return {
         "content_type": response.headers.get("content-type", ""),

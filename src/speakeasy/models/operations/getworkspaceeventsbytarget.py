@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Optional
+from typing import Optional, TypedDict
 
 from speakeasy.models.operations._response import GetWorkspaceEventsByTargetResponse
 
-__all__ = ["GetWorkspaceEventsByTargetRequest", "GetWorkspaceEventsByTargetResponse"]
+__all__ = [
+    "GetWorkspaceEventsByTargetRequest",
+    "GetWorkspaceEventsByTargetRequestTypedDict",
+    "GetWorkspaceEventsByTargetResponse",
+]
 
 
 @dataclasses.dataclass
@@ -22,3 +26,18 @@ class GetWorkspaceEventsByTargetRequest:
     r"""Filter to only return events created after this timestamp"""
     workspace_id: Optional[str] = None
     r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
+
+
+class _GetWorkspaceEventsByTargetRequiredKeys(TypedDict):
+    """The key a ``GetWorkspaceEventsByTargetRequestTypedDict`` must have."""
+
+    target_id: str
+
+
+class GetWorkspaceEventsByTargetRequestTypedDict(
+    _GetWorkspaceEventsByTargetRequiredKeys, total=False
+):
+    """``GetWorkspaceEventsByTargetRequest`` as a ``dict``: ``target_id`` is required."""
+
+    after_created_at: Optional[datetime]
+    workspace_id: Optional[str]

@@ -1,14 +1,18 @@
-"""Request and response of ``getWorkspaceTargets``."""
+"""Request and response of ``getWorkspaceTargets`` (5.x's, on the workspace path)."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Optional
+from typing import Optional, TypedDict
 
 from speakeasy.models.operations._response import GetWorkspaceTargetsResponse
 
-__all__ = ["GetWorkspaceTargetsRequest", "GetWorkspaceTargetsResponse"]
+__all__ = [
+    "GetWorkspaceTargetsRequest",
+    "GetWorkspaceTargetsRequestTypedDict",
+    "GetWorkspaceTargetsResponse",
+]
 
 
 @dataclasses.dataclass
@@ -19,3 +23,10 @@ class GetWorkspaceTargetsRequest:
     r"""Filter to only return targets with events created after this timestamp"""
     workspace_id: Optional[str] = None
     r"""Unique identifier of the workspace; when unset, the client's global ``workspace_id``."""
+
+
+class GetWorkspaceTargetsRequestTypedDict(TypedDict, total=False):
+    """``GetWorkspaceTargetsRequest`` as a ``dict``: every key optional."""
+
+    after_last_event_created_at: Optional[datetime]
+    workspace_id: Optional[str]

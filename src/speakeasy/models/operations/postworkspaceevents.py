@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import List, Optional
+from typing import List, Optional, TypedDict, Union
 
 from speakeasy.models.operations._response import PostWorkspaceEventsResponse
-from speakeasy.models.shared.clievent import CliEvent
+from speakeasy.models.shared.clievent import CliEvent, CliEventTypedDict
 
-__all__ = ["PostWorkspaceEventsRequest", "PostWorkspaceEventsResponse"]
+__all__ = [
+    "PostWorkspaceEventsRequest",
+    "PostWorkspaceEventsRequestTypedDict",
+    "PostWorkspaceEventsResponse",
+]
 
 
 @dataclasses.dataclass
@@ -20,3 +24,15 @@ class PostWorkspaceEventsRequest:
 
     workspace_id: Optional[str] = None
     r"""The workspace's unique identifier; when unset, the client's global ``workspace_id``."""
+
+
+class _PostWorkspaceEventsRequiredKeys(TypedDict):
+    """The key a ``PostWorkspaceEventsRequestTypedDict`` must have."""
+
+    request_body: List[Union[CliEvent, CliEventTypedDict]]
+
+
+class PostWorkspaceEventsRequestTypedDict(_PostWorkspaceEventsRequiredKeys, total=False):
+    """``PostWorkspaceEventsRequest`` as a ``dict``; each event a ``CliEvent`` or its dict."""
+
+    workspace_id: Optional[str]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Union
+from typing import Optional, TypedDict, Union
 
 from speakeasy.models.operations._response import SearchWorkspaceEventsResponse
 from speakeasy.models.shared.interactiontype import InteractionType
 
-__all__ = ["SearchWorkspaceEventsRequest", "SearchWorkspaceEventsResponse"]
+__all__ = [
+    "SearchWorkspaceEventsRequest",
+    "SearchWorkspaceEventsRequestTypedDict",
+    "SearchWorkspaceEventsResponse",
+]
 
 
 @dataclasses.dataclass
@@ -33,3 +37,17 @@ class SearchWorkspaceEventsRequest:
     r"""Whether the event was successful or not."""
     limit: Optional[int] = None
     r"""Number of results to return."""
+
+
+class SearchWorkspaceEventsRequestTypedDict(TypedDict, total=False):
+    """``SearchWorkspaceEventsRequest`` as a ``dict``: every key optional."""
+
+    generate_gen_lock_id: Optional[str]
+    interaction_type: Optional[Union[InteractionType, str]]
+    lint_report_digest: Optional[str]
+    openapi_diff_report_digest: Optional[str]
+    source_revision_digest: Optional[str]
+    workspace_id: Optional[str]
+    execution_id: Optional[str]
+    success: Optional[bool]
+    limit: Optional[int]

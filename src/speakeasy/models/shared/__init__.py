@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from speakeasy._lazy import lazy_attributes as _lazy_attributes
-from speakeasy.models.shared.clievent import CliEvent
+from speakeasy.models.shared.clievent import CliEvent, CliEventTypedDict
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
 from speakeasy.models.shared.openapidiffbumptype import OpenapiDiffBumpType
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CliEvent",
+    "CliEventTypedDict",
     "GenerateBumpType",
     "InteractionType",
     "OpenapiDiffBumpType",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Dict
 
-from speakeasy._decoding import decoder_for
-from speakeasy._encoding import encoder_for
-from speakeasy._model import JsonModel
+from speakeasy._model import CODECS, JsonModel
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -25,7 +23,7 @@ class WireModel(JsonModel):
         """
         if kw:
             return super().to_json(**kw)
-        return encoder_for(type(self))(self)
+        return CODECS.encoder_for(type(self))(self)
 
     @classmethod
     def from_dict(cls, kvs: Dict[str, Any], *, infer_missing: bool = False) -> Self:
@@ -37,7 +35,7 @@ class WireModel(JsonModel):
         """
         if infer_missing:
             return super().from_dict(kvs, infer_missing=True)
-        return decoder_for(cls)(kvs)
+        return CODECS.decoder_for(cls)(kvs)  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, s: str | bytes, *, infer_missing: bool = False, **kw: Any) -> Self:

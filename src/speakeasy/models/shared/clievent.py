@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import field
 from datetime import datetime
-from typing import Optional, Union
+from typing import Optional, TypedDict, Union
 
 from speakeasy._datetime import datetime_from_wire, datetime_to_wire
 from speakeasy._model import open_enum_decoder, slotted, wire
@@ -284,3 +284,100 @@ class CliEvent(WireModel):
 
     test_report_raw: Optional[str] = field(default=None, metadata=_OPTIONAL)
     r"""The raw test report xml"""
+
+
+class _CliEventRequiredKeys(TypedDict):
+    """The keys a ``CliEventTypedDict`` must have (the nine required fields)."""
+
+    created_at: datetime
+    execution_id: str
+    id: str
+    interaction_type: Union[InteractionType, str]
+    local_started_at: datetime
+    speakeasy_api_key_name: str
+    speakeasy_version: str
+    success: bool
+    workspace_id: str
+
+
+class CliEventTypedDict(_CliEventRequiredKeys, total=False):
+    """A ``CliEvent`` as a ``dict``: the same keys, value types and required ones.
+
+    Accepted wherever an event is (``request_body`` items); the client builds the
+    ``CliEvent`` from it and checks it the same way. Optional keys may be left out or
+    set to ``None`` (not sent). Descriptions: ``CliEvent``'s fields.
+    """
+
+    commit_head: Optional[str]
+    continuous_integration_environment: Optional[str]
+    duration_ms: Optional[int]
+    error: Optional[str]
+    generate_bump_type: Optional[GenerateBumpType]
+    generate_config_post_checksum: Optional[str]
+    generate_config_post_raw: Optional[str]
+    generate_config_post_version: Optional[str]
+    generate_config_pre_checksum: Optional[str]
+    generate_config_pre_raw: Optional[str]
+    generate_config_pre_version: Optional[str]
+    generate_eligible_features: Optional[str]
+    generate_gen_lock_id: Optional[str]
+    generate_gen_lock_post_features: Optional[str]
+    generate_gen_lock_pre_blob_digest: Optional[str]
+    generate_gen_lock_pre_doc_checksum: Optional[str]
+    generate_gen_lock_pre_doc_version: Optional[str]
+    generate_gen_lock_pre_features: Optional[str]
+    generate_gen_lock_pre_namespace_name: Optional[str]
+    generate_gen_lock_pre_revision_digest: Optional[str]
+    generate_gen_lock_pre_version: Optional[str]
+    generate_number_of_operations_ignored: Optional[int]
+    generate_number_of_operations_used: Optional[int]
+    generate_output_tests: Optional[bool]
+    generate_published: Optional[bool]
+    generate_repo_url: Optional[str]
+    generate_target: Optional[str]
+    generate_target_version: Optional[str]
+    generate_version: Optional[str]
+    gh_action_organization: Optional[str]
+    gh_action_ref: Optional[str]
+    gh_action_repository: Optional[str]
+    gh_action_run_link: Optional[str]
+    gh_action_version: Optional[str]
+    git_relative_cwd: Optional[str]
+    git_remote_default_owner: Optional[str]
+    git_remote_default_repo: Optional[str]
+    git_user_email: Optional[str]
+    git_user_name: Optional[str]
+    hostname: Optional[str]
+    last_step: Optional[str]
+    lint_report_digest: Optional[str]
+    lint_report_error_count: Optional[int]
+    lint_report_info_count: Optional[int]
+    lint_report_warning_count: Optional[int]
+    local_completed_at: Optional[datetime]
+    management_doc_checksum: Optional[str]
+    management_doc_version: Optional[str]
+    mermaid_diagram: Optional[str]
+    openapi_diff_base_source_blob_digest: Optional[str]
+    openapi_diff_base_source_namespace_name: Optional[str]
+    openapi_diff_base_source_revision_digest: Optional[str]
+    openapi_diff_breaking_changes_count: Optional[int]
+    openapi_diff_bump_type: Optional[OpenapiDiffBumpType]
+    openapi_diff_report_digest: Optional[str]
+    publish_package_name: Optional[str]
+    publish_package_registry_name: Optional[str]
+    publish_package_url: Optional[str]
+    publish_package_version: Optional[str]
+    raw_command: Optional[str]
+    repo_label: Optional[str]
+    source_blob_digest: Optional[str]
+    source_namespace_name: Optional[str]
+    source_revision_digest: Optional[str]
+    workflow_lock_post_raw: Optional[str]
+    workflow_lock_pre_raw: Optional[str]
+    workflow_post_raw: Optional[str]
+    workflow_pre_raw: Optional[str]
+    generate_number_of_terraform_resources: Optional[int]
+    generate_target_name: Optional[str]
+    gh_changes_committed: Optional[bool]
+    gh_pull_request: Optional[str]
+    test_report_raw: Optional[str]

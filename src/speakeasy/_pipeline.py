@@ -1,0 +1,289 @@
+"""The one request pipeline, written once for both I/O edges.
+
+An operation describes *what* to send as an ``ApiRequest``. A ``Call`` holds
+everything about sending it that is not I/O: the final URL and headers, the
+retry decision and its logging, hooks, the body bound, redaction and error
+mapping. Each edge (``_sync`` on requests, ``_async`` on aiohttp) only
+performs attempts and sleeps, in a short loop::
+
+    call = pipeline.begin(request, retries, timeout)
+    while (delay := call.next_delay(<one attempt>)) is not None:
+        <sleep delay, the edge's way>
+    return call.result()                     # from the 2xx answer, or raises
+
+where one attempt is: ``call.attempt_headers()``, send, read the body within
+``call.body_limit(status)``, then ``call.answered(response)`` or
+``call.failed(exc, retryable)``.
+
+The edges differ only in how bytes move; nothing here imports an HTTP library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+import time
+from typing import (
+    Callable,
+    Dict,
+    FrozenSet,
+    Generic,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
+from urllib.parse import urlencode
+
+from speakeasy._answers import MAX_BODY_BYTES, REDACT_SLACK, map_error, sdk_error
+from speakeasy._body import ACCEPT_ENCODING
+from speakeasy._hooks import Hooks
+from speakeasy._logging import logger
+from speakeasy._rawresponse import HttpResponse
+from speakeasy._redact import NO_SECRETS, Redactor
+from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
+from speakeasy.models.errors import ClientClosedError
+from speakeasy.utils.retries import RetryConfig
+
+HeaderSource = Callable[[], Dict[str, str]]
+_R = TypeVar("_R", bound=HttpResponse)
+_T = TypeVar("_T")
+Outcome = Union[HttpResponse, BaseException]
+
+
+def _the_response(response: HttpResponse, redact: Redactor) -> HttpResponse:
+    return response
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiRequest(Generic[_T]):
+    """One operation call, ready to send: everything the pipeline needs to know."""
+
+    method: str
+    #: The URL without its query.
+    url: str
+    #: The URL's path, for logs (never the query: it may carry identifiers).
+    path: str
+    headers: Mapping[str, str]
+    params: Sequence[Tuple[str, str]] = ()
+    body: Optional[bytes] = None
+    retry_statuses: FrozenSet[int] = POST_RETRY_STATUSES
+    #: None: a 2xx body is not needed (at most ``MAX_BODY_BYTES`` is read, the
+    #: rest dropped). A number: the body is the result, and a larger one is an error.
+    max_body: Optional[int] = None
+    #: Called with a 2xx response once its body is read, before ``after_success``
+    #: hooks run: the batcher learns of a delivery even if a hook then raises.
+    on_accepted: Optional[Callable[[HttpResponse], None]] = None
+    #: A loopback server is reached directly: a proxy would carry the key off the machine.
+    direct: bool = False
+    #: What the call returns, made from its 2xx answer (decoding errors are redacted).
+    result: Callable[[HttpResponse, Redactor], _T] = _the_response  # type: ignore[assignment]
+
+    @property
+    def full_url(self) -> str:
+        """The URL with its query, encoded once here so that both edges send the same bytes."""
+        if not self.params:
+            return self.url
+        return self.url + "?" + urlencode(self.params)
+
+
+#: What an operation hands an edge: the request, and the call's ``retries`` and timeout.
+Plan = Tuple[ApiRequest[_T], Optional[RetryConfig], Optional[float]]
+
+
+@dataclasses.dataclass(repr=False, eq=False)
+class Pipeline:
+    """A client's sending settings, shared by its two edges."""
+
+    auth_headers: HeaderSource
+    retry_config: RetryConfig
+    timeout: float
+    hooks: Hooks
+    closed: bool = False
+
+    def begin(self, plan: Plan[_T]) -> Call:
+        """A call of ``plan`` (raises ``ClientClosedError`` once the client is closed)."""
+        request, retries, timeout = plan
+        if self.closed:
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
+        return Call(self, request, retries or self.retry_config, timeout or self.timeout)  # type: ignore[arg-type]
+
+
+class Call:
+    """One call in flight: its attempts, their outcomes and the decision after each."""
+
+    __slots__ = (
+        "attempts",
+        "began",
+        "config",
+        "hooks",
+        "outcome",
+        "pipeline",
+        "redact",
+        "request",
+        "start",
+        "timeout",
+        "url",
+    )
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        request: ApiRequest[object],
+        config: RetryConfig,
+        timeout: float,
+    ) -> None:
+        self.pipeline = pipeline
+        self.hooks = pipeline.hooks
+        self.request = request
+        self.config = config
+        self.timeout = timeout
+        self.url = request.full_url
+        self.start = time.monotonic()
+        self.began = self.start
+        self.attempts = 0
+        self.redact: Redactor = NO_SECRETS
+        self.outcome: Outcome = _NOT_SENT
+
+    # -- one attempt ------------------------------------------------------------------------
+
+    def attempt_headers(self) -> Dict[str, str]:
+        """The headers of the next attempt; credentials are fetched now (they may rotate)."""
+        self.attempts += 1
+        self.began = time.monotonic()
+        return {
+            **self.request.headers,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **self.pipeline.auth_headers(),
+        }
+
+    def sent(self, headers: Mapping[str, object]) -> None:
+        """The headers that actually go out (after hooks): their secrets are redacted."""
+        self.redact = Redactor.from_headers(headers)
+
+    def body_limit(self, status: int) -> int:
+        """How much of the body to read: the result's bound, or an error's (plus slack)."""
+        if 200 <= status < 300:
+            return self.request.max_body or MAX_BODY_BYTES
+        return MAX_BODY_BYTES + REDACT_SLACK
+
+    def answered(self, response: _R, complete: bool) -> _R:
+        """Judge a response whose body is read (``complete``: within its bound)."""
+        hooks = self.hooks
+        if 200 <= response.status_code < 300:
+            if not complete and self.request.max_body is not None:
+                raise sdk_error(
+                    f"response body larger than {self.request.max_body} bytes: not read",
+                    response,
+                    self.redact,
+                )
+            if self.request.on_accepted is not None:
+                self.request.on_accepted(response)
+            if hooks.after_success_hooks:
+                response = hooks.run_after_success(response)
+        elif hooks.after_error_hooks:
+            hooks.run_after_error(response)
+        return response
+
+    def failed(self, exc: BaseException, retryable: bool) -> BaseException:
+        """A failed attempt: returned as its outcome when worth retrying, else raised."""
+        if self.hooks.after_error_hooks:
+            self.hooks.run_after_error(exc)
+        if retryable:
+            return exc
+        raise exc
+
+    def deadline_message(self) -> str:
+        return (
+            f"{self.request.method} {self.request.path}: no complete response within the "
+            f"attempt's deadline of {self.timeout:g} s"
+        )
+
+    # -- the decision -----------------------------------------------------------------------
+
+    def next_delay(self, outcome: Outcome) -> Optional[float]:
+        """Seconds to wait before the next attempt, or None to stop here (then ``result()``)."""
+        self.outcome = outcome
+        retryable = self._retryable(outcome)
+        delay = None
+        if retryable:
+            retry_after = None
+            if not isinstance(outcome, BaseException):
+                retry_after = retry_after_seconds(outcome.headers, time.time())
+            delay = next_delay(
+                self.config, self.attempts - 1, time.monotonic() - self.start, retry_after
+            )
+        if logger.isEnabledFor(logging.DEBUG):
+            self._log_attempt(outcome, delay)
+        if delay is None and retryable and self.config.strategy == "backoff":
+            logger.warning(
+                "%s %s: giving up after %d attempt(s): %s",
+                self.request.method,
+                self.request.path,
+                self.attempts,
+                describe(outcome),
+            )
+        return delay
+
+    def result(self) -> object:
+        """The call's result, made from its last 2xx answer; or the exception for what happened."""
+        return self.finish(self.outcome)
+
+    def finish(self, outcome: Outcome) -> object:
+        """The call's result, made from its 2xx answer; or the exception for what happened."""
+        if isinstance(outcome, BaseException):
+            add_note(outcome, self._summary())
+            raise outcome
+        if 200 <= outcome.status_code < 300:
+            return self.request.result(outcome, self.redact)
+        error = map_error(outcome, self.redact)
+        # The body was read a little past the cap for redaction; keep the cap's promise.
+        if len(outcome.content) > MAX_BODY_BYTES:
+            outcome._content = outcome.content[:MAX_BODY_BYTES]  # type: ignore[attr-defined]
+        if self.attempts > 1:
+            add_note(error, self._summary())
+        raise error
+
+    def _retryable(self, outcome: Outcome) -> bool:
+        if isinstance(outcome, BaseException):
+            return self.config.retry_connection_errors
+        return outcome.status_code in self.request.retry_statuses
+
+    def _summary(self) -> str:
+        retries = "" if self.config.strategy == "backoff" else ", retries off"
+        return (
+            f"speakeasy: {self.request.method} {self.request.path}: gave up after "
+            f"{self.attempts} attempt(s) over {time.monotonic() - self.start:.1f} s{retries}"
+        )
+
+    def _log_attempt(self, outcome: Outcome, delay: Optional[float]) -> None:
+        after = "done" if delay is None else f"retrying in {delay:.3f}s"
+        logger.debug(
+            "%s %s attempt %d: %s in %.1f ms; %s",
+            self.request.method,
+            self.request.path,
+            self.attempts,
+            describe(outcome),
+            (time.monotonic() - self.began) * 1000,
+            after,
+        )
+
+
+_NOT_SENT = RuntimeError("no attempt was made")
+
+
+def add_note(exc: BaseException, note: str) -> None:
+    """PEP 678 note (shown in tracebacks on 3.11+); before 3.11 also in a ``str`` message."""
+    if sys.version_info >= (3, 11):
+        exc.add_note(note)
+        return
+    notes = getattr(exc, "__notes__", None)
+    if not isinstance(notes, list):
+        notes = []
+        exc.__notes__ = notes
+    notes.append(note)
+    if exc.args and isinstance(exc.args[0], str):
+        exc.args = (f"{exc.args[0]} [{note}]", *exc.args[1:])

@@ -1,0 +1,49 @@
+"""How each operation's 2xx answer becomes what the call returns (the same on both edges)."""
+
+from __future__ import annotations
+
+from speakeasy._answers import decode_answer
+from speakeasy._rawresponse import HttpResponse
+from speakeasy._redact import Redactor
+from speakeasy.models import operations, shared
+from speakeasy.models.operations._response import http_fields
+
+
+def no_result(response: HttpResponse, redact: Redactor) -> None:
+    return None
+
+
+def post_result(response: HttpResponse, redact: Redactor) -> operations.PostWorkspaceEventsResponse:
+    return operations.PostWorkspaceEventsResponse(**http_fields(response))
+
+
+def search_result(
+    response: HttpResponse, redact: Redactor
+) -> operations.SearchWorkspaceEventsResponse:
+    return operations.SearchWorkspaceEventsResponse(
+        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
+    )
+
+
+def by_target_result(
+    response: HttpResponse, redact: Redactor
+) -> operations.GetWorkspaceEventsByTargetResponse:
+    return operations.GetWorkspaceEventsByTargetResponse(
+        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
+    )
+
+
+def targets_result(
+    response: HttpResponse, redact: Redactor
+) -> operations.GetWorkspaceTargetsResponse:
+    return operations.GetWorkspaceTargetsResponse(
+        **http_fields(response), target_sdk_list=decode_answer(response, shared.TargetSDK, redact)
+    )
+
+
+def no_workspace_targets_result(
+    response: HttpResponse, redact: Redactor
+) -> operations.GetTargetsResponse:
+    return operations.GetTargetsResponse(
+        **http_fields(response), target_sdk_list=decode_answer(response, shared.TargetSDK, redact)
+    )

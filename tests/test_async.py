@@ -1,0 +1,346 @@
+"""What only the async edge has: no thread per call, a free event loop, cancellation,
+its own lifecycle (``async with``, ``aclose``), a caller's ``aiohttp.ClientSession``,
+and the optional extra (``import speakeasy`` never needs aiohttp).
+
+The slow servers here are asyncio servers on the test's own loop, so that they add no
+threads and the loop's responsiveness is measured with them running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from typing import Any, AsyncIterator, List, Optional
+
+import aiohttp
+import pytest
+
+import speakeasy
+from speakeasy.models import errors, operations, shared
+from speakeasy.testing import EventsServer
+from tests._factories import NO_RETRIES, cli_event
+
+KEY = "test-key"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _request() -> operations.PostWorkspaceEventsRequest:
+    return operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
+
+
+def _client(url: str, **kwargs: Any) -> speakeasy.Speakeasy:
+    kwargs.setdefault("retry_config", NO_RETRIES)
+    return speakeasy.Speakeasy(
+        security=shared.Security(api_key=KEY), workspace_id="ws", server_url=url, **kwargs
+    )
+
+
+class SlowServer:
+    """An asyncio HTTP/1.1 server on the running loop: each request is answered 200 after
+    ``delay`` seconds (``None``: never). Records connections opened and closed."""
+
+    def __init__(self, delay: Optional[float]) -> None:
+        self.delay = delay
+        self.opened = 0
+        self.closed = 0
+        self.answered = 0
+        self.hang_first = False
+        self.server: Optional[asyncio.AbstractServer] = None
+        self.url = ""
+
+    async def __aenter__(self) -> SlowServer:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.opened += 1
+        hang = (self.hang_first and self.opened == 1) or self.delay is None
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+                if hang:
+                    await reader.read()  # until the client hangs up
+                    break
+                await asyncio.sleep(self.delay or 0)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+                self.answered += 1
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            self.closed += 1
+            writer.close()
+
+
+# -- no thread per call, and a free loop -------------------------------------------------
+
+
+def test_forty_concurrent_calls_start_no_threads() -> None:
+    """40 calls in flight at once on one client: the process's thread count stays put."""
+
+    async def main() -> List[int]:
+        async with SlowServer(0.3) as server:
+            client = _client(server.url)
+            await client.events.post_workspace_events_async(_request())  # session made
+            before = threading.active_count()
+            counts: List[int] = []
+
+            async def sample() -> None:
+                while True:
+                    counts.append(threading.active_count())
+                    await asyncio.sleep(0.01)
+
+            sampler = asyncio.create_task(sample())
+            results = await asyncio.gather(
+                *(client.events.post_workspace_events_async(_request()) for _ in range(40))
+            )
+            sampler.cancel()
+            await client.aclose()
+            assert [r.status_code for r in results] == [200] * 40
+            assert server.answered == 41
+            return [before, max(counts)]
+
+    before, peak = asyncio.run(main())
+    assert peak - before <= 2, (before, peak)
+
+
+def test_the_loop_stays_responsive_during_forty_slow_calls() -> None:
+    """A ticker task asking for 10 ms sleeps keeps ticking while 40 slow calls are in flight."""
+
+    async def main() -> List[float]:
+        async with SlowServer(0.5) as server:
+            client = _client(server.url)
+            lags: List[float] = []
+            stop = asyncio.Event()
+
+            async def ticker() -> None:
+                while not stop.is_set():
+                    began = time.monotonic()
+                    await asyncio.sleep(0.01)
+                    lags.append(time.monotonic() - began - 0.01)
+
+            tick = asyncio.create_task(ticker())
+            await asyncio.gather(
+                *(client.events.post_workspace_events_async(_request()) for _ in range(40))
+            )
+            stop.set()
+            await tick
+            await client.aclose()
+            return lags
+
+    lags = sorted(asyncio.run(main()))
+    assert len(lags) >= 20  # ~0.5 s of 10 ms ticks (at most ~45)
+    assert lags[len(lags) // 2] < 0.02, lags  # median lag
+    assert lags[-1] < 0.2, lags  # no tick held up for long
+
+
+# -- cancellation ----------------------------------------------------------------------
+
+
+def test_cancelling_a_call_closes_its_connection_and_the_client_goes_on() -> None:
+    """Cancel an awaiting call: CancelledError within 0.5 s, the server sees the connection
+    closed, none is left acquired, and the next call on the same client works."""
+
+    async def main() -> None:
+        async with SlowServer(0.0) as server:
+            server.hang_first = True
+            client = _client(server.url)
+            task = asyncio.create_task(client.events.post_workspace_events_async(_request()))
+            while server.opened == 0:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            began = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert time.monotonic() - began < 0.5
+            for _ in range(100):
+                if server.closed:
+                    break
+                await asyncio.sleep(0.01)
+            assert server.closed == 1  # the server saw the hang-up
+            connector = client._async._session.connector  # type: ignore[union-attr]
+            assert connector is not None and len(connector._acquired) == 0
+            res = await client.events.post_workspace_events_async(_request())
+            assert res.status_code == 200
+            await client.aclose()
+
+    asyncio.run(asyncio.wait_for(main(), 10))
+
+
+# -- lifecycle -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def events() -> AsyncIterator[EventsServer]:
+    with EventsServer(api_key=KEY) as srv:
+        yield srv  # type: ignore[misc]
+
+
+def test_async_with_closes_the_client(events: EventsServer) -> None:
+    """``async with Speakeasy(...)``: calls work inside; after it, the SDK's aiohttp session
+    is closed and calls raise ClientClosedError without sending."""
+
+    async def main() -> speakeasy.Speakeasy:
+        async with _client(events.url) as client:
+            await client.events.post_workspace_events_async(_request())
+            session = client._async._session  # type: ignore[union-attr]
+            assert session is not None and not session.closed
+        assert session.closed
+        with pytest.raises(errors.ClientClosedError):
+            await client.events.post_workspace_events_async(_request())
+        return client
+
+    client = asyncio.run(main())
+    with pytest.raises(errors.ClientClosedError):
+        client.events.post_workspace_events(_request())
+    assert events.request_count == 1
+
+
+def test_aclose_then_every_call_raises_client_closed(events: EventsServer) -> None:
+    """After ``await aclose()`` async and sync calls alike raise ClientClosedError."""
+
+    async def main() -> speakeasy.Speakeasy:
+        client = _client(events.url)
+        await client.events.search_workspace_events_async()
+        await client.aclose()
+        for call in (
+            client.events.post_workspace_events_async(_request()),
+            client.events.search_workspace_events_async(),
+            client.events.get_workspace_targets_async(),
+            client.events.get_workspace_events_by_target_async({"target_id": "t"}),
+        ):
+            with pytest.raises(errors.ClientClosedError):
+                await call
+        await client.aclose()  # idempotent
+        return client
+
+    client = asyncio.run(main())
+    with pytest.raises(errors.ClientClosedError):
+        client.events.search_workspace_events()
+    assert events.request_count == 1
+
+
+def test_one_client_serves_sync_and_async_calls(events: EventsServer) -> None:
+    """The same client object: a sync call, async calls on two event loops, a sync call."""
+    client = _client(events.url)
+    assert client.events.post_workspace_events(_request()).status_code == 200
+
+    async def one() -> int:
+        res = await client.events.post_workspace_events_async(_request())
+        return res.status_code
+
+    assert asyncio.run(one()) == 200
+    assert asyncio.run(one()) == 200  # a second loop: a new session, the old one let go
+    assert client.events.post_workspace_events(_request()).status_code == 200
+    client.close()
+    assert events.request_count == 4
+    assert len(events.events) == 4
+
+
+def test_a_callers_session_is_used_and_left_open(events: EventsServer) -> None:
+    """``async_client=``: the caller's session carries the calls (its headers, cookies and
+    trace hooks apply), the SDK's key goes per request, and aclose() leaves it open."""
+    starts: List[str] = []
+
+    async def on_start(session: Any, context: Any, params: Any) -> None:
+        starts.append(params.method)
+
+    async def main() -> None:
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(on_start)
+        async with aiohttp.ClientSession(
+            headers={"x-tenant": "acme"}, cookies={"sid": "cookie-value"}, trace_configs=[trace]
+        ) as mine:
+            client = _client(events.url, async_client=mine)
+            await client.events.post_workspace_events_async(_request())
+            await client.events.search_workspace_events_async()
+            await client.aclose()
+            assert not mine.closed
+            assert KEY not in repr(dict(mine.headers))
+            async with mine.get(events.url + "/v1/workspace/ws/events") as res:
+                assert res.status == 401  # still usable; the SDK's key was never stored in it
+
+    asyncio.run(main())
+    assert starts == ["POST", "GET", "GET"]
+    first = events.received[0]
+    assert first.headers["x-tenant"] == "acme"
+    assert "sid=cookie-value" in first.headers["cookie"]
+    assert first.api_key == KEY
+
+
+def test_async_client_must_be_an_aiohttp_session() -> None:
+    """async_client= of another type is refused, naming the setting."""
+    with pytest.raises(errors.FieldTypeError) as info:
+        speakeasy.Speakeasy(async_client=object())  # type: ignore[arg-type]
+    assert info.value.field == "async_client"
+
+
+# -- the optional extra ----------------------------------------------------------------
+
+WITHOUT_AIOHTTP = textwrap.dedent(
+    """
+    import asyncio, sys
+    sys.modules["aiohttp"] = None  # as if the [async] extra were not installed
+    import speakeasy
+    from speakeasy.models import operations, shared
+    client = speakeasy.Speakeasy(
+        security=shared.Security(api_key="k"), workspace_id="ws", server_url="http://127.0.0.1:9"
+    )
+    request = operations.PostWorkspaceEventsRequest(request_body=[])
+    try:
+        asyncio.run(client.events.post_workspace_events_async(request))
+    except ImportError as exc:
+        print("ImportError:", exc)
+    """
+)
+
+
+def _python(code: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return proc.stdout
+
+
+def test_without_aiohttp_the_first_async_call_says_what_to_install() -> None:
+    """aiohttp missing: ``import speakeasy`` and sync use work; an async call raises
+    ImportError naming the extra to install."""
+    out = _python(WITHOUT_AIOHTTP)
+    assert out.startswith("ImportError:"), out
+    assert 'pip install "speakeasy-client-sdk-python[async]"' in out
+
+
+def test_import_speakeasy_never_imports_aiohttp() -> None:
+    """A fresh interpreter: importing the SDK, making a client and its batcher module loads
+    no aiohttp (nor yarl, nor the async edge)."""
+    out = _python(
+        "import sys, speakeasy\n"
+        "from speakeasy.models import shared\n"
+        "speakeasy.Speakeasy(security=shared.Security(api_key='k'), workspace_id='ws')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'yarl')"
+        " or m == 'speakeasy._async'))\n"
+    )
+    assert out.strip() == "[]"
