@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_decode.py                      # ours; 5.9.15 if its venv exists
     .venv/bin/python bench/bench_decode.py --upstream-events 1000   # fewer for 5.9.15 (slow)
     .venv/bin/python bench/bench_decode.py --quick
+    .venv/bin/python bench/bench_decode.py --cpu    # CPU time: steadier on a loaded machine
 
 Prints the time of ``json.loads`` on the answer's bytes, of this SDK's
 compiled decoder (``decode_list``) on the parsed answer, their ratio, and
@@ -95,7 +96,11 @@ def median_seconds(runs: List[float]) -> float:
     return statistics.median(runs)
 
 
-def time_alternating(cases: Dict[str, Callable[[], Any]], repeats: int) -> Dict[str, float]:
+def time_alternating(
+    cases: Dict[str, Callable[[], Any]],
+    repeats: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Dict[str, float]:
     """Median seconds of each case, the cases taking turns, GC on (as in real use)."""
     samples: Dict[str, List[float]] = {name: [] for name in cases}
     for run in cases.values():
@@ -103,9 +108,9 @@ def time_alternating(cases: Dict[str, Callable[[], Any]], repeats: int) -> Dict[
     for _ in range(repeats):
         for name, run in cases.items():
             gc.collect()
-            start = time.perf_counter()
+            start = clock()
             run()
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(clock() - start)
     return {name: median_seconds(values) for name, values in samples.items()}
 
 
@@ -132,6 +137,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--upstream-events", type=int, default=None, help="default: --events")
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument(
+        "--cpu", action="store_true", help="CPU time of this process (a loaded machine)"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
@@ -148,10 +156,15 @@ def main() -> int:
             "json.loads + decode": lambda: decode_list(json.loads(body), CliEvent),
         },
         repeats,
+        time.process_time if args.cpu else time.perf_counter,
     )
     loads, decode, both = times["json.loads"], times["decode"], times["json.loads + decode"]
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpus")
-    print(f"answer: {args.events:,} events, {len(body) / 1e6:.1f} MB; medians of {repeats} runs")
+    clock = "CPU time" if args.cpu else "wall time"
+    print(
+        f"answer: {args.events:,} events, {len(body) / 1e6:.1f} MB; "
+        f"medians of {repeats} runs ({clock})"
+    )
     print(f"  json.loads                 {loads * 1e3:8.1f} ms")
     print(f"  decode (typed models)      {decode * 1e3:8.1f} ms   {decode / loads:.2f}x json.loads")
     print(f"  json.loads + decode        {both * 1e3:8.1f} ms   {both / loads:.2f}x json.loads")

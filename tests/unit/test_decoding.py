@@ -20,6 +20,7 @@ from dateutil.parser import isoparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from speakeasy import _decoding
 from speakeasy._datetime import datetime_from_wire
 from speakeasy._decoding import DecodeError, decode_list, decoder_for
 from speakeasy._encoding import encoder_for
@@ -448,3 +449,212 @@ def test_the_python_39_fast_path_leaves_other_fractions_to_the_slow_path(text: s
     with pytest.raises(ValueError):
         _fromiso_39(text)
     assert datetime_from_wire(text) == isoparse(text)
+
+
+# --------------------------------------------------------------------------- the fast paths
+#
+# A model's decoder reads an object of a shape (its tuple of keys) seen before
+# with straight-line code for that shape, and any other object by visiting the
+# keys it has. Both hand any fault to the decoder that reads every declared
+# field in order, so what is decoded and what is raised must be the same on
+# every path.
+
+
+def paths(cls: type) -> Dict[str, Any]:
+    """Each way a dict can be decoded, compiled afresh (no cache shared with other tests)."""
+    m = _decoding._model(cls)
+    ref = _decoding._reference(m)
+    return {
+        "every field in order": ref,
+        "keys present": _decoding._by_keys_present(m, ref),
+        "dispatch": _decoding._compile(cls),
+    }
+
+
+def shape_decoder(cls: type, data: Dict[str, Any]) -> Any:
+    m = _decoding._model(cls)
+    ref = _decoding._reference(m)
+    return _decoding._for_shape(m, tuple(data), ref, ref, 0)
+
+
+def outcome(decode: Any, data: Any) -> Any:
+    """What decoding gives: each field's value, type and UTC offset, or the error text."""
+    try:
+        got = decode(data)
+    except DecodeError as exc:
+        return ("error", str(exc))
+    out = []
+    for name in FIELDS:
+        value = getattr(got, name)
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        out.append((name, value, type(value), offset))
+    return out
+
+
+@st.composite
+def wire_objects(draw: st.DrawFn) -> Dict[str, Any]:
+    """An encoded event, its optional fields at random null or absent, maybe unknown keys,
+    in a random key order, sometimes broken (a key dropped or a value of another type)."""
+    data: Dict[str, Any] = json.loads(encoder_for(CliEvent)(draw(events())))
+    for key in list(data):
+        if key in OPTIONAL and draw(st.integers(0, 3)) == 0:
+            data[key] = None
+    if draw(st.booleans()):
+        data["added_later"] = draw(st.one_of(st.none(), st.integers(), st.text(max_size=3)))
+    keys = draw(st.permutations(list(data)))
+    data = {k: data[k] for k in keys}
+    fault = draw(st.integers(0, 5))
+    if fault == 0:
+        data.pop(draw(st.sampled_from(sorted(data))))
+    elif fault == 1:
+        data[draw(st.sampled_from(sorted(data)))] = draw(st.sampled_from([7, "x", [], {}, 1.5]))
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(wire_objects())
+def test_every_decoding_path_gives_the_same_model_or_error(data: Dict[str, Any]) -> None:
+    decoders = paths(CliEvent)
+    decoders["shape of its own keys"] = shape_decoder(CliEvent, data)
+    expected = outcome(decoders.pop("every field in order"), data)
+    for name, decode in decoders.items():
+        assert outcome(decode, data) == expected, name
+        assert outcome(decode, data) == expected, name  # again: the dispatch compiled it
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(wire_objects(), max_size=6), st.integers(1, 4))
+def test_a_list_of_alike_and_unlike_objects_decodes_as_one_by_one(
+    items: List[Dict[str, Any]], repeat: int
+) -> None:
+    """Shapes repeat, so their decoders compile mid-list; the result is the same."""
+    items = (items * repeat)[: 3 * len(items)]
+    one_by_one = [outcome(decoder_for(CliEvent), item) for item in items]
+    errors = [o for o in one_by_one if o[0] == "error"]
+    try:
+        got = decode_list(items, CliEvent)
+    except DecodeError as exc:
+        index = next(i for i, o in enumerate(one_by_one) if o[0] == "error")
+        assert str(exc) == f"[{index}].{errors[0][1]}".replace(".[", "[")
+    else:
+        assert not errors
+        assert [outcome(lambda d, e=e: e, None) for e in got] == one_by_one
+
+
+@slotted
+@dataclasses.dataclass
+class Small:
+    name: str = dataclasses.field(metadata=wire())
+    count: Optional[int] = dataclasses.field(default=None, metadata=wire(optional=True))
+    note: Optional[str] = dataclasses.field(default=None, metadata=wire(optional=True))
+    kind: Optional[shared.GenerateBumpType] = dataclasses.field(
+        default=None, metadata=wire(optional=True)
+    )
+
+
+def test_a_shape_decoder_checks_the_shape_itself() -> None:
+    """A compiled shape takes only objects with exactly its keys; others are dispatched."""
+    decode = decoder_for(Small)
+    for _ in range(3):  # compiled on the second sight
+        assert decode({"name": "a", "count": 1}) == Small("a", 1)
+    fast = _decoding._shape_tables[Small][("name", "count")]
+    assert fast({"name": "a", "count": 1}) == Small("a", 1)
+    assert fast({"name": "b", "note": "n"}) == Small("b", None, "n")  # same size, other key
+    assert fast({"name": "c"}) == Small("c")  # fewer keys
+    assert fast({"count": 2, "name": "d"}) == Small("d", 2)  # other order
+    assert fast({"name": "e", "count": None}) == Small("e")
+    with pytest.raises(DecodeError, match=r"^name: missing$"):
+        fast({"note": "x", "count": 3})  # same size, the required key absent
+    with pytest.raises(DecodeError, match=r"^expected a Small object, got array$"):
+        fast(["name", "count"])  # as long as the shape, not an object
+    with pytest.raises(DecodeError, match=r"^count: expected int, got str$"):
+        fast({"name": "f", "count": "1"})
+    assert decode_list([{"name": "g", "count": 5}, {"name": "h", "kind": "major"}], Small) == [
+        Small("g", 5),
+        Small("h", kind=shared.GenerateBumpType.MAJOR),
+    ]
+
+
+def test_a_shape_with_unknown_keys_is_only_used_for_exactly_that_shape() -> None:
+    decode = decoder_for(Small)
+    for _ in range(3):
+        assert decode({"name": "a", "extra": 1}) == Small("a")
+    # As many keys, a known one in place of the unknown: not that shape.
+    assert decode({"name": "b", "note": "n"}) == Small("b", note="n")
+    assert decode({"name": "c", "extra": 2}) == Small("c")
+
+
+def test_past_the_cap_of_shapes_objects_decode_the_same() -> None:
+    @slotted
+    @dataclasses.dataclass
+    class Many:
+        name: str = dataclasses.field(metadata=wire())
+
+    decode = decoder_for(Many)
+    cap = _decoding._MAX_SHAPES
+    for i in range(cap + 5):  # each shape twice: compiled until the cap
+        for _ in range(2):
+            assert decode({"name": f"n{i}", f"extra{i}": i}) == Many(f"n{i}")
+    assert len(_decoding._shape_tables[Many]) == cap
+    assert decode({"name": "x", "extra0": 0}) == Many("x")
+    assert decode({"name": "y", f"extra{cap + 3}": 0}) == Many("y")
+    with pytest.raises(DecodeError, match=r"^name: expected str, got int$"):
+        decode({"name": 1, f"extra{cap + 3}": 0})
+    with pytest.raises(DecodeError, match=r"^name: missing$"):
+        decode({f"extra{cap + 3}": 0})
+
+
+def test_a_dict_subclass_is_read_field_by_field() -> None:
+    class Ordered(dict):  # type: ignore[type-arg]
+        pass
+
+    decode = decoder_for(Small)
+    for _ in range(3):
+        decode({"name": "a", "count": 1})
+    assert decode(Ordered(name="a", count=1)) == Small("a", 1)
+    assert decode_list([Ordered(name="a")], Small) == [Small("a")]
+
+
+def test_errors_from_the_fast_paths_show_the_reference_decoder() -> None:
+    """Faults are raised by the decoder of every field in order, with no chained error."""
+    for _ in range(3):
+        decode_event(EVENT)
+    try:
+        decode_event(with_(success="no"))  # the shape of EVENT, compiled
+    except DecodeError as exc:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        assert exc.__context__ is None
+    assert "<speakeasy decoder speakeasy.models.shared.clievent.CliEvent>" in text
+    assert "During handling" not in text
+
+
+def test_threads_decoding_while_shapes_compile_all_get_the_same_models() -> None:
+    """Shapes compile on first sightings that several threads may share."""
+    import threading
+
+    @slotted
+    @dataclasses.dataclass
+    class Shared:
+        name: str = dataclasses.field(metadata=wire())
+        count: Optional[int] = dataclasses.field(default=None, metadata=wire(optional=True))
+        note: Optional[str] = dataclasses.field(default=None, metadata=wire(optional=True))
+
+    items = [
+        {"name": f"n{i}", **({"count": i} if i % 2 else {}), **({"note": "x"} if i % 3 else {})}
+        for i in range(60)
+    ]
+    expected = [Shared(d["name"], d.get("count"), d.get("note")) for d in items]
+    results: List[Any] = []
+    start = threading.Barrier(8)
+
+    def work() -> None:
+        start.wait()
+        results.append(decode_list(items, Shared))
+        results.append([decoder_for(Shared)(d) for d in items])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 16
