@@ -181,7 +181,9 @@ def case_b(url: str, repeats: int) -> _common.Samples:
 
 
 _IMPORT = {
-    "sdk": "import speakeasy; from speakeasy.models import operations, shared",
+    # ``speakeasy.Speakeasy`` too: the package imports its parts on first use, and every
+    # user's first line names the client (which needs requests, as the plain side does).
+    "sdk": "import speakeasy; from speakeasy.models import operations, shared; speakeasy.Speakeasy",
     "plain": "import requests",
 }
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import List, Type, TypeVar
 
-from speakeasy._decoding import DecodeError, decode_list
 from speakeasy._rawresponse import HttpResponse, text_of
 from speakeasy._redact import NO_SECRETS, Redactor
 from speakeasy.models.errors import Error, SDKError, SpeakeasyError
@@ -78,6 +77,8 @@ def _attach(error: _E, redact: Redactor) -> _E:
 
 def decode_answer(response: HttpResponse, cls: Type[_M], redact: Redactor) -> List[_M]:
     """A read's JSON array as models; anything else is an ``SDKError`` saying what and where."""
+    from speakeasy._decoding import DecodeError, decode_list  # reads only: not at import
+
     status = response.status_code
     content_type = response.headers.get("content-type", "")
     if status != 200 or not is_json(content_type):

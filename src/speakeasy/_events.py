@@ -10,7 +10,6 @@ errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_targe
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import (
     TYPE_CHECKING,
@@ -21,7 +20,6 @@ from typing import (
     List,
     Literal,
     Mapping,
-    NamedTuple,
     Optional,
     Tuple,
     TypeVar,
@@ -117,12 +115,15 @@ def _awaitable(
     return twin
 
 
-class _Route(NamedTuple):
-    """Where a call goes: the base URL, and whether it is loopback (then no proxy)."""
+class _Route:
+    """Where a call goes: the base URL, whether it is loopback (then no proxy), extra headers."""
 
-    server_url: str
-    direct: bool
-    extra: Mapping[str, str]
+    __slots__ = ("direct", "extra", "server_url")
+
+    def __init__(self, server_url: str, direct: bool, extra: Mapping[str, str]) -> None:
+        self.server_url = server_url
+        self.direct = direct
+        self.extra = extra
 
     @staticmethod
     def of(events: Events) -> _Route:
@@ -374,7 +375,7 @@ class Events:
             # after_success hook runs: a hook that raises cannot make it resent.
             send=lambda body, accepted: send(
                 (
-                    dataclasses.replace(template, body=body, on_accepted=lambda _: accepted()),
+                    template.replace(body=body, on_accepted=lambda _: accepted()),
                     _SINGLE_ATTEMPT,
                     timeout,
                 )

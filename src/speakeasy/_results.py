@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict
+
 from speakeasy._answers import decode_answer
 from speakeasy._rawresponse import HttpResponse
 from speakeasy._redact import Redactor
 from speakeasy.models import operations, shared
-from speakeasy.models.operations._response import http_fields
+
+# The response models (``models.operations``) load on the first answer, not at import.
+
+
+def http_fields(response: HttpResponse) -> Dict[str, Any]:
+    """The keyword arguments of every response model, for an HTTP response."""
+    return {
+        "content_type": response.headers.get("content-type", ""),
+        "status_code": response.status_code,
+        "raw_response": response,
+    }
 
 
 def no_result(response: HttpResponse, redact: Redactor) -> None:

@@ -13,7 +13,6 @@ the pipeline's (``_pipeline.Call``). What is particular to requests lives here:
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from typing import Any, Dict, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
@@ -69,17 +68,19 @@ def wire_host(url: str) -> Optional[str]:
     return urlsplit(prepared.url or "").hostname or ""
 
 
-@dataclasses.dataclass(repr=False, eq=False)
 class SyncEdge:
     """Sends ``ApiRequest``s through a ``requests.Session``."""
 
-    pipeline: Pipeline
-    session: requests.Session
-    owns_session: bool = True
-    #: ``merge_environment_settings`` per origin and session state (see ``_settings``).
-    _settings_cache: Dict[Tuple[Any, ...], Dict[str, Any]] = dataclasses.field(default_factory=dict)
-    #: Each URL as requests prepares it (see ``_url``).
-    _urls: Dict[str, str] = dataclasses.field(default_factory=dict)
+    def __init__(
+        self, pipeline: Pipeline, session: requests.Session, owns_session: bool = True
+    ) -> None:
+        self.pipeline = pipeline
+        self.session = session
+        self.owns_session = owns_session
+        #: ``merge_environment_settings`` per origin and session state (see ``_settings``).
+        self._settings_cache: Dict[Tuple[Any, ...], Dict[str, Any]] = {}
+        #: Each URL as requests prepares it (see ``_url``).
+        self._urls: Dict[str, str] = {}
 
     @classmethod
     def create(cls, pipeline: Pipeline, client: Optional[requests.Session]) -> SyncEdge:

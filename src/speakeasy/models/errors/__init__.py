@@ -12,14 +12,18 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
-from speakeasy.models.errors._errordata import ErrorData
 
 if TYPE_CHECKING:
     from speakeasy.models.errors._broken import BrokenResponseError
+    from speakeasy.models.errors._errordata import ErrorData
 
 
 def __getattr__(name: str) -> object:
     # Of the sync edge (a requests exception): imported when first asked for.
+    if name == "ErrorData":  # a model (7.x's ``e.data``): built on first use
+        from speakeasy.models.errors._errordata import ErrorData
+
+        return ErrorData
     if name == "BrokenResponseError":
         from speakeasy.models.errors._broken import BrokenResponseError
 

@@ -28,11 +28,13 @@ Errors read from an answer (``Error``, ``SDKError``) always carry it as
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy._rawresponse import DetachedResponse, HttpResponse, detach
-from speakeasy.models.errors._errordata import ErrorData
+
+if TYPE_CHECKING:
+    from speakeasy.models.errors._errordata import ErrorData
 
 #: At most this much of a body is kept in an error (and in its pickle).
 _MAX_KEPT = 1 << 20
@@ -110,6 +112,8 @@ class Error(SpeakeasyError, JsonModel):
     @property
     def data(self) -> ErrorData:
         """The error body as the 7.x SDK gives it: ``e.data.message``, ``e.data.status_code``."""
+        from speakeasy.models.errors._errordata import ErrorData
+
         return ErrorData(message=self.message, status_code=self.status_code)
 
     def __str__(self) -> str:

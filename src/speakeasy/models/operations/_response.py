@@ -7,7 +7,7 @@ operation's module re-exports its own, as the generated SDKs lay them out).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from speakeasy._rawresponse import HttpResponse
 
@@ -71,12 +71,3 @@ class GetWorkspaceTargetsResponse(TargetListResponse):
 @dataclasses.dataclass
 class GetTargetsResponse(TargetListResponse):
     """What the API answered to ``get_targets``: a 200 with the targets (other statuses raise)."""
-
-
-def http_fields(response: HttpResponse) -> Dict[str, Any]:
-    """The keyword arguments of ``Response`` for an HTTP response."""
-    return {
-        "content_type": response.headers.get("content-type", ""),
-        "status_code": response.status_code,
-        "raw_response": response,
-    }
