@@ -26,7 +26,7 @@ import _common
 UPSTREAM = Path(__file__).resolve().parent.parent / ".venv" / "upstream-5.9.15" / "bin" / "python"
 
 CASES = {
-    "search": _common.Case("(e) search -> 10,000 events", 2.0),
+    "search": _common.Case("(e) search -> 10,000 events", 1.3),
     "search1": _common.Case("(f) 200 x search -> 1 event", 1.15),
     "by_target": _common.Case("(f) 200 x events by target -> 1", 1.15),
     "targets": _common.Case("(f) 200 x targets -> 1 target", 1.15),
