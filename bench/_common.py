@@ -75,6 +75,7 @@ class KeepAliveHandler(socketserver.StreamRequestHandler):
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # the async bench opens 64 connections at once
 
 
 def serve(handler: type, *also: object) -> None:
