@@ -225,16 +225,12 @@ def speakeasy_client(
 
 
 @pytest.fixture
-def speakeasy_async_client(
-    speakeasy_server: EventsServer,
-    speakeasy_api_key: str,
-    speakeasy_workspace_id: str,
-    speakeasy_client_options: Dict[str, Any],
-) -> Iterator[Speakeasy]:
+def speakeasy_async_client(speakeasy_client: Speakeasy) -> Speakeasy:
     """speakeasy_client for async tests (await client.events.<op>_async); needs [async]."""
-    # A plain fixture, so that it serves pytest-asyncio, anyio and asyncio.run alike: the
-    # client opens its aiohttp session on the loop of its first call, and closing it here
-    # closes that session's connections even once the test's loop has ended.
+    # One client serves sync and async calls. A plain fixture, so that it serves
+    # pytest-asyncio, anyio and asyncio.run alike: the client opens its aiohttp session on
+    # the loop of its first async call, and speakeasy_client's close() closes that
+    # session's connections after the test, even once the test's loop has ended.
     try:
         import aiohttp  # noqa: F401
     except ImportError:
@@ -242,10 +238,4 @@ def speakeasy_async_client(
             "speakeasy_async_client needs the async extra: "
             'pip install "speakeasy-client-sdk-python[async]"'
         )
-    client = _client(
-        speakeasy_server, speakeasy_api_key, speakeasy_workspace_id, speakeasy_client_options
-    )
-    try:
-        yield client
-    finally:
-        client.close()
+    return speakeasy_client
