@@ -145,6 +145,15 @@ def run_mypy_strict(
     )
 
 
+def run_mypy_on_folder(folder: Path) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` over every ``*.py`` in ``folder`` with the project's configuration,
+    error codes shown and its cache kept in ``folder``."""
+    options = ["--config-file", str(ROOT / "pyproject.toml"), "--show-error-codes"]
+    options += ["--cache-dir", str(folder / ".mypy_cache"), "--hide-error-context"]
+    files = sorted(str(p) for p in folder.glob("*.py"))
+    return run_mypy_strict(folder, files, *options)
+
+
 def run_in_fresh_interpreter(code: str) -> None:
     """Run ``code`` with ``python -c``, where nothing is imported yet; fail with its stderr."""
     result = run_captured([sys.executable, "-c", code], timeout=60)
