@@ -101,14 +101,9 @@ def run_captured(
     check: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``command`` to its end with its stdout and stderr captured as text."""
+    parts = [str(part) for part in command]
     return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=check,
+        parts, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=check
     )
 
 
