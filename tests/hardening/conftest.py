@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from typing import Any, Callable, List
 
@@ -40,6 +41,17 @@ def json_spellings(secret: str) -> List[str]:
         "".join(f"\\u{ord(c):04X}" for c in secret),
         "".join(f"\\u{ord(c):04x}" for c in secret),
     ]
+
+
+def read_head(conn: socket.socket) -> bytes:
+    """What ``conn`` sends up to the end of a request head (less if it closes first)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def make_event(**overrides: Any) -> shared.CliEvent:

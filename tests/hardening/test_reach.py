@@ -24,7 +24,7 @@ from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer
 from tests._edges import NETWORK_ERROR
 from tests._factories import NO_RETRIES, cli_event
-from tests.hardening.conftest import API_KEY
+from tests.hardening.conftest import API_KEY, read_head
 
 PREFIX = "/api/prefix"
 
@@ -320,14 +320,8 @@ class ConnectProxy:
                 return
             with conn:
                 conn.settimeout(5)
-                data = b""
                 try:
-                    while b"\r\n\r\n" not in data:
-                        chunk = conn.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                    self.requests.append(data)
+                    self.requests.append(read_head(conn))
                     conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
                 except OSError:
                     pass
