@@ -1,32 +1,48 @@
 """A user's test file for the installed package's pytest plugin (run by scripts/check-install
-in each fresh environment, with no conftest): only the fixtures, nothing from this tree."""
+in each fresh environment and by tests/test_packaging.py against the built wheel, with no
+conftest): only the fixtures, nothing from this tree.
+
+``new_event`` and ``post`` are also the helpers of the suites that tests/testing/
+test_pytest_plugin.py writes (tests/_factories.py takes their source from here)."""
 
 import sys
 from datetime import datetime, timezone
 
 
-def test_start_up_imported_nothing_heavy(request):
-    assert request.config.pluginmanager.has_plugin("speakeasy")
-    assert "requests" not in sys.modules
-
-
-def test_posts_through_the_fixtures(speakeasy_server, speakeasy_client):
-    from speakeasy.models import operations, shared
+def new_event(event_id="evt-1", execution_id="exec-1", workspace_id="ws-1"):
+    from speakeasy.models import shared
 
     now = datetime.now(timezone.utc)
-    event = shared.CliEvent(
+    return shared.CliEvent(
         created_at=now,
-        execution_id="exec-1",
-        id="evt-1",
+        execution_id=execution_id,
+        id=event_id,
         interaction_type=shared.InteractionType.CLI_EXEC,
         local_started_at=now,
         speakeasy_api_key_name="key-name",
         speakeasy_version="1.0.0",
         success=True,
-        workspace_id="ws-1",
+        workspace_id=workspace_id,
     )
-    request = operations.PostWorkspaceEventsRequest(request_body=[event])
-    assert speakeasy_client.events.post_workspace_events(request).status_code == 200
+
+
+def post(client, event_id="evt-1"):
+    from speakeasy.models import operations
+
+    request = operations.PostWorkspaceEventsRequest(request_body=[new_event(event_id)])
+    return client.events.post_workspace_events(request)
+
+
+def test_start_up_imported_nothing_heavy(request):
+    assert request.config.pluginmanager.has_plugin("speakeasy")
+    assert "requests" not in sys.modules and "speakeasy.testing._server" not in sys.modules
+
+
+def test_posts_through_the_fixtures(speakeasy_server, speakeasy_client):
+    import speakeasy
+
+    assert "/site-packages/speakeasy/" in speakeasy.__file__  # installed, not a source tree
+    assert post(speakeasy_client).status_code == 200
     assert [e["id"] for e in speakeasy_server.events] == ["evt-1"]
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import gc
 import importlib.util
 import ipaddress
-import os
 import re
 import socket
 import subprocess
@@ -38,6 +37,7 @@ import pytest
 
 import speakeasy
 from speakeasy.testing import EventsServer
+from tests._factories import run_mypy_on_folder, run_pytest_suite
 from tests.contract import assert_conforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,18 +183,8 @@ def _run_as_pytest_file(block: Block) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-        Path(folder, "test_doc_example.py").write_text(block.code, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        files = {"test_doc_example.py": block.code}
+        result = run_pytest_suite(Path(folder), files, "-q", "-W", "error")
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{block.id} fails as a pytest file:\n{output}"
     assert " passed" in result.stdout and "skipped" not in result.stdout, output
@@ -216,18 +206,7 @@ def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, List[str]
         for block in blocks:  # the line of each block's code is its line in the Markdown file
             lines += [""] * (block.line - len(lines)) + block.code.splitlines()
         (directory / f"{name}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary"]
-    command += ["--config-file", str(ROOT / "pyproject.toml"), "--hide-error-context"]
-    command += ["--cache-dir", str(directory / ".mypy_cache"), "--show-error-codes"]
-    result = subprocess.run(
-        [*command, *sorted(str(p) for p in directory.glob("*.py"))],
-        cwd=directory,
-        env={**os.environ, "MYPYPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_mypy_on_folder(directory)
     assert result.returncode in (0, 1), f"mypy did not run:\n{result.stdout}\n{result.stderr}"
     errors: Dict[str, List[str]] = {block.id: [] for block in BLOCKS}
     for message in result.stdout.splitlines():

@@ -27,6 +27,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 import speakeasy
+from tests._factories import env_without, run_captured, run_pytest_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "speakeasy"
@@ -77,14 +78,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _build(tree: Path, out: Path, command: List[str], pattern: str) -> Path:
     """Run ``python -m <command> <out> .`` offline in ``tree``; the one file it wrote."""
-    result = subprocess.run(
-        [sys.executable, "-m", *command, str(out), "."],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_captured([sys.executable, "-m", *command, str(out), "."], cwd=tree, timeout=300)
     name = " ".join(command[:2])
     assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
     (built,) = out.glob(pattern)
@@ -275,37 +269,9 @@ def test_readme_says_what_each_runtime_dependency_is_for() -> None:
         assert (module[name] not in imported) == purpose.startswith("Not imported"), name
 
 
-#: What the installed wheel's plugin must give a suite with no conftest of its own.
-PLUGIN_SUITE = """
-import sys
-from datetime import datetime, timezone
-
-
-def test_collection_imported_nothing_heavy(request):
-    assert request.config.pluginmanager.has_plugin("speakeasy")
-    assert "requests" not in sys.modules and "speakeasy.testing._server" not in sys.modules
-
-
-def test_posts(speakeasy_server, speakeasy_client):
-    import speakeasy
-    from speakeasy.models import operations, shared
-
-    assert "/site-packages/speakeasy/" in speakeasy.__file__  # the wheel, not a source tree
-    now = datetime.now(timezone.utc)
-    event = shared.CliEvent(
-        created_at=now, execution_id="exec-1", id="evt-1",
-        interaction_type=shared.InteractionType.CLI_EXEC, local_started_at=now,
-        speakeasy_api_key_name="key-name", speakeasy_version="1.0.0", success=True,
-        workspace_id="ws-1",
-    )
-    request = operations.PostWorkspaceEventsRequest(request_body=[event])
-    assert speakeasy_client.events.post_workspace_events(request).status_code == 200
-    assert [e["id"] for e in speakeasy_server.events] == ["evt-1"]
-
-
-def test_next_test_starts_empty(speakeasy_server):
-    assert speakeasy_server.events == [] and speakeasy_server.received == []
-"""
+#: What the installed wheel's plugin must give a suite with no conftest of its own (the test
+#: file scripts/check-install runs in each fresh environment too).
+PLUGIN_SUITE = (ROOT / "scripts" / "_plugin_user_test.py").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -339,37 +305,25 @@ def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run_in(venv: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
-    return subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    env = env_without("PYTEST_", "PYTHON")
+    python = venv / "bin" / "python"
+    return run_pytest_suite(folder, {}, *args, python=python, env=env, timeout=300)
 
 
 def test_installed_wheel_brings_the_pytest_fixtures(wheel_env: Path, tmp_path: Path) -> None:
     """No conftest, no editable install: the wheel's entry point alone provides the fixtures."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     (tmp_path / "test_plugin.py").write_text(PLUGIN_SUITE, encoding="utf-8")
     result = _run_in(wheel_env, tmp_path, "-q")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
     # A program that imported the SDK before starting pytest gets no "already imported,
     # cannot be rewritten" warning (an error under -W error) for the plugin's package.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
     script = "import speakeasy, pytest, sys; sys.exit(pytest.main(['-q', '-W', 'error']))"
-    inline = subprocess.run(
-        [str(wheel_env / "bin" / "python"), "-c", script],
+    inline = run_captured(
+        [wheel_env / "bin" / "python", "-c", script],
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
+        env=env_without("PYTEST_", "PYTHON"),
         timeout=300,
-        check=False,
     )
     assert inline.returncode == 0, inline.stdout + inline.stderr
     listed = _run_in(wheel_env, tmp_path, "--fixtures")

@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from speakeasy.testing import EventsServer
+from tests._factories import numbered_wire_event
 from tests.browser.conftest import require_chromium
 
 require_chromium()
@@ -37,18 +38,8 @@ COLUMNS = [
 
 def event(n: int, interaction: str = "CLI_EXEC", **fields: Any) -> Dict[str, Any]:
     created = (BASE + timedelta(seconds=n)).isoformat().replace("+00:00", "Z")
-    return {
-        "created_at": created,
-        "execution_id": f"exec-{n}",
-        "id": f"evt-{n}",
-        "interaction_type": interaction,
-        "local_started_at": created,
-        "speakeasy_api_key_name": "ci-key",
-        "speakeasy_version": "1.460.0",
-        "success": True,
-        "workspace_id": "ws-1",
-        **fields,
-    }
+    versions = {"speakeasy_api_key_name": "ci-key", "speakeasy_version": "1.460.0"}
+    return numbered_wire_event(n, created, interaction, **{**versions, **fields})
 
 
 def post(

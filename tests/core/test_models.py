@@ -6,8 +6,6 @@ import dataclasses
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Optional
@@ -19,7 +17,7 @@ from hypothesis import strategies as st
 from speakeasy._decoding import decoder_for
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy.models import shared
-from tests._factories import T0, WIRE_EVENT, cli_event, run_in_fresh_interpreter
+from tests._factories import T0, WIRE_EVENT, cli_event, run_in_fresh_interpreter, run_mypy_strict
 
 
 def test_round_trip_through_json_is_lossless():
@@ -78,9 +76,6 @@ def test_events_are_slotted():
     assert not hasattr(e, "__dict__")
 
 
-SRC = Path(__file__).resolve().parents[2] / "src"
-
-
 # --------------------------------------------------------------------------- types for users
 
 #: User code, type-checked with ``mypy --strict``: exactly the lines marked ``# error`` fail.
@@ -124,25 +119,8 @@ def test_mypy_sees_required_fields_and_retry_strategies(tmp_path: Path):
     """mypy --strict on user code: a CliEvent missing required fields is an error, as is a
     misspelt retry strategy; complete events and the 5.x model methods type-check."""
     (tmp_path / "user_code.py").write_text(USER_CODE, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--no-error-summary",
-            "--config-file",
-            os.devnull,
-            "user_code.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "MYPYPATH": str(SRC)},
-    )
+    options = ("--no-incremental", "--config-file", os.devnull)
+    result = run_mypy_strict(tmp_path, ["user_code.py"], *options)
     failing = {
         int(m.group(1)) for m in re.finditer(r"^user_code\.py:(\d+): error", result.stdout, re.M)
     }

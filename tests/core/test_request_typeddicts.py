@@ -8,10 +8,7 @@ below is type-checked in one mypy run, and each wrong one must fail on its own l
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import subprocess
-import sys
 import typing
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -20,6 +17,7 @@ import pytest
 
 import speakeasy
 from speakeasy.models import errors, operations, shared
+from tests._factories import run_mypy_on_folder
 from tests.core._helpers import T0, event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -216,18 +214,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, List[Tupl
         (directory / f"{name}.py").write_text(_HEAD + code, encoding="utf-8")
     for name, (line, _) in BAD.items():
         (directory / f"{name}.py").write_text(_HEAD + line + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary"]
-    command += ["--config-file", str(ROOT / "pyproject.toml"), "--show-error-codes"]
-    command += ["--cache-dir", str(directory / ".mypy_cache"), "--hide-error-context"]
-    result = subprocess.run(
-        [*command, *sorted(str(p) for p in directory.glob("*.py"))],
-        cwd=directory,
-        env={**os.environ, "MYPYPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_mypy_on_folder(directory)
     assert result.returncode in (0, 1), f"mypy did not run:\n{result.stdout}\n{result.stderr}"
     found: Dict[str, List[Tuple[int, str]]] = {name: [] for name in [*GOOD, *BAD]}
     for message in result.stdout.splitlines():

@@ -9,7 +9,9 @@ openapi.yaml, so the suite-wide contract check runs after each test here too.
 
 from __future__ import annotations
 
+import json
 import logging
+import socket
 from collections.abc import Iterator
 from typing import Any, Callable, List
 
@@ -27,6 +29,29 @@ API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
 #: A payload string that must never reach a log record.
 EVENT_ID = "evt-PAYLOAD-d0c7e1a5"
 RAW_COMMAND = "speakeasy run --PAYLOAD-flag-91b2"
+
+
+def json_spellings(secret: str) -> List[str]:
+    """The ways a JSON encoder may write ``secret`` inside a string: as it is, with ``\\/``,
+    with ``/`` and ``+`` as ``\\u`` escapes, and wholly as upper- and lower-case ``\\uXXXX``."""
+    return [
+        secret,
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+        "".join(f"\\u{ord(c):04x}" if c in "/+" else c for c in secret),
+        "".join(f"\\u{ord(c):04X}" for c in secret),
+        "".join(f"\\u{ord(c):04x}" for c in secret),
+    ]
+
+
+def read_head(conn: socket.socket) -> bytes:
+    """What ``conn`` sends up to the end of a request head (less if it closes first)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def make_event(**overrides: Any) -> shared.CliEvent:

@@ -12,7 +12,7 @@ import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from tests._factories import NO_RETRIES, cli_event
-from tests.hardening.conftest import MakeClient, make_request
+from tests.hardening.conftest import MakeClient, json_spellings, make_request
 from tests.hardening.test_credentials import rendered
 
 #: A key with the characters JSON may escape ("/" as "\/", "+" as "\u002b").
@@ -36,16 +36,6 @@ def echo_client(on_edge: Any) -> Any:
     return lambda server, **security: on_edge(_echo_client(server, **security))
 
 
-def _spellings(secret: str) -> list[str]:
-    """The ways a JSON encoder may write ``secret`` inside a string."""
-    return [
-        secret,
-        json.dumps(secret)[1:-1].replace("/", "\\/"),
-        "".join(f"\\u{ord(c):04x}" if c in "/+" else c for c in secret),
-        "".join(f"\\u{ord(c):04X}" for c in secret),
-    ]
-
-
 @pytest.fixture
 def open_server() -> Iterator[EventsServer]:
     """A server that takes any key (so that odd keys reach the scripted reply)."""
@@ -54,18 +44,18 @@ def open_server() -> Iterator[EventsServer]:
 
 
 @pytest.mark.parametrize("status", [401, 500])
-@pytest.mark.parametrize("form", range(4))
+@pytest.mark.parametrize("form", range(5))
 def test_escaped_echoes_of_the_key_are_redacted(
     echo_client: Any, open_server: EventsServer, status: int, form: int
 ) -> None:
     """A key echoed JSON-escaped (\\/, \\u002b, all \\uXXXX) never reaches str(exc) or .body."""
-    echoed = _spellings(SLASHED_KEY)[form]
+    echoed = json_spellings(SLASHED_KEY)[form]
     body = '{"message": "key ' + echoed + ' refused", "detail": "' + echoed + '"}'
     open_server.replies.append(Reply(status, body=body, headers={"Content-Type": "text/plain"}))
     with pytest.raises(errors.SDKError) as info:
         echo_client(open_server, api_key=SLASHED_KEY).events.post_workspace_events(make_request())
     assert info.value.body.count("***") == 2
-    for spelling in _spellings(SLASHED_KEY):
+    for spelling in json_spellings(SLASHED_KEY):
         assert spelling not in rendered(info.value)
 
 
@@ -226,7 +216,7 @@ def test_bearer_token_and_workspace_identifier_are_redacted_too(
         client.events.post_workspace_events(make_request())
     text = rendered(info.value)
     for secret in (BEARER, WORKSPACE_SECRET):
-        for spelling in _spellings(secret):
+        for spelling in json_spellings(secret):
             assert spelling not in text
 
 

@@ -14,7 +14,7 @@ from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
 from tests._edges import RAW_RESPONSE
 from tests._factories import NO_RETRIES
-from tests.hardening.conftest import API_KEY, make_request
+from tests.hardening.conftest import API_KEY, json_spellings, make_request
 from tests.hardening.test_credentials import rendered
 
 BEARER = "tok-B34RER-s3cret-91"
@@ -156,16 +156,6 @@ def test_a_short_key_does_not_garble_the_message(other_server: EventsServer, on_
     assert "wor***space" not in _all_text(info.value)
 
 
-def _spellings(secret: str) -> list[str]:
-    return [
-        secret,
-        json.dumps(secret)[1:-1].replace("/", "\\/"),
-        "".join(f"\\u{ord(c):04x}" if c in "/+" else c for c in secret),
-        "".join(f"\\u{ord(c):04X}" for c in secret),
-        "".join(f"\\u{ord(c):04x}" for c in secret),
-    ]
-
-
 @pytest.mark.parametrize("form", range(5))
 @pytest.mark.parametrize("glued", [False, True], ids=["spaced", "glued"])
 def test_a_real_key_is_hidden_in_every_spelling(
@@ -173,7 +163,7 @@ def test_a_real_key_is_hidden_in_every_spelling(
 ) -> None:
     """A 32-character key is redacted in every JSON spelling, even glued to other text
     (the whole-token rule is only for keys under 8 characters)."""
-    echoed = _spellings(LONG_KEY)[form]
+    echoed = json_spellings(LONG_KEY)[form]
     text = f"abc{echoed}def" if glued else f"key {echoed} refused"
     body = '{"message": "' + text + '", "status_code": 500}'
     other_server.replies.append(Reply(500, body=body, headers={"Content-Type": "application/json"}))
@@ -182,6 +172,6 @@ def test_a_real_key_is_hidden_in_every_spelling(
             make_request()
         )
     everything = _all_text(info.value)
-    for spelling in _spellings(LONG_KEY):
+    for spelling in json_spellings(LONG_KEY):
         assert spelling not in everything
     assert "***" in info.value.message

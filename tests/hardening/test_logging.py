@@ -15,7 +15,7 @@ from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
 from tests._edges import CONNECTION_ERROR, FAULT_NAMES
-from tests._factories import FAST_RETRIES, NO_RETRIES
+from tests._factories import FAST_RETRIES, NO_RETRIES, run_captured
 from tests.hardening.conftest import (
     API_KEY,
     EVENT_ID,
@@ -167,15 +167,8 @@ def run_script(server: EventsServer, level: str | None) -> subprocess.CompletedP
     if level is not None:
         env["SPEAKEASY_LOG"] = level
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return subprocess.run(
-        [sys.executable, "-c", SCRIPT, server.url, API_KEY],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    command = [sys.executable, "-c", SCRIPT, server.url, API_KEY]
+    return run_captured(command, cwd=root, env=env, timeout=60, check=True)
 
 
 def test_speakeasy_log_debug_prints_attempts_to_stderr(server: EventsServer) -> None:

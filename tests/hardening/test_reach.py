@@ -24,7 +24,7 @@ from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer
 from tests._edges import NETWORK_ERROR
 from tests._factories import NO_RETRIES, cli_event
-from tests.hardening.conftest import API_KEY
+from tests.hardening.conftest import API_KEY, read_head
 
 PREFIX = "/api/prefix"
 
@@ -39,6 +39,26 @@ def _client(server: EventsServer, **kwargs: Any) -> speakeasy.Speakeasy:
     kwargs.setdefault("security", shared.Security(api_key=API_KEY))
     kwargs.setdefault("retry_config", NO_RETRIES)
     return speakeasy.Speakeasy(server_url=server.url + PREFIX, **kwargs)
+
+
+def _async_client(
+    server: EventsServer, mine: aiohttp.ClientSession, security: Any = None
+) -> speakeasy.Speakeasy:
+    """A client for ``server`` on the caller's aiohttp session ``mine``."""
+    return speakeasy.Speakeasy(
+        security=security or shared.Security(api_key=API_KEY),
+        server_url=server.url,
+        workspace_id="ws",
+        async_client=mine,
+    )
+
+
+async def _refused_async_post(client: speakeasy.Speakeasy) -> errors.ValidationError:
+    """An async post through ``client``, refused naming async_client: the error."""
+    with pytest.raises(errors.ValidationError) as info:
+        await client.events.post_workspace_events_async(_events())
+    assert info.value.field == "async_client"
+    return info.value
 
 
 # -- dot segments ------------------------------------------------------------------------
@@ -225,16 +245,8 @@ def test_a_callers_aiohttp_session_with_auth_is_refused(server: EventsServer) ->
             auth = aiohttp.BasicAuth("u", "session-pa55")
             mine = aiohttp.ClientSession(auth=auth)
         async with mine:
-            client = speakeasy.Speakeasy(
-                security=shared.Security(api_key=API_KEY),
-                server_url=server.url,
-                workspace_id="ws",
-                async_client=mine,
-            )
-            with pytest.raises(errors.ValidationError) as info:
-                await client.events.post_workspace_events_async(_events())
-            assert info.value.field == "async_client"
-            assert "session-pa55" not in str(info.value)
+            client = _async_client(server, mine)
+            assert "session-pa55" not in str(await _refused_async_post(client))
             await client.aclose()
 
     asyncio.run(main())
@@ -256,17 +268,9 @@ def test_a_callers_trusting_aiohttp_session_with_a_netrc_entry_is_refused(
                     shared.Security(api_key=API_KEY),
                     shared.Security(api_key=API_KEY, bearer="tok-configured"),
                 ):
-                    client = speakeasy.Speakeasy(
-                        security=security,
-                        server_url=other_server.url,
-                        workspace_id="ws",
-                        async_client=mine,
-                    )
+                    client = _async_client(other_server, mine, security)
                     if trust_env:
-                        with pytest.raises(errors.ValidationError) as info:
-                            await client.events.post_workspace_events_async(_events())
-                        assert info.value.field == "async_client"
-                        assert "netrc-pa55" not in str(info.value)
+                        assert "netrc-pa55" not in str(await _refused_async_post(client))
                         assert other_server.received == []
                     else:
                         await client.events.post_workspace_events_async(_events())
@@ -316,14 +320,8 @@ class ConnectProxy:
                 return
             with conn:
                 conn.settimeout(5)
-                data = b""
                 try:
-                    while b"\r\n\r\n" not in data:
-                        chunk = conn.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                    self.requests.append(data)
+                    self.requests.append(read_head(conn))
                     conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
                 except OSError:
                     pass
@@ -379,15 +377,7 @@ def test_a_callers_trusting_aiohttp_session_never_proxies_a_loopback_call(
 
     async def main() -> None:
         async with aiohttp.ClientSession(trust_env=True) as mine:
-            client = speakeasy.Speakeasy(
-                security=shared.Security(api_key=API_KEY),
-                server_url=server.url,
-                workspace_id="ws",
-                async_client=mine,
-            )
-            with pytest.raises(errors.ValidationError) as info:
-                await client.events.post_workspace_events_async(_events())
-            assert info.value.field == "async_client"
+            await _refused_async_post(_async_client(server, mine))
 
     asyncio.run(main())
     assert server.received == [] and other_server.received == []

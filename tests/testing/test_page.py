@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from speakeasy.testing import EventsServer
+from tests._factories import numbered_wire_event, run_captured
 from tests.testing.test_cli import cli, run_cli_expecting_failure
 
 KEY = "test-key"
@@ -25,19 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def event(n: int, interaction: str = "CLI_EXEC", **fields: Any) -> Dict[str, Any]:
-    created = f"2026-11-30T09:{n // 60:02d}:{n % 60:02d}Z"
-    return {
-        "created_at": created,
-        "execution_id": f"exec-{n}",
-        "id": f"evt-{n}",
-        "interaction_type": interaction,
-        "local_started_at": created,
-        "speakeasy_api_key_name": "key-name",
-        "speakeasy_version": "1.0.0",
-        "success": True,
-        "workspace_id": "ws-1",
-        **fields,
-    }
+    return numbered_wire_event(
+        n, f"2026-11-30T09:{n // 60:02d}:{n % 60:02d}Z", interaction, **fields
+    )
 
 
 def post(server: EventsServer, events: List[Any], key: str = KEY, workspace: str = "ws-1") -> int:
@@ -246,15 +237,8 @@ def _browser_tests_without_chromium(ci: Optional[str]) -> subprocess.CompletedPr
     env["SPEAKEASY_CHROMIUM"] = "/nonexistent/chromium"
     if ci is not None:
         env["CI"] = ci
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", "tests/browser"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs"]
+    return run_captured([*command, "tests/browser"], cwd=ROOT, env=env)
 
 
 def test_browser_tests_skip_with_one_line_without_chromium_but_never_in_ci() -> None:

@@ -8,52 +8,20 @@ in tests/test_packaging.py.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Dict
 
-EVENT = """
-from datetime import datetime, timezone
+from tests._factories import POST_EVENT_SOURCE, run_pytest_suite
 
-from speakeasy.models import operations, shared
-
-
-def post(client, event_id="evt-1"):
-    now = datetime.now(timezone.utc)
-    event = shared.CliEvent(
-        created_at=now,
-        execution_id="exec-1",
-        id=event_id,
-        interaction_type=shared.InteractionType.CLI_EXEC,
-        local_started_at=now,
-        speakeasy_api_key_name="key-name",
-        speakeasy_version="1.0.0",
-        success=True,
-        workspace_id="ws-1",
-    )
-    request = operations.PostWorkspaceEventsRequest(request_body=[event])
-    return client.events.post_workspace_events(request)
-"""
+EVENT = POST_EVENT_SOURCE
 
 
 def run_pytest(folder: Path, files: Dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Write ``files`` into ``folder`` (a root of its own: it has a pytest.ini) and run pytest."""
-    files = {"pytest.ini": "[pytest]\n", **files}
-    for name, text in files.items():
-        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    dedented = {name: textwrap.dedent(text) for name, text in files.items()}
+    return run_pytest_suite(folder, dedented, "-q", *args)
 
 
 def test_fixtures_give_a_fresh_server_and_a_client_per_test(tmp_path: Path) -> None:
@@ -250,28 +218,18 @@ def test_the_plugin_imports_the_sdk_only_inside_its_fixtures() -> None:
     assert fixture_level == [] and "pytest" in top_level
 
 
-ASYNC_SUITE = """
+ASYNC_SUITE = (
+    POST_EVENT_SOURCE
+    + """
 import asyncio
 import gc
 import warnings
-from datetime import datetime, timezone
 
-from speakeasy.models import operations, shared
+from speakeasy.models import operations
 
 
 def test_async_post_and_search(speakeasy_server, speakeasy_async_client):
-    now = datetime.now(timezone.utc)
-    event = shared.CliEvent(
-        created_at=now,
-        execution_id="exec-9",
-        id="evt-9",
-        interaction_type=shared.InteractionType.CLI_EXEC,
-        local_started_at=now,
-        speakeasy_api_key_name="key-name",
-        speakeasy_version="1.0.0",
-        success=True,
-        workspace_id="test-workspace",
-    )
+    event = new_event("evt-9", "exec-9", "test-workspace")
 
     async def main():
         events = speakeasy_async_client.events
@@ -289,6 +247,7 @@ def test_nothing_was_left_open():
         warnings.simplefilter("error")
         gc.collect()
 """
+)
 
 
 def test_the_async_client_fixture_serves_async_tests(tmp_path: Path) -> None:
