@@ -284,10 +284,15 @@ def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     base = tmp_path_factory.mktemp("wheel-env")
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # Without PYTHONPATH & co.: inside an unpacked sdist the suite runs with its src/ on
+    # PYTHONPATH, whose egg-info would make pip take the wheel as installed already.
+    clean = env_without("PYTHON")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300, env=clean)
     python = venv / "bin" / "python"
     offline = ["--no-index", "--no-deps", "--disable-pip-version-check", "-q"]
-    subprocess.run([python, "-m", "pip", "install", *offline, wheel], check=True, timeout=300)
+    subprocess.run(
+        [python, "-m", "pip", "install", *offline, wheel], check=True, timeout=300, env=clean
+    )
     deps = base / "deps"
     deps.mkdir()
     outer = Path(pytest.__file__).resolve().parent.parent  # where pytest and the rest live
