@@ -37,13 +37,12 @@ def _event() -> Any:
     from speakeasy.models import shared
 
     now = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    fields = {"execution_id": "exec-1", "id": "evt-1", "speakeasy_api_key_name": "bench"}
     return shared.CliEvent(
+        **fields,
         created_at=now,
-        execution_id="exec-1",
-        id="evt-1",
-        interaction_type=shared.InteractionType.CLI_EXEC,
         local_started_at=now,
-        speakeasy_api_key_name="bench",
+        interaction_type=shared.InteractionType.CLI_EXEC,
         speakeasy_version="1.0.0",
         success=True,
         workspace_id=WORKSPACE,

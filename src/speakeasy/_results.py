@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, Type, TypeVar
 
 from speakeasy._answers import decode_answer
 from speakeasy._rawresponse import HttpResponse
 from speakeasy._redact import Redactor
 from speakeasy.models import operations, shared
+
+if TYPE_CHECKING:
+    from speakeasy.models.operations._response import EventBatchResponse
 
 # The response models (``models.operations``) load on the first answer, not at import.
 
@@ -32,17 +35,22 @@ def post_result(response: HttpResponse, redact: Redactor) -> operations.PostWork
 def search_result(
     response: HttpResponse, redact: Redactor
 ) -> operations.SearchWorkspaceEventsResponse:
-    return operations.SearchWorkspaceEventsResponse(
-        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
-    )
+    return _event_batch(operations.SearchWorkspaceEventsResponse, response, redact)
 
 
 def by_target_result(
     response: HttpResponse, redact: Redactor
 ) -> operations.GetWorkspaceEventsByTargetResponse:
-    return operations.GetWorkspaceEventsByTargetResponse(
-        **http_fields(response), cli_event_batch=decode_answer(response, shared.CliEvent, redact)
-    )
+    return _event_batch(operations.GetWorkspaceEventsByTargetResponse, response, redact)
+
+
+_B = TypeVar("_B", bound="EventBatchResponse")
+
+
+def _event_batch(cls: Type[_B], response: HttpResponse, redact: Redactor) -> _B:
+    """A response whose payload is the answer's events (search, events by target)."""
+    events = decode_answer(response, shared.CliEvent, redact)
+    return cls(**http_fields(response), cli_event_batch=events)
 
 
 def targets_result(
