@@ -4,7 +4,8 @@ The example builds its client without ``server_url`` (it is written for producti
 ``speakeasy.Speakeasy`` is swapped, while it runs, for a subclass whose ``server_url``
 defaults to the given one. Used by scripts/demo.py, by tests/test_docs.py (``defaulting_to``),
 and by scripts/check-install inside fresh virtual environments:
-``python scripts/_readme_example.py README.md http://127.0.0.1:8080``.
+``python scripts/_readme_example.py README.md http://127.0.0.1:8080``; with ``--async``
+first, the README's async example instead (it needs the ``[async]`` extra).
 Standard library only, apart from the SDK under test.
 """
 
@@ -19,12 +20,13 @@ from typing import Any, Dict, List
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def first_example(readme: Path) -> str:
-    """The code of the first ```python block of ``readme``."""
-    match = _BLOCK.search(readme.read_text(encoding="utf-8"))
-    if match is None:
-        raise SystemExit(f"{readme}: no ```python block")
-    return match.group(1)
+def first_example(readme: Path, awaited: bool = False) -> str:
+    """The code of the first ```python block of ``readme`` (with ``awaited``: the first
+    one that runs a coroutine, the README's async example)."""
+    for match in _BLOCK.finditer(readme.read_text(encoding="utf-8")):
+        if not awaited or "asyncio.run(" in match.group(1):
+            return match.group(1)
+    raise SystemExit(f"{readme}: no ```python block" + (" with asyncio.run" if awaited else ""))
 
 
 def defaulting_to(server_url: str) -> Any:
@@ -62,6 +64,11 @@ def run(code: str, server_url: str, filename: str = "README.md") -> Dict[str, An
 
 
 def main(argv: List[str]) -> int:
+    if argv[:1] == ["--async"]:  # the async example: it runs to its end, or raises
+        readme, server_url = Path(argv[1]), argv[2]
+        run(first_example(readme, awaited=True), server_url, str(readme))
+        print("README async example: ran")
+        return 0
     readme, server_url = Path(argv[0]), argv[1]
     namespace = run(first_example(readme), server_url, str(readme))
     status = namespace["res"].status_code
