@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any, Optional
 
@@ -18,9 +19,12 @@ from speakeasy._answers import MAX_BODY_BYTES
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests._edges import EDGES, NETWORK_ERROR, EdgeClient
+from tests._edges import EDGES, NETWORK_ERROR, TIMEOUT, EdgeClient
 from tests._factories import NO_RETRIES
 from tests.hardening.conftest import API_KEY, make_request
+
+#: Each attempt's deadline in these tests.
+DEADLINE_MS = 250
 
 #: Everything the SDK documents that a call may raise, by edge.
 DOCUMENTED = {
@@ -127,7 +131,7 @@ def replies(draw: st.DrawFn) -> Reply:
         )
         if big
         else 0,
-        delay=draw(st.sampled_from([0.0] * 15 + [0.3])),  # 0.3 s > the 100 ms timeout
+        delay=draw(st.sampled_from([0.0] * 15 + [0.6])),  # 0.6 s > the 250 ms timeout
     )
 
 
@@ -154,21 +158,23 @@ def test_any_answer_gives_a_response_or_a_documented_exception(
                 security=shared.Security(api_key=API_KEY),
                 server_url=fuzz_server.url,
                 client=session,
-                timeout_ms=100,
+                timeout_ms=DEADLINE_MS,
             ),
             edge,
         )
+        started = time.monotonic()
         try:
             outcome = client.events.post_workspace_events(make_request(), retry)
         except DOCUMENTED[edge] as exc:
             outcome = exc
         finally:
+            elapsed = time.monotonic() - started
             client.dispose()
     event(type(outcome).__name__)
-    check(outcome, reply, edge)
+    check(outcome, reply, edge, elapsed)
 
 
-def check(outcome: Any, reply: Reply, edge: str) -> None:
+def check(outcome: Any, reply: Reply, edge: str, elapsed: float) -> None:
     """The outcome is consistent with the reply that produced it."""
     if isinstance(outcome, operations.PostWorkspaceEventsResponse):
         assert 200 <= outcome.status_code < 300
@@ -184,4 +190,7 @@ def check(outcome: Any, reply: Reply, edge: str) -> None:
         assert isinstance(outcome.message, str)
     else:
         assert isinstance(outcome, NETWORK_ERROR[edge])
-        assert reply.action != "respond" or reply.delay > 0 or reply.status < 200
+        # A prompt, whole answer gives no network error, unless a loaded machine really
+        # made the attempt outlast its deadline (then the timeout is the right outcome).
+        late = isinstance(outcome, TIMEOUT[edge]) and elapsed >= DEADLINE_MS / 1000
+        assert reply.action != "respond" or reply.delay > 0 or reply.status < 200 or late
