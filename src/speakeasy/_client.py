@@ -7,7 +7,7 @@ import ipaddress
 import os
 import re
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
@@ -81,7 +81,6 @@ class Speakeasy:
                 "retry_config", f"expected RetryConfig, got {type(retry_config).__name__}"
             )
         self._server_url = _server_url(server, server_url, url_params, allow_insecure_http)
-        host = urlsplit(self._server_url).hostname or ""
         self._workspace_id = workspace_id
         self.hooks = Hooks()
         r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
@@ -91,7 +90,7 @@ class Speakeasy:
             timeout=timeout_seconds(timeout_ms, "timeout_ms") or DEFAULT_TIMEOUT_MS / 1000,
             hooks=self.hooks,
         )
-        loopback = _is_loopback_url(self._server_url, host)
+        loopback = _is_loopback_url(self._server_url)
         self._sync = SyncEdge.create(self._pipeline, client)
         self._async: Optional[AsyncEdge] = None
         self._async_client = async_client
@@ -153,10 +152,7 @@ class Speakeasy:
         return edge
 
     def __repr__(self) -> str:
-        return (
-            f"Speakeasy(server_url={redact_url(self._server_url)!r}, "
-            f"workspace_id={self._workspace_id!r})"
-        )
+        return f"Speakeasy(server_url={self._server_url!r}, workspace_id={self._workspace_id!r})"
 
 
 def _call_server(server_url: object, allow_insecure_http: bool) -> Tuple[str, bool]:
@@ -164,7 +160,7 @@ def _call_server(server_url: object, allow_insecure_http: bool) -> Tuple[str, bo
     if not isinstance(server_url, str):
         raise FieldTypeError("server_url", f"expected str, got {type(server_url).__name__}")
     url = _server_url(None, server_url, None, allow_insecure_http)
-    return url, _is_loopback_url(url, urlsplit(url).hostname or "")
+    return url, _is_loopback_url(url)
 
 
 def _load_async() -> Any:
@@ -178,17 +174,6 @@ def _load_async() -> Any:
             ) from exc
         raise
     return _async
-
-
-def redact_url(url: str) -> str:
-    """``url`` with the password of its userinfo (``user:password@``) replaced by ``***``."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"***@{hostport}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _server_url(
@@ -222,7 +207,7 @@ def _server_url(
         raise ValidationError("server_url", "must be an absolute http(s):// URL with a host")
     if parts.query or parts.fragment:
         raise ValidationError("server_url", "must not have a query string or fragment")
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback_url(url, host):
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback_url(url):
         raise ValidationError(
             "server_url",
             "plain http:// would send the API key in clear text: use https://, "
@@ -237,14 +222,14 @@ def _server_url(
     return url.rstrip("/")
 
 
-def _is_loopback_url(url: str, host: str) -> bool:
+def _is_loopback_url(url: str) -> bool:
     """Loopback as urlsplit sees it and as requests will connect to it.
 
     Both must agree: ``http://evil.example\\@localhost`` is "localhost" to
     urlsplit but evil.example to requests.
     """
     seen = wire_host(url)
-    return seen is not None and _is_loopback(host) and _is_loopback(seen)
+    return seen is not None and _is_loopback(urlsplit(url).hostname or "") and _is_loopback(seen)
 
 
 def _is_loopback(host: str) -> bool:

@@ -271,10 +271,7 @@ class Call:
 
     def result(self) -> object:
         """The call's result, made from its last 2xx answer; or the exception for what happened."""
-        return self.finish(self.outcome)
-
-    def finish(self, outcome: Outcome) -> object:
-        """The call's result, made from its 2xx answer; or the exception for what happened."""
+        outcome = self.outcome
         if isinstance(outcome, BaseException):
             add_note(outcome, self._summary())
             raise outcome

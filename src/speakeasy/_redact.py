@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Mapping, Optional, Tuple
+from typing import Iterable, Mapping, Tuple
 
 #: Request headers whose values are secrets.
 SECRET_HEADERS = ("x-api-key", "authorization", "x-workspace-identifier")
@@ -63,19 +63,11 @@ class Redactor:
             text = pattern.sub(MASK, text)
         return text
 
-    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        """Response headers with every value redacted (a server may echo a key in any)."""
-        return {name: self(value) for name, value in headers.items()}
-
     def __repr__(self) -> str:  # never the secrets
         return f"Redactor({len(self._patterns)} secret(s))"
 
 
 NO_SECRETS = Redactor(())
-
-
-def redact_optional(redactor: Optional[Redactor], text: str) -> str:
-    return redactor(text) if redactor else text
 
 
 @functools.lru_cache(maxsize=32)
