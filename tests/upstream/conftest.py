@@ -8,6 +8,7 @@ in its own interpreter, in isolated mode, through ``Upstream.run``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -30,9 +31,22 @@ def _python(venv: Path) -> Path:
 
 
 def ensure_upstream_venv() -> Path:
-    """The interpreter of the upstream virtualenv, creating it on first use."""
+    """The interpreter of the upstream virtualenv, creating it on first use.
+
+    Parallel test workers (pytest-xdist) may all ask at once: one makes it under an
+    exclusive lock, the others wait on the lock and then find it made.
+    """
     if READY.is_file():
         return _python(VENV)
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(VENV.with_name(f"{VENV.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if READY.is_file():  # made by another worker while this one waited
+            return _python(VENV)
+        return _make_upstream_venv()
+
+
+def _make_upstream_venv() -> Path:
     staging = VENV.with_name(f"{VENV.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(staging)], check=True, timeout=300)
