@@ -99,3 +99,25 @@ def test_malformed_rotating_key_is_rejected_before_sending(sdk, server, key):
     if key.strip():
         assert key not in str(info.value)
     assert server.received == []
+
+
+@pytest.mark.parametrize("exc", [errors.ValidationError, errors.FieldTypeError])
+def test_validation_errors_pickle_with_field_and_problem(exc):
+    """Error reporters and multiprocessing pickle exceptions: the class, ``field`` and
+    ``problem`` survive, and so does the message built from them."""
+    import pickle
+
+    with pytest.raises(exc) as info:
+        if exc is errors.FieldTypeError:
+            speakeasy.Speakeasy(workspace_id=5)  # type: ignore[arg-type]
+        else:
+            speakeasy.Speakeasy(server_url="ftp://127.0.0.1/")
+    original = info.value
+    copy = pickle.loads(pickle.dumps(original))
+    assert type(copy) is type(original)
+    assert (copy.field, copy.problem, str(copy)) == (
+        original.field,
+        original.problem,
+        str(original),
+    )
+    assert str(copy).startswith(f"{copy.field}: ")
