@@ -8,7 +8,7 @@
 Prints the time of ``json.loads`` on the answer's bytes, of this SDK's
 compiled decoder (``decode_list``) on the parsed answer, their ratio, and
 what ``json.loads`` + decoding costs against ``json.loads`` alone. If the
-upstream virtualenv that ``tests/upstream`` makes (``.venv/upstream-5.9.15``)
+upstream virtualenv that ``tests/migrating/upstream`` makes (``.venv/upstream-5.9.15``)
 exists, it also times 5.9.15's own decoding of the same bytes
 (``utils.unmarshal_json(text, Optional[List[CliEvent]])``, what its search
 operation runs) in that interpreter. Medians of alternating runs, GC on.
@@ -178,7 +178,7 @@ def main() -> int:
             f" ours, json.loads included)"
         )
     else:
-        print("  5.9.15: no .venv/upstream-5.9.15 (run tests/upstream once to make it)")
+        print("  5.9.15: no .venv/upstream-5.9.15 (run tests/migrating/upstream once to make it)")
     return 0
 
 

@@ -3,7 +3,7 @@ in each fresh environment and by tests/test_packaging.py against the built wheel
 conftest): only the fixtures, nothing from this tree.
 
 ``new_event`` and ``post`` are also the helpers of the suites that tests/testing/
-test_pytest_plugin.py writes (tests/_factories.py takes their source from here)."""
+test_pytest_plugin.py writes (tests/support/factories.py takes their source from here)."""
 
 import sys
 from datetime import datetime, timezone

@@ -4,13 +4,22 @@
   key ``"test-key"``, started once for the whole session.
 * ``server`` (function): the same server, ``reset()`` before the test; after the test every
   request it received during the test is checked against openapi.yaml with openapi-core
-  (``tests/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
-  A folder that needs another server overrides ``events_server`` (tests/hardening does).
+  (``tests/support/contract.py``), unless the test is marked ``@pytest.mark.no_contract_check``.
+  A folder that needs another server overrides ``events_server`` (the hostile folders do).
 * ``api_key``: ``"test-key"``.
 * ``edge`` (function, parametrized): ``"sync"`` then ``"async"``, the I/O edge a send-path
-  test's clients call through (``tests/_edges.py``).
+  test's clients call through (``tests/support/edges.py``).
 * ``on_edge``: ``on_edge(Speakeasy(...))`` wraps a client so that its operations run on
   ``edge``; every wrapped client is closed after the test.
+* ``sdk``: ``sdk(...)`` is ``speakeasy.Speakeasy(...)`` wrapped by ``on_edge``.
+
+Helpers (builders, the edge harness, the contract check, hostile servers) live in
+``tests/support/``; each folder is named after the doc page whose promises it tests
+(``retries/``, ``errors/``, ``security/``, ``reliability/``, ``batching/``, ``testing/``,
+``models/``, ``wire/``, ``client/``, ``migrating/``). Folders whose tests script hostile
+servers (``retries/``, ``errors/``, ``security/``, ``reliability/``) take their fixtures
+from ``tests/support/hostile.py`` in their conftest, with a server that accepts only a
+distinctive key, so a leak is found by a plain substring search.
 """
 
 from __future__ import annotations
@@ -19,14 +28,15 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 
+import speakeasy
 from speakeasy.testing import EventsServer
 
 try:
-    from tests.contract import assert_conforms
+    from tests.support.contract import assert_conforms
 except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on sys.path
     from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
 
-from tests._edges import EDGES, EdgeClient
+from tests.support.edges import EDGES, EdgeClient
 
 API_KEY = "test-key"
 
@@ -63,6 +73,16 @@ def on_edge(edge: str) -> Iterator[Callable[[Any], Any]]:
     yield wrap
     for wrapped in made:
         wrapped.dispose()
+
+
+@pytest.fixture
+def sdk(on_edge: Callable[[Any], Any]) -> Callable[..., Any]:
+    """``speakeasy.Speakeasy(...)`` whose operations run on the test's edge (sync, async)."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return on_edge(speakeasy.Speakeasy(*args, **kwargs))
+
+    return make
 
 
 @pytest.fixture(scope="session")

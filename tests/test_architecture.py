@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 from typing import Dict, List, Set
 
-from tests._factories import run_in_fresh_interpreter
+from tests.support.factories import run_in_fresh_interpreter
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "speakeasy"

@@ -23,7 +23,7 @@ import pytest
 import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer
-from tests._factories import NO_RETRIES, cli_event
+from tests.support.factories import NO_RETRIES, cli_event
 
 KEY = "test-key"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -13,8 +13,8 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from speakeasy.testing import EventsServer, ReceivedRequest, SentResponse
-from tests.contract import SPEC_PATH, assert_conforms
-from tests.testing._helpers import EVENT, PATH
+from tests.support.contract import SPEC_PATH, assert_conforms
+from tests.support.local_server import EVENT, PATH
 
 TARGETS = "/v1/workspace/ws-1/events/targets"
 

@@ -37,8 +37,8 @@ import pytest
 
 import speakeasy
 from speakeasy.testing import EventsServer
-from tests._factories import run_mypy_on_folder, run_pytest_suite
-from tests.contract import assert_conforms
+from tests.support.contract import assert_conforms
+from tests.support.factories import run_mypy_on_folder, run_pytest_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_FILES = [ROOT / "README.md", ROOT / "USAGE.md", *sorted((ROOT / "docs").rglob("*.md"))]

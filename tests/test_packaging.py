@@ -27,7 +27,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 import speakeasy
-from tests._factories import env_without, run_captured, run_pytest_suite
+from tests.support.factories import env_without, run_captured, run_pytest_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "speakeasy"

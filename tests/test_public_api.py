@@ -14,7 +14,7 @@ from typing import List
 
 import pytest
 
-from tests._factories import run_in_fresh_interpreter
+from tests.support.factories import run_in_fresh_interpreter
 
 ROOT = Path(__file__).resolve().parent.parent
 

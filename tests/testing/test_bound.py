@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional
 import pytest
 
 from speakeasy.testing import EventsServer, ReceivedRequest, Reply
-from tests.testing._helpers import KEY, event, post, read
+from tests.support.local_server import KEY, event, post, read
 
 SEARCH = "/v1/workspace/ws-1/events"
 PADDING = "x" * 900

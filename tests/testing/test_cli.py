@@ -17,7 +17,7 @@ from typing import Iterator, List, Tuple
 import pytest
 
 from speakeasy.testing.__main__ import DEFAULT_MAX_KEPT_BYTES, _parse_args
-from tests.testing._helpers import EVENT, NO_KEY, Response, error_of, event, send
+from tests.support.local_server import EVENT, NO_KEY, Response, error_of, event, send
 
 _LISTENING = re.compile(r"Speakeasy local events server listening on (http://127\.0\.0\.1:(\d+))\n")
 

@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 
 from speakeasy.testing import EventsServer
-from tests.testing._helpers import EVENT, KEY, wait_until
+from tests.support.local_server import EVENT, KEY, wait_until
 
 PATH = "/v1/workspace/ws-1/events"
 BODY = json.dumps([EVENT]).encode()

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 import pytest
 
 from speakeasy.testing import EventsServer
-from tests.testing._helpers import EVENT, KEY
+from tests.support.local_server import EVENT, KEY
 from tests.testing.test_cli import cli
 
 PATH = "/v1/workspace/ws-1/events"

@@ -1,7 +1,7 @@
 """The live page's HTTP side, without a browser: what ``GET /`` and its JSON endpoint answer,
 what they never show, and that looking at the page changes nothing a test observes.
 
-The page itself, in Chromium, is tested in tests/browser.
+The page itself, in Chromium, is tested in tests/testing/browser.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from speakeasy.testing import EventsServer
-from tests._factories import numbered_wire_event, run_captured
+from tests.support.factories import numbered_wire_event, run_captured
 from tests.testing.test_cli import cli, run_cli_expecting_failure
 
 KEY = "test-key"
@@ -238,7 +238,7 @@ def _browser_tests_without_chromium(ci: Optional[str]) -> subprocess.CompletedPr
     if ci is not None:
         env["CI"] = ci
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs"]
-    return run_captured([*command, "tests/browser"], cwd=ROOT, env=env)
+    return run_captured([*command, "tests/testing/browser"], cwd=ROOT, env=env)
 
 
 def test_browser_tests_skip_with_one_line_without_chromium_but_never_in_ci() -> None:

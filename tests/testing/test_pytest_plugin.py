@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Dict
 
-from tests._factories import POST_EVENT_SOURCE, run_pytest_suite
+from tests.support.factories import POST_EVENT_SOURCE, run_pytest_suite
 
 EVENT = POST_EVENT_SOURCE
 

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 import pytest
 
 from speakeasy.testing import EventsServer, Reply
-from tests.testing._helpers import KEY, error_of, event, get, ids, post, read
+from tests.support.local_server import KEY, error_of, event, get, ids, post, read
 
 SEARCH = "/v1/workspace/ws-1/events"
 TARGETS = "/v1/workspace/ws-1/events/targets"

@@ -12,7 +12,7 @@ import pytest
 from openapi_spec_validator.readers import read_from_filename
 
 from speakeasy.testing import _schema
-from tests.contract import SPEC_PATH
+from tests.support.contract import SPEC_PATH
 
 
 def _spec() -> Dict[str, Any]:

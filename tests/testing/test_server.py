@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from speakeasy.testing import EventsServer, ReceivedRequest, Reply
-from tests.testing._helpers import (
+from tests.support.local_server import (
     EVENT,
     JSON_HEADERS,
     KEY,

@@ -1,0 +1,93 @@
+"""A virtualenv with upstream ``speakeasy-client-sdk-python==5.9.15``, made once and kept.
+
+It lives in ``.venv/upstream-5.9.15`` (ignored by git, like ``.venv``). The
+first run installs it from the package index (about half a minute); later
+runs reuse it. Upstream also imports as ``speakeasy``, so it only ever runs
+in its own interpreter, in isolated mode, through ``Upstream.run``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+VERSION = "5.9.15"
+VENV = ROOT / ".venv" / f"upstream-{VERSION}"
+READY = VENV / ".installed"
+SIDE = Path(__file__).resolve().parent / "_their_side.py"
+
+
+def _python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_upstream_venv() -> Path:
+    """The interpreter of the upstream virtualenv, creating it on first use.
+
+    Parallel test workers (pytest-xdist) may all ask at once: one makes it under an
+    exclusive lock, the others wait on the lock and then find it made.
+    """
+    if READY.is_file():
+        return _python(VENV)
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(VENV.with_name(f"{VENV.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if READY.is_file():  # made by another worker while this one waited
+            return _python(VENV)
+        return _make_upstream_venv()
+
+
+def _make_upstream_venv() -> Path:
+    staging = VENV.with_name(f"{VENV.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(staging)], check=True, timeout=300)
+    result = subprocess.run(
+        [
+            str(_python(staging)), "-m", "pip", "install", "--disable-pip-version-check",
+            "-q", f"speakeasy-client-sdk-python=={VERSION}",
+        ],
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        pytest.fail(f"could not install upstream {VERSION}:\n{result.stderr[-2000:]}")
+    (staging / ".installed").write_text(VERSION, encoding="utf-8")
+    shutil.rmtree(VENV, ignore_errors=True)  # a half-made one from an interrupted run
+    staging.rename(VENV)
+    return _python(VENV)
+
+
+class Upstream:
+    """Runs requests through ``_their_side.py`` in the upstream interpreter."""
+
+    def __init__(self, python: Path, workdir: Path) -> None:
+        self.python = python
+        self.workdir = workdir
+
+    def run(self, request: dict[str, Any]) -> Any:
+        result = subprocess.run(
+            [str(self.python), "-I", str(SIDE)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            cwd=self.workdir,  # nothing importable here
+            env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upstream]:
+    yield Upstream(ensure_upstream_venv(), tmp_path_factory.mktemp("upstream"))
