@@ -1,13 +1,3 @@
-"""The promises of docs/retries.md.
+"""The promises of docs/retries.md; hostile fixtures from tests/support/hostile.py."""
 
-Hostile servers and their distinctive key come from tests/support/hostile.py.
-"""
-
-from tests.support.hostile import (  # noqa: F401 (fixtures, found by pytest by name)
-    api_key,
-    client,
-    events_server,
-    make_client,
-    other_server,
-    sdk_log,
-)
+from tests.support.hostile import *  # noqa: F403 (fixtures: pytest finds them by name)

@@ -26,6 +26,9 @@ from speakeasy.testing import EventsServer
 from tests.support.edges import edge_factory
 from tests.support.factories import FAST_RETRIES, cli_event
 
+#: The fixtures a folder's conftest takes with ``from tests.support.hostile import *``.
+__all__ = ["api_key", "client", "events_server", "make_client", "other_server", "sdk_log"]
+
 #: Distinctive, so that a leak anywhere is found by a plain substring search.
 API_KEY = "sk-live-H4RD3N1NG-5ecr3t-7f3a9c"
 #: A payload string that must never reach a log record.
