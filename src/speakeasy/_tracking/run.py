@@ -95,10 +95,11 @@ def facts(git_user: bool = False) -> Dict[str, Any]:
     """The event fields the environment gives, gathered once per (cwd, variables)."""
     env = os.environ
     cwd = os.getcwd()
-    key = (cwd, git_user, *(env.get(v) for v in _FACT_VARIABLES))
+    argv = _command_line()
+    key = (cwd, git_user, tuple(argv), *(env.get(v) for v in _FACT_VARIABLES))
     found = _facts_cache.get(key)
     if found is None:
-        found = gather(env, cwd, _command_line(), git_user)
+        found = gather(env, cwd, argv, git_user)
         with _lock:
             if len(_facts_cache) > 64:
                 _facts_cache.clear()
@@ -203,14 +204,7 @@ class Run:
         return environment.mask_text(text, self._redactor())
 
     def _redactor(self) -> Callable[[str], str]:
-        from speakeasy._redact import Redactor
-
-        secrets = [v for v in (os.environ.get("SPEAKEASY_API_KEY"),) if v]
-        try:
-            headers = self._auth_headers()
-        except Exception:  # a security callable that fails now: mask what we know
-            headers = {}
-        return _Both(Redactor.from_headers(headers), Redactor(secrets))
+        return _client_redactor(self._auth_headers)
 
     def __repr__(self) -> str:
         return f"Run({self.event.interaction_type!s}, id={self.event.id!r})"
@@ -239,6 +233,18 @@ async def aclose_client_batcher(source: Any) -> None:
     batcher = _batchers.pop(source, None)
     if batcher is not None:
         await batcher.aclose(EXIT_TIMEOUT)
+
+
+def _client_redactor(auth_headers: Callable[[], Mapping[str, str]]) -> Callable[[str], str]:
+    """The client's key (as its next request would send it) and ``SPEAKEASY_API_KEY``."""
+    from speakeasy._redact import Redactor
+
+    secrets = [v for v in (os.environ.get("SPEAKEASY_API_KEY"),) if v]
+    try:
+        headers = auth_headers()
+    except Exception:  # a security callable that fails now: mask what we know
+        headers = {}
+    return _Both(Redactor.from_headers(headers), Redactor(secrets))
 
 
 class _Both:
@@ -277,6 +283,8 @@ def start(
             "is required to track: set it on the client (Speakeasy(workspace_id=...))",
         )
     fields = facts(bool(options.get("git_user", False)))
+    if "raw_command" in fields:  # the facts are the process's; the key is this client's
+        fields = {**fields, "raw_command": _client_redactor(auth_headers)(fields["raw_command"])}
     event = shared.CliEvent(
         created_at=_EPOCH,
         execution_id=ids.execution_id(env),
