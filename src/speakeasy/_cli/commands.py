@@ -113,7 +113,12 @@ def _event(value: Any, cls: Any, invalid: Any) -> Any:
             raise invalid(name, "expected an RFC 3339 date-time string")
     try:
         return cls.from_dict(value)
+    except invalid:
+        raise
     except (ValueError, TypeError, OverflowError) as exc:
+        location, problem = getattr(exc, "location", None), getattr(exc, "problem", None)
+        if location and problem:  # the decoder's own DecodeError names the field
+            raise invalid(location, problem) from None
         raise invalid("event", f"cannot be read ({exc})") from None
 
 
