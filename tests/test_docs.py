@@ -335,6 +335,8 @@ def test_demo_posts_the_readme_example_and_masks_the_key() -> None:
     assert "answered 200 (accepted)" in result.stdout
     assert "x-api-key: ***" in result.stdout
     assert "<YOUR_API_KEY_HERE>" not in result.stdout + result.stderr
+    assert "$ speakeasy-events run -- python" in result.stdout  # then records a command
+    assert "the event it recorded" in result.stdout and "success: True" in result.stdout
 
 
 def test_migration_page_covers_scope_upgrade_and_every_deliberate_difference() -> None:
