@@ -132,7 +132,7 @@ def main() -> int:
     if not args.serve:
         print(
             "The server has stopped. To keep one up with its live page: ./scripts/demo "
-            "--serve, or .venv/bin/speakeasy-events serve"
+            "--serve (or `speakeasy-events serve` where the package is installed)"
         )
     print("Next: README.md (Record a run), docs/tracking.md, docs/cli.md, docs/testing.md")
     return 0 if ok else 1
