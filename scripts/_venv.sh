@@ -44,7 +44,7 @@ elif [ "$_runtime_only" = 1 ]; then
     fi
 else
     if ! .venv/bin/python -c 'import pip' 2>/dev/null; then
-        .venv/bin/python -m ensurepip -q  # the demo's venv had none
+        .venv/bin/python -m ensurepip >/dev/null  # the demo's venv had none
     fi
     echo "installing the SDK with its dev tools (pytest, mypy, Playwright ...) into .venv ($(_why "$_dev_stamp"); about a minute)" >&2
     _pip install -q -e ".[dev]"
