@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
+import signal
 import socket
+import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -212,3 +216,61 @@ def test_targets(cli_venv: Path, live: EventsServer, fmt: str) -> None:
     assert done.returncode == 0, done.stderr
     if fmt == "json":
         assert json.loads(done.stdout) == []
+
+
+def _lines(stream: Any) -> queue.Queue[str]:
+    """The lines of ``stream`` as they come, read by a thread (a pipe's reads block)."""
+    found: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            found.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return found
+
+
+def _start(cli_venv: Path, args: List[str], env: Dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(cli_venv / "bin" / "speakeasy-events"), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_tail_prints_new_events_until_interrupted(cli_venv: Path, live: EventsServer) -> None:
+    tail = _start(cli_venv, ["tail", "--format", "jsonl", "--interval", "0.2"], base_env(live.url))
+    try:
+        event = numbered_wire_event(5, "2024-11-21T06:58:42.120Z")
+        posted = requests.post(
+            f"{live.url}/v1/workspace/{WORKSPACE}/events",
+            headers={"x-api-key": KEY},
+            json=[event],
+            timeout=30,
+        )
+        assert posted.ok
+        line = _lines(tail.stdout).get(timeout=60)
+        assert json.loads(line)["id"] == event["id"]
+    finally:
+        tail.send_signal(signal.SIGINT)
+        _, err = tail.communicate(timeout=60)
+    assert tail.returncode == 0, err
+
+
+def test_serve_answers_until_interrupted(cli_venv: Path) -> None:
+    serve = _start(cli_venv, ["serve", "--port", "0"], {"PATH": "/usr/bin:/bin"})
+    try:
+        lines = _lines(serve.stdout)
+        url = lines.get(timeout=60).split()[3]
+        assert url.startswith("http://127.0.0.1:")
+        assert "Live page" in lines.get(timeout=60)
+        answer = requests.get(
+            f"{url}/v1/workspace/w/events", headers={"x-api-key": "k"}, timeout=30
+        )
+        assert answer.status_code == 200 and answer.json() == []
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.communicate(timeout=60)
+    assert serve.returncode == 0

@@ -48,18 +48,18 @@ def post(args: argparse.Namespace) -> int:
     if s is None:
         return USAGE
     failed: List[int] = []
-    show = output.colour(sys.stderr) or (sys.stderr.isatty() and len(events) >= PROGRESS_FROM)
+    show = sys.stderr.isatty() and len(events) >= PROGRESS_FROM
     with s:
         batcher = s.events.batcher(
             exit_timeout=args.timeout, on_error=lambda evs, exc: failed.append(len(evs))
         )
         for number, event in enumerate(events, 1):
             batcher.add(event)
-            if show and len(events) >= PROGRESS_FROM and number % 500 == 0:
+            if show and number % 500 == 0:
                 print(f"\rqueued {number}/{len(events)}", end="", file=sys.stderr, flush=True)
         batcher.close(args.timeout)
         stats = batcher.stats
-    if show and len(events) >= PROGRESS_FROM:
+    if show:
         print(file=sys.stderr)
     lost = stats.failed + stats.dropped + stats.pending
     print(f"sent {stats.sent} event(s), {lost} failed")

@@ -22,7 +22,14 @@ from speakeasy._tracking import environment
 #: A command that could not be started: the shell's statuses.
 NOT_FOUND, NOT_EXECUTABLE = 127, 126
 #: Fields ``run`` fills itself: ``--field`` may not set them.
-_OWN_FIELDS = {"id", "execution_id", "workspace_id", "created_at", "local_started_at"}
+_OWN_FIELDS = {
+    "id",
+    "execution_id",
+    "workspace_id",
+    "created_at",
+    "local_started_at",
+    "interaction_type",  # --type
+}
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -58,22 +65,22 @@ def parse_fields(pairs: List[str]) -> Dict[str, Any]:
             raise ValueError(f"--field {pair!r}: expected NAME=VALUE")
         if name not in known:
             raise ValueError(f"--field {name}: not a field run may set (see docs/tracking.md)")
-        kind = str(hints[name])
-        if "bool" in kind:
+        kinds = typing.get_args(hints[name]) or (hints[name],)
+        if bool in kinds:
             if value.lower() not in ("true", "false"):
                 raise ValueError(f"--field {name}: expected true or false, got {value!r}")
             fields[name] = value.lower() == "true"
-        elif "int" in kind:
+        elif int in kinds:
             try:
                 fields[name] = int(value)
             except ValueError:
                 raise ValueError(
                     f"--field {name}: expected a whole number, got {value!r}"
                 ) from None
-        elif "datetime" in kind or "BumpType" in kind:
-            raise ValueError(f"--field {name}: cannot be set from the command line")
-        else:
+        elif str in kinds:
             fields[name] = value
+        else:
+            raise ValueError(f"--field {name}: cannot be set from the command line")
     return fields
 
 
