@@ -164,9 +164,11 @@ LAYERS = [
     # the two I/O edges
     ["speakeasy._deadline", "speakeasy._sync", "speakeasy._async"],
     ["speakeasy._batching"],
+    ["speakeasy._tracking"],  # events.track(): hands events to a batcher
     ["speakeasy._events"],
     ["speakeasy._client"],
     ["speakeasy"],
+    ["speakeasy._cli"],  # the speakeasy-events command: a user of the public face
 ]
 CORE = LAYERS[4]
 HTTP_LIBRARIES = {"requests": ("requests", "urllib3"), "async": ("aiohttp", "yarl", "multidict")}

@@ -298,6 +298,8 @@ FRONT_PAGE_LINKS = (
     "docs/errors.md",
     "docs/retries.md",
     "docs/batching.md",
+    "docs/tracking.md",
+    "docs/cli.md",
     "docs/testing.md",
     "docs/reliability.md",
     "docs/performance.md",
@@ -308,13 +310,13 @@ FRONT_PAGE_LINKS = (
 
 def test_readme_is_a_front_page() -> None:
     """At most 400 lines, the two commands near the top, one example (and its async form),
-    links to the rest."""
+    the "Record a run" example, links to the rest."""
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 400
     top = "\n".join(lines[:40])
     assert "./scripts/demo" in top and "./scripts/test" in top
     blocks = python_blocks(README)
-    assert len(blocks) == 2 and "asyncio.run(" in blocks[1].code
+    assert len(blocks) == 3 and "asyncio.run(" in blocks[1].code and ".track(" in blocks[2].code
     targets = {target.partition("#")[0] for _, target in _links(README)}
     assert sorted(set(FRONT_PAGE_LINKS) - targets) == []
 
@@ -333,6 +335,8 @@ def test_demo_posts_the_readme_example_and_masks_the_key() -> None:
     assert "answered 200 (accepted)" in result.stdout
     assert "x-api-key: ***" in result.stdout
     assert "<YOUR_API_KEY_HERE>" not in result.stdout + result.stderr
+    assert "$ speakeasy-events run -- python" in result.stdout  # then records a command
+    assert "the event it recorded" in result.stdout and "success: True" in result.stdout
 
 
 def test_migration_page_covers_scope_upgrade_and_every_deliberate_difference() -> None:

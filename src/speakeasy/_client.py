@@ -6,6 +6,7 @@ import functools
 import ipaddress
 import os
 import re
+import sys
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
@@ -119,6 +120,10 @@ class Speakeasy:
         Sessions passed as ``client`` or ``async_client`` are left open (they are
         the caller's). In async code prefer ``await aclose()``.
         """
+        if "speakeasy._tracking.run" in sys.modules:  # track() was used: deliver its events
+            from speakeasy._tracking.run import close_client_batcher
+
+            close_client_batcher(self.events)
         self._pipeline.closed = True
         self._sync.close()
         if self._async is not None:
@@ -126,6 +131,10 @@ class Speakeasy:
 
     async def aclose(self) -> None:
         """``close()`` for async code: also closes the SDK's own aiohttp session, awaited."""
+        if "speakeasy._tracking.run" in sys.modules:  # track() was used: deliver its events
+            from speakeasy._tracking.run import aclose_client_batcher
+
+            await aclose_client_batcher(self.events)
         self._pipeline.closed = True
         self._sync.close()
         if self._async is not None:

@@ -55,12 +55,15 @@ from speakeasy.models.errors import ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    from typing_extensions import Concatenate, ParamSpec
+    from typing_extensions import Concatenate, ParamSpec, Unpack
 
     from speakeasy._async import AsyncEdge
     from speakeasy._batching.batcher import EventBatcher
     from speakeasy._batching.transport import ErrorCallback
     from speakeasy._sync import SyncEdge
+    from speakeasy._tracking.run import Run, TrackOptions
+
+    Track = Union[shared.InteractionType, str]  # what track() records
 
     # What each operation's ``request`` may be (type-only: the models load on first use).
     PostRequest = Union[
@@ -94,6 +97,7 @@ _GET_HEADERS = {"Accept": "application/json"}
 _SINGLE_ATTEMPT = RetryConfig("none")
 
 _T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 if TYPE_CHECKING:
     _P = ParamSpec("_P")
 #: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
@@ -397,6 +401,24 @@ class Events:
             on_error=on_error,
             exit_timeout=exit_timeout,
         )
+
+    # -- tracking runs (docs/tracking.md) -------------------------------------------------
+
+    def track(self, interaction_type: Track, **options: Unpack[TrackOptions]) -> Run:
+        """A run recorded as one event when its ``with`` / ``async with`` block ends."""
+        from speakeasy._tracking.run import start
+
+        auth = self._sync.pipeline.auth_headers
+        return start(self, interaction_type, options, self._workspace_id, auth)
+
+    def tracked(
+        self, interaction_type: Track, **options: Unpack[TrackOptions]
+    ) -> Callable[[_F], _F]:
+        """``track`` as a decorator of a function, sync or async: one event per call."""
+        from speakeasy._tracking.run import tracked
+
+        self.track(interaction_type, **options)  # the options are checked now
+        return tracked(lambda: self.track(interaction_type, **options))
 
     # -- building requests ----------------------------------------------------------------
 
