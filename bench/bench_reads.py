@@ -217,7 +217,10 @@ def main() -> None:
             f"({up / search_plain:.0f}x plain; median of {len(upstream)})"
         )
     else:
-        print("upstream 5.9.15: not timed (no .venv/upstream-5.9.15; run tests/migrating/upstream first)")
+        print(
+            "upstream 5.9.15: not timed "
+            "(no .venv/upstream-5.9.15; run tests/migrating/upstream first)"
+        )
     print(f"medians of {reps} runs per side, interleaved; {_common.spread(results, CASES)}")
     print(
         "SDK: the typed call (request model, query, send path, JSON decode, models); "

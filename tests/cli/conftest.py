@@ -16,7 +16,7 @@ from typing import Iterator, List, Mapping, Optional
 import pytest
 
 from speakeasy.testing import EventsServer
-from tests._factories import ROOT, env_without, run_captured
+from tests.support.factories import ROOT, env_without, run_captured
 
 KEY = "cli-test-key-0123"
 WORKSPACE = "ws-cli"

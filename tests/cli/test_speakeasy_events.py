@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from speakeasy.testing import EventsServer
-from tests._factories import numbered_wire_event
 from tests.cli.conftest import KEY, WORKSPACE, base_env, events_cli
+from tests.support.factories import numbered_wire_event
 
 #: A simulated GitHub Actions run (a pull request's, second attempt).
 GITHUB = {

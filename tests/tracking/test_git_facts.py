@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from speakeasy._tracking.git import NO_FACTS, git_facts, remote_owner_repo
-from tests.tracking._git import git, make_repo
+from tests.support.git_repos import git, make_repo
 
 
 def test_a_plain_repository(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 import speakeasy
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer
-from tests.tracking._git import git, make_repo
+from tests.support.git_repos import git, make_repo
 
 KEY = "test-key"
 
