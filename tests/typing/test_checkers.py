@@ -1,0 +1,115 @@
+"""What a type checker sees of the public names: ``mypy --strict`` and strict pyright.
+
+The lazy module ``__getattr__`` hooks that import names on first use are hidden from
+type checkers, so a misspelt public name is an error there (not a silent ``Any``), and
+every real public name is still visible.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Set
+
+import pytest
+
+from tests.test_public_api import MODULES
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+#: One misspelling of a public name a line, each one an error for both checkers.
+MISSPELT = [
+    "speakeasy.Speakeasyy",
+    "speakeasy.EventBatchr",
+    "speakeasy.Event",
+    "speakeasy.hooks",
+    "speakeasy.model",
+    "speakeasy.models.operation",
+    "speakeasy.models.operations.PostWorkspaceEventRequest",
+    "speakeasy.models.operations.SearchWorkspaceEventsResponce",
+    "speakeasy.models.shared.CLIEvent",
+    "speakeasy.models.shared.TargetSdk",
+    "speakeasy.models.errors.SDKErorr",
+    "speakeasy.models.errors.ErrorDatum",
+    "speakeasy.models.errors.BrokenResponse",
+    "speakeasy.utils.RetryConfigs",
+    "speakeasy.testing.EventServer",
+]
+
+HEADER = """\
+import speakeasy
+import speakeasy.models.errors
+import speakeasy.models.operations
+import speakeasy.models.shared
+import speakeasy.testing
+import speakeasy.utils
+
+"""
+
+
+def public_names() -> List[str]:
+    """Every name of every public module's ``__all__``, spelt right."""
+    modules = [*MODULES, "speakeasy.testing"]
+    return [f"{m}.{name}" for m in modules for name in importlib.import_module(m).__all__]
+
+
+def write(path: Path, expressions: List[str]) -> List[int]:
+    """A module using each expression on a line of its own; the lines' numbers."""
+    first = HEADER.count("\n") + 1
+    path.write_text(HEADER + "".join(f"print({e})\n" for e in expressions), encoding="utf-8")
+    return list(range(first, first + len(expressions)))
+
+
+def flagged_lines(output: str, name: str) -> Set[int]:
+    return {int(n) for n in re.findall(re.escape(name) + r"[:(](\d+)", output)}
+
+
+def run_mypy(path: Path) -> str:
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--show-traceback"]
+    done = subprocess.run(
+        [*mypy, "--no-error-summary", path.name], cwd=path.parent, capture_output=True, text=True
+    )
+    assert done.returncode in (0, 1), done.stderr + done.stdout
+    return done.stdout
+
+
+def run_pyright(path: Path) -> str:
+    pyright = shutil.which("pyright", path=str(BIN))
+    if pyright is None:
+        pytest.skip("pyright is not installed (the dev extra installs it)")
+    path.with_name("pyrightconfig.json").write_text(
+        '{"typeCheckingMode": "strict", "pythonVersion": "3.9"}', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [pyright, "--pythonpath", sys.executable, path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode in (0, 1), done.stderr + done.stdout
+    return done.stdout
+
+
+CHECKERS = {"mypy": run_mypy, "pyright": run_pyright}
+
+
+@pytest.mark.parametrize("checker", sorted(CHECKERS))
+def test_misspelt_public_names_are_errors_and_real_ones_are_not(
+    checker: str, tmp_path: Path
+) -> None:
+    """``speakeasy.Speakeasyy`` and its like: an error each, not an ``Any``; every public
+    name spelt right, in the same file: no error (one checker run for both, it is slow)."""
+    path = tmp_path / f"names_{checker}.py"
+    names = public_names()
+    lines = write(path, names + MISSPELT)
+    output = CHECKERS[checker](path)
+    flagged = flagged_lines(output, path.name)
+    named = dict(zip(lines, names + MISSPELT))
+    assert [named[n] for n in lines[: len(names)] if n in flagged] == [], output
+    assert [named[n] for n in lines[len(names) :] if n not in flagged] == [], output
