@@ -164,7 +164,7 @@ LAYERS = [
     # the two I/O edges
     ["speakeasy._deadline", "speakeasy._sync", "speakeasy._async"],
     ["speakeasy._batching"],
-    ["speakeasy._events"],
+    ["speakeasy._events", "speakeasy._operations"],
     ["speakeasy._client"],
     ["speakeasy"],
 ]

@@ -17,7 +17,9 @@ from typing import List, Set
 
 import pytest
 
+import speakeasy
 from tests.test_public_api import MODULES
+from tests.typing.test_twins import PAIRS
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -41,6 +43,14 @@ MISSPELT = [
     "speakeasy.testing.EventServer",
 ]
 
+#: Calls of the async twins that their sync twin refuses too: an error each.
+WRONG_TWIN_CALLS = [
+    'await s.events.search_workspace_events_async(None, None, None, "http://127.0.0.1:1")',
+    'await s.events.post_async({"request_body": []}, None, None, None)',
+    "await s.events.get_targets_async(colour=1)",
+    "await s.events.get_workspace_events_by_target_async()",
+]
+
 HEADER = """\
 import speakeasy
 import speakeasy.models.errors
@@ -48,8 +58,31 @@ import speakeasy.models.operations
 import speakeasy.models.shared
 import speakeasy.testing
 import speakeasy.utils
+from typing_extensions import assert_type
 
+from speakeasy.models import operations
+
+
+async def main(s: speakeasy.Speakeasy) -> None:
 """
+
+#: A request each operation accepts, by its 5.x name.
+REQUESTS = {
+    "post_workspace_events": '{"request_body": []}',
+    "get_workspace_events_by_target": '{"target_id": "t"}',
+}
+
+
+def twin_results() -> List[str]:
+    """Each operation and its twin, awaited: the same response type to the checker."""
+    lines = []
+    for sync, twin in PAIRS:
+        method = getattr(speakeasy.Events, sync)
+        response = method.__annotations__["return"]  # "operations.<Name>Response"
+        request = REQUESTS.get(method.__name__, "")
+        lines.append(f"assert_type(s.events.{sync}({request}), {response})")
+        lines.append(f"assert_type(await s.events.{twin}({request}), {response})")
+    return lines
 
 
 def public_names() -> List[str]:
@@ -61,7 +94,7 @@ def public_names() -> List[str]:
 def write(path: Path, expressions: List[str]) -> List[int]:
     """A module using each expression on a line of its own; the lines' numbers."""
     first = HEADER.count("\n") + 1
-    path.write_text(HEADER + "".join(f"print({e})\n" for e in expressions), encoding="utf-8")
+    path.write_text(HEADER + "".join(f"    print({e})\n" for e in expressions), "utf-8")
     return list(range(first, first + len(expressions)))
 
 
@@ -104,12 +137,14 @@ def test_misspelt_public_names_are_errors_and_real_ones_are_not(
     checker: str, tmp_path: Path
 ) -> None:
     """``speakeasy.Speakeasyy`` and its like: an error each, not an ``Any``; every public
-    name spelt right, in the same file: no error (one checker run for both, it is slow)."""
+    name spelt right: no error. Each async twin awaited gives its sync twin's response
+    type; a call its sync twin refuses is an error. (One checker run for all: it is slow.)"""
     path = tmp_path / f"names_{checker}.py"
-    names = public_names()
-    lines = write(path, names + MISSPELT)
+    clean = public_names() + twin_results()
+    wrong = MISSPELT + WRONG_TWIN_CALLS
+    lines = write(path, clean + wrong)
     output = CHECKERS[checker](path)
     flagged = flagged_lines(output, path.name)
-    named = dict(zip(lines, names + MISSPELT))
-    assert [named[n] for n in lines[: len(names)] if n in flagged] == [], output
-    assert [named[n] for n in lines[len(names) :] if n not in flagged] == [], output
+    named = dict(zip(lines, clean + wrong))
+    assert [named[n] for n in lines[: len(clean)] if n in flagged] == [], output
+    assert [named[n] for n in lines[len(clean) :] if n not in flagged] == [], output
