@@ -45,6 +45,7 @@ DOCUMENTED = {
         "EventBatcher",
         "Events",  # docs/sdks/events/README.md: the type of ``s.events``
         "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"
+        "HookRequest",  # docs/sdks/speakeasy/README.md "Hooks": a hook's request, both edges
         "Hooks",  # docs/sdks/speakeasy/README.md "Hooks"
         "Speakeasy",
         "__version__",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from speakeasy._batching.notices import EventsNotDeliveredWarning
     from speakeasy._client import Speakeasy
     from speakeasy._events import Events
-    from speakeasy._hooks import AsyncRequest, Hooks
+    from speakeasy._hooks import AsyncRequest, HookRequest, Hooks
 
 __all__ = [
     "AsyncRequest",
@@ -32,6 +32,7 @@ __all__ = [
     "EventBatcher",
     "Events",
     "EventsNotDeliveredWarning",
+    "HookRequest",
     "Hooks",
     "Speakeasy",
     "__version__",
@@ -52,6 +53,7 @@ if not TYPE_CHECKING:
             "EventBatcher": "_batching.batcher",
             "Events": "_events",
             "EventsNotDeliveredWarning": "_batching.notices",
+            "HookRequest": "_hooks",
             "Hooks": "_hooks",
             "Speakeasy": "_client",
             "models": "models",

@@ -51,7 +51,35 @@ WRONG_TWIN_CALLS = [
     "await s.events.get_workspace_events_by_target_async()",
 ]
 
+#: Hooks of each kind, for one edge or both: accepted where they belong.
+GOOD_HOOKS = [
+    "s.hooks.before_request(sync_request)",
+    "s.hooks.before_request(async_request)",
+    "s.hooks.before_request(any_request)",
+    "s.hooks.before_request(lambda request: None)",
+    "s.hooks.after_success(sync_response)",
+    "s.hooks.after_success(async_response)",
+    "s.hooks.after_success(any_response)",
+    "s.hooks.after_error(any_outcome)",
+    "s.hooks.after_error(sync_outcome)",
+    "s.hooks.after_error(any_response)",
+]
+#: A hook of the wrong kind, arity or result: an error each.
+WRONG_HOOKS = [
+    "s.hooks.before_request(sync_response)",
+    "s.hooks.before_request(two_params)",
+    "s.hooks.before_request(returns_str)",
+    "s.hooks.before_request(no_params)",
+    "s.hooks.after_success(sync_request)",
+    "s.hooks.after_success(async_request)",
+    "s.hooks.after_error(two_params)",
+    "s.hooks.after_error(sync_request)",
+]
+
 HEADER = """\
+from typing import Union
+
+import requests
 import speakeasy
 import speakeasy.models.errors
 import speakeasy.models.operations
@@ -61,6 +89,23 @@ import speakeasy.utils
 from typing_extensions import assert_type
 
 from speakeasy.models import operations
+from speakeasy.models.errors import DetachedResponse, HttpResponse
+
+
+def sync_request(request: requests.PreparedRequest) -> None: ...
+def async_request(request: speakeasy.AsyncRequest) -> speakeasy.AsyncRequest:
+    return request
+def any_request(request: speakeasy.HookRequest) -> speakeasy.HookRequest:
+    return request.copy()
+def sync_response(response: requests.Response) -> None: ...
+def async_response(response: DetachedResponse) -> None: ...
+def any_response(response: HttpResponse) -> None: ...
+def any_outcome(outcome: object) -> None: ...
+def sync_outcome(outcome: Union[requests.Response, requests.RequestException]) -> None: ...
+def two_params(request: speakeasy.HookRequest, extra: int) -> None: ...
+def returns_str(request: speakeasy.HookRequest) -> str:
+    return str(request.url)
+def no_params() -> None: ...
 
 
 async def main(s: speakeasy.Speakeasy) -> None:
@@ -138,13 +183,16 @@ def test_misspelt_public_names_are_errors_and_real_ones_are_not(
 ) -> None:
     """``speakeasy.Speakeasyy`` and its like: an error each, not an ``Any``; every public
     name spelt right: no error. Each async twin awaited gives its sync twin's response
-    type; a call its sync twin refuses is an error. (One checker run for all: it is slow.)"""
+    type; a call its sync twin refuses is an error. A hook of its kind, typed for one
+    edge or both, is accepted; one of the wrong kind is an error. (One checker run for
+    all: it is slow.)"""
     path = tmp_path / f"names_{checker}.py"
-    clean = public_names() + twin_results()
-    wrong = MISSPELT + WRONG_TWIN_CALLS
+    clean = public_names() + twin_results() + GOOD_HOOKS
+    wrong = MISSPELT + WRONG_TWIN_CALLS + WRONG_HOOKS
     lines = write(path, clean + wrong)
     output = CHECKERS[checker](path)
     flagged = flagged_lines(output, path.name)
     named = dict(zip(lines, clean + wrong))
+    assert flagged <= set(lines[len(clean) :]), output  # nothing else: the header is clean
     assert [named[n] for n in lines[: len(clean)] if n in flagged] == [], output
     assert [named[n] for n in lines[len(clean) :] if n not in flagged] == [], output
