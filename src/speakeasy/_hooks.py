@@ -40,9 +40,9 @@ HookOutcome = Union[HttpResponse, BaseException]
 # above), or one typed for one edge's own classes (``requests.PreparedRequest``,
 # ``requests.Response``; ``AsyncRequest``, ``DetachedResponse``). A hook of the wrong
 # kind (a response hook as before_request, two parameters, a ``str``) is flagged.
-_Req = TypeVar("_Req", bound=HookRequest)
-_Resp = TypeVar("_Resp", bound=HttpResponse)
-_Out = TypeVar("_Out", bound=HookOutcome)
+RequestT = TypeVar("RequestT", bound=HookRequest)
+ResponseT = TypeVar("ResponseT", bound=HttpResponse)
+OutcomeT = TypeVar("OutcomeT", bound=HookOutcome)
 BeforeRequest = Callable[[HookRequest], Optional[HookRequest]]
 AfterSuccess = Callable[[HttpResponse], Optional[HttpResponse]]
 AfterError = Callable[[HookOutcome], object]
@@ -87,8 +87,8 @@ class Hooks:
     def before_request(self, hook: BeforeRequest) -> BeforeRequest: ...
     @overload
     def before_request(
-        self, hook: Callable[[_Req], Optional[_Req]]
-    ) -> Callable[[_Req], Optional[_Req]]: ...
+        self, hook: Callable[[RequestT], Optional[RequestT]]
+    ) -> Callable[[RequestT], Optional[RequestT]]: ...
     def before_request(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(request)``, run before each attempt is sent."""
         self.before_request_hooks.append(hook)
@@ -98,8 +98,8 @@ class Hooks:
     def after_success(self, hook: AfterSuccess) -> AfterSuccess: ...
     @overload
     def after_success(
-        self, hook: Callable[[_Resp], Optional[_Resp]]
-    ) -> Callable[[_Resp], Optional[_Resp]]: ...
+        self, hook: Callable[[ResponseT], Optional[ResponseT]]
+    ) -> Callable[[ResponseT], Optional[ResponseT]]: ...
     def after_success(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(response)``, run on each 2xx response."""
         self.after_success_hooks.append(hook)
@@ -108,7 +108,7 @@ class Hooks:
     @overload
     def after_error(self, hook: AfterError) -> AfterError: ...
     @overload
-    def after_error(self, hook: Callable[[_Out], object]) -> Callable[[_Out], object]: ...
+    def after_error(self, hook: Callable[[OutcomeT], object]) -> Callable[[OutcomeT], object]: ...
     def after_error(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(response_or_exception)``, run on each failed attempt."""
         self.after_error_hooks.append(hook)

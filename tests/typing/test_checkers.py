@@ -196,3 +196,30 @@ def test_misspelt_public_names_are_errors_and_real_ones_are_not(
     assert flagged <= set(lines[len(clean) :]), output  # nothing else: the header is clean
     assert [named[n] for n in lines[: len(clean)] if n in flagged] == [], output
     assert [named[n] for n in lines[len(clean) :] if n not in flagged] == [], output
+
+
+#: The private aliases hover used to show, which a user cannot import.
+PRIVATE_ALIASES = ["PostRequest", "SearchRequest", "ByTargetRequest", "TargetsRequest", "Headers"]
+
+
+def test_hover_shows_only_importable_names(tmp_path: Path) -> None:
+    """What an editor shows for the client and each operation (pyright's ``reveal_type``,
+    what Pylance hovers): spelt-out request types, no private alias."""
+    shown = ["speakeasy.Speakeasy.__init__", "s.hooks.before_request"] + [
+        f"s.events.{name}" for name in [*sorted(n for pair in PAIRS for n in pair), "batcher"]
+    ]
+    path = tmp_path / "hover.py"
+    path.write_text(
+        "import speakeasy\n\ns = speakeasy.Speakeasy()\n"
+        + "".join(f"reveal_type({e})\n" for e in shown),
+        encoding="utf-8",
+    )
+    output = run_pyright(path)
+    revealed = re.findall(r'Type of "([^"]+)" is "(.*)"', output)
+    assert [e for e, _ in revealed] == shown, output
+    for expression, text in revealed:
+        names = set(re.findall(r"[A-Za-z_]\w*", text))
+        assert names.isdisjoint(PRIVATE_ALIASES), (expression, text)
+        assert not [n for n in names if n.startswith("_")], (expression, text)
+    post = dict(revealed)["s.events.post_workspace_events_async"]
+    assert "request: PostWorkspaceEventsRequest | PostWorkspaceEventsRequestTypedDict," in post
