@@ -165,7 +165,7 @@ LAYERS = [
     ["speakeasy._deadline", "speakeasy._sync", "speakeasy._async"],
     ["speakeasy._batching"],
     ["speakeasy._tracking"],  # events.track(): hands events to a batcher
-    ["speakeasy._events"],
+    ["speakeasy._events", "speakeasy._operations"],
     ["speakeasy._client"],
     ["speakeasy"],
     ["speakeasy._cli"],  # the speakeasy-events command: a user of the public face

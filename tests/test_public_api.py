@@ -43,7 +43,9 @@ DOCUMENTED = {
         "AsyncRequest",  # docs/sdks/speakeasy/README.md "Hooks", docs/async.md
         "BatcherStats",  # README "Batching", docs/batching.md
         "EventBatcher",
+        "Events",  # docs/sdks/events/README.md: the type of ``s.events``
         "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"
+        "HookRequest",  # docs/sdks/speakeasy/README.md "Hooks": a hook's request, both edges
         "Hooks",  # docs/sdks/speakeasy/README.md "Hooks"
         "Speakeasy",
         "__version__",
@@ -120,6 +122,19 @@ def test_utils_is_an_attribute_after_plain_import() -> None:
         "speakeasy.models.errors.SDKError\n"
     )
     run_in_fresh_interpreter(code)
+
+
+def test_dir_shows_only_public_names() -> None:
+    """``dir(speakeasy)`` lists what a user may use: no ``List``, ``TYPE_CHECKING``,
+    ``annotations`` or private helpers; a public subpackage once imported is listed."""
+    run_in_fresh_interpreter(
+        "import speakeasy\n"
+        "assert dir(speakeasy) == sorted(speakeasy.__all__), dir(speakeasy)\n"
+        "speakeasy.Speakeasy  # loads the private modules: still not listed\n"
+        "assert dir(speakeasy) == sorted(speakeasy.__all__), dir(speakeasy)\n"
+        "import speakeasy.testing\n"
+        "assert dir(speakeasy) == sorted([*speakeasy.__all__, 'testing']), dir(speakeasy)\n"
+    )
 
 
 def test_py_typed_is_shipped() -> None:

@@ -12,6 +12,7 @@ before pytest started.
 
 from __future__ import annotations
 
+from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING, List
 
 from speakeasy._lazy import lazy_attributes as _lazy_attributes
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
     from speakeasy._batching.batcher import BatcherStats, EventBatcher
     from speakeasy._batching.notices import EventsNotDeliveredWarning
     from speakeasy._client import Speakeasy
-    from speakeasy._hooks import AsyncRequest, Hooks
+    from speakeasy._events import Events
+    from speakeasy._hooks import AsyncRequest, HookRequest, Hooks
 
 __all__ = [
     "AsyncRequest",
     "BatcherStats",
     "EventBatcher",
+    "Events",
     "EventsNotDeliveredWarning",
+    "HookRequest",
     "Hooks",
     "Speakeasy",
     "__version__",
@@ -38,21 +42,27 @@ __all__ = [
 
 # Everything is imported on first use: ``import speakeasy.testing`` (the local server, and
 # the pytest plugin that pytest imports at start-up) must not pull in requests and the
-# models; the batcher (threads, spool) is imported only by those who use it.
-__getattr__ = _lazy_attributes(
-    __name__,
-    {
-        "AsyncRequest": "_hooks",
-        "BatcherStats": "_batching.batcher",
-        "EventBatcher": "_batching.batcher",
-        "EventsNotDeliveredWarning": "_batching.notices",
-        "Hooks": "_hooks",
-        "Speakeasy": "_client",
-        "models": "models",
-        "utils": "utils",
-    },
-)
+# models; the batcher (threads, spool) is imported only by those who use it. Type
+# checkers see the imports above instead, so that a misspelt name is an error there.
+if not TYPE_CHECKING:
+    __getattr__ = _lazy_attributes(
+        __name__,
+        {
+            "AsyncRequest": "_hooks",
+            "BatcherStats": "_batching.batcher",
+            "EventBatcher": "_batching.batcher",
+            "Events": "_events",
+            "EventsNotDeliveredWarning": "_batching.notices",
+            "HookRequest": "_hooks",
+            "Hooks": "_hooks",
+            "Speakeasy": "_client",
+            "models": "models",
+            "utils": "utils",
+        },
+    )
 
 
 def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names only: ``__all__``, and the public subpackages already imported."""
+    loaded = (n for n, v in globals().items() if n[0] != "_" and isinstance(v, _ModuleType))
+    return sorted({*__all__, *loaded})

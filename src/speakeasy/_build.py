@@ -116,19 +116,29 @@ def timeout_of(timeout_ms: object) -> Optional[float]:
     return timeout_seconds(timeout_ms, "timeout_ms") if timeout_ms is not None else None
 
 
-#: Headers a caller's ``http_headers`` may not set: the credentials, and what frames
-#: or encodes the request and its answer (the SDK decodes bodies itself, within bounds).
+#: Headers a caller's ``http_headers`` may not set: the credentials (the SDK's own and a
+#: proxy's or a cookie), what frames or encodes the request and its answer (the SDK
+#: decodes bodies itself, within bounds), and the hop-by-hop ones that change how the
+#: connection behaves (``Expect: 100-continue`` waits, ``Upgrade`` switches protocols).
 RESERVED_HEADERS = frozenset(
     {
         "x-api-key",
         "authorization",
         "x-workspace-identifier",
+        "proxy-authorization",
+        "cookie",
         "content-type",
         "content-length",
         "transfer-encoding",
         "host",
         "connection",
         "accept-encoding",
+        "expect",
+        "upgrade",
+        "te",
+        "trailer",
+        "keep-alive",
+        "proxy-connection",
     }
 )
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")

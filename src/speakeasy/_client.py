@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from speakeasy._config import DEFAULT_TIMEOUT_MS, check_workspace_id, timeout_seconds
 from speakeasy._events import Events
 from speakeasy._hooks import Hooks
+from speakeasy._lazy import LazyModule
 from speakeasy._pipeline import Pipeline
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
 from speakeasy._sync import SyncClient, SyncEdge, check_session, wire_host
@@ -21,7 +22,10 @@ from speakeasy.models.shared import Security
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    from speakeasy._async import AsyncClient, AsyncEdge
+    from speakeasy import _async
+    from speakeasy._async import AsyncEdge
+else:  # aiohttp is imported when typing.get_type_hints reads async_client's type, not before
+    _async = LazyModule("speakeasy._async")
 
 _ASYNC_EXTRA = 'pip install "speakeasy-client-sdk-python[async]"'
 
@@ -64,7 +68,7 @@ class Speakeasy:
         retry_config: Optional[RetryConfig] = None,
         timeout_ms: Optional[int] = None,
         *,
-        async_client: Optional[AsyncClient] = None,
+        async_client: Optional[_async.AsyncClient] = None,
         allow_insecure_http: bool = False,
     ) -> None:
         if security is None and os.environ.get("SPEAKEASY_API_KEY"):

@@ -1,11 +1,10 @@
 """The ``events`` sub-SDK: each operation says *what* to send, once, for both edges.
 
 An operation is a private ``_<op>`` method that checks the caller's input and
-returns the ``ApiRequest`` (with how its answer becomes the result), then two
-one-line public twins: the sync one hands it to the ``requests`` edge, the
-``_async`` one awaits the aiohttp edge. Nothing here sends, retries or maps
-errors. The names of the newer SDKs (``post``, ``search``, ``get_events_by_target``,
-``get_targets``, ``get_targets_deprecated``) are the same methods under a second name.
+returns the ``ApiRequest`` (with how its answer becomes the result); its two public
+twins, written out in ``_operations`` (the base class), hand it to an edge: the sync
+one to the ``requests`` edge, the ``_async`` one awaits the aiohttp edge. Nothing
+here sends, retries or maps errors.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
-    Coroutine,
     Dict,
     List,
     Literal,
@@ -27,6 +25,7 @@ from typing import (
 )
 from urllib.parse import quote
 
+import speakeasy
 from speakeasy._build import (
     coerce,
     event_from,
@@ -38,6 +37,7 @@ from speakeasy._build import (
 )
 from speakeasy._config import USER_AGENT, check_workspace_id
 from speakeasy._encoding import encode_list
+from speakeasy._operations import Operations
 from speakeasy._pipeline import ApiRequest, Plan
 from speakeasy._rawresponse import HttpResponse
 from speakeasy._redact import Redactor
@@ -55,11 +55,9 @@ from speakeasy.models.errors import ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
-    from typing_extensions import Concatenate, ParamSpec, Unpack
+    from typing_extensions import Unpack
 
     from speakeasy._async import AsyncEdge
-    from speakeasy._batching.batcher import EventBatcher
-    from speakeasy._batching.transport import ErrorCallback
     from speakeasy._sync import SyncEdge
     from speakeasy._tracking.run import Run, TrackOptions
 
@@ -98,25 +96,8 @@ _SINGLE_ATTEMPT = RetryConfig("none")
 
 _T = TypeVar("_T")
 _F = TypeVar("_F", bound=Callable[..., Any])
-if TYPE_CHECKING:
-    _P = ParamSpec("_P")
 #: ``server_url`` checked as the client's is: (base URL, whether it is loopback).
 ServerCheck = Callable[[object], Tuple[str, bool]]
-Headers = Optional[Mapping[str, str]]
-
-
-def _awaitable(
-    method: Callable[Concatenate[Events, _P], _T], plan: str
-) -> Callable[Concatenate[Events, _P], Coroutine[Any, Any, _T]]:
-    """The ``_async`` twin of an operation: the same parameters, awaited on the async edge."""
-
-    async def twin(self: Events, /, *args: Any, **kwargs: Any) -> Any:
-        return await self._async().send(getattr(self, plan)(*args, **kwargs))
-
-    twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"
-    twin.__doc__ = f"Awaitable twin of ``{method.__name__}``: same parameters, same result."
-    twin.__wrapped__ = method  # type: ignore[attr-defined]  # inspect.signature follows it
-    return twin
 
 
 class _Route:
@@ -134,8 +115,11 @@ class _Route:
         return _Route(events._server_url, events._direct, {})
 
 
-class Events:
-    r"""REST APIs for capturing event data."""
+class Events(Operations):
+    r"""REST APIs for capturing event data: the type of ``Speakeasy(...).events``.
+
+    Made by the client (never built by users); annotate with ``speakeasy.Events``.
+    """
 
     def __init__(
         self,
@@ -156,100 +140,11 @@ class Events:
         self._get_headers = {**_GET_HEADERS, "user-agent": USER_AGENT}
         self._workspaces: Dict[Tuple[str, str], str] = {}
 
-    # -- operations: sync and async twins -------------------------------------------------
-    # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
-    # keyword-only, ``server_url`` (checked like the client's) and ``http_headers``
-    # (added to the request; they may not replace credentials or framing headers).
-    # Each ``<op>_async`` is made from ``<op>`` by ``_awaitable``: the same signature,
-    # the same plan (``_<op>``), awaited on the aiohttp edge.
-
-    def post_workspace_events(
-        self,
-        request: PostRequest,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.PostWorkspaceEventsResponse:
-        r"""Post events for a specific workspace.
-
-        Sends an array of events to be stored for a particular workspace.
-        Every event is checked before anything is sent.
-        """
-        return self._sync.send(self._post(request, retries, timeout_ms, server_url, http_headers))
-
-    def search_workspace_events(
-        self,
-        request: SearchRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.SearchWorkspaceEventsResponse:
-        r"""Search events for a particular workspace by any field."""
-        plan = self._search(request, retries, timeout_ms, server_url, http_headers)
-        return self._sync.send(plan)
-
-    def get_workspace_events_by_target(
-        self,
-        request: ByTargetRequest,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetWorkspaceEventsByTargetResponse:
-        r"""Load recent events for a particular workspace."""
-        plan = self._by_target(request, retries, timeout_ms, server_url, http_headers)
-        return self._sync.send(plan)
-
-    def get_workspace_targets(
-        self,
-        request: TargetsRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetWorkspaceTargetsResponse:
-        r"""Load targets for a particular workspace (the path with ``{workspaceID}``)."""
-        plan = self._targets(request, retries, timeout_ms, server_url, http_headers)
-        return self._sync.send(plan)
-
-    def get_targets(
-        self,
-        request: NoWorkspaceTargetsRequest = None,
-        retries: Optional[RetryConfig] = None,
-        timeout_ms: Optional[int] = None,
-        *,
-        server_url: Optional[str] = None,
-        http_headers: Headers = None,
-    ) -> operations.GetTargetsResponse:
-        r"""Load targets with no workspace in the path (``/v1/workspace/events/targets``).
-
-        The API answers the targets the credentials may see; no ``workspace_id``
-        is needed (and one set on the request is refused: use ``get_targets_deprecated``).
-        """
-        plan = self._no_workspace_targets(request, retries, timeout_ms, server_url, http_headers)
-        return self._sync.send(plan)
-
-    post_workspace_events_async = _awaitable(post_workspace_events, "_post")
-    search_workspace_events_async = _awaitable(search_workspace_events, "_search")
-    get_workspace_events_by_target_async = _awaitable(get_workspace_events_by_target, "_by_target")
-    get_workspace_targets_async = _awaitable(get_workspace_targets, "_targets")
-    get_targets_async = _awaitable(get_targets, "_no_workspace_targets")
-
-    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.
-    post = post_workspace_events
-    post_async = post_workspace_events_async
-    search = search_workspace_events
-    search_async = search_workspace_events_async
-    get_events_by_target = get_workspace_events_by_target
-    get_events_by_target_async = get_workspace_events_by_target_async
-    get_targets_deprecated = get_workspace_targets
-    get_targets_deprecated_async = get_workspace_targets_async
+    # -- operations: the public methods and their ``_async`` twins are in ``_operations``
+    # (written by scripts/gen_operations.py). Per-call options: ``retries``, ``timeout_ms``
+    # (each attempt's deadline), and, keyword-only, ``server_url`` (checked like the
+    # client's) and ``http_headers`` (added to the request; they may not replace
+    # credentials or framing headers). Each calls its plan below, on its edge.
 
     # -- what each operation sends --------------------------------------------------------
 
@@ -358,10 +253,10 @@ class Events:
         spool_dir: Optional[Union[str, os.PathLike[str]]] = None,
         spool_fsync: bool = False,
         retries: Optional[RetryConfig] = None,
-        on_error: Optional[ErrorCallback] = None,
+        on_error: Optional[Callable[[List[Dict[str, Any]], BaseException], object]] = None,
         exit_timeout: float = 5.0,
         timeout_ms: Optional[int] = None,
-    ) -> EventBatcher:
+    ) -> speakeasy.EventBatcher:
         """A background batcher posting events through this client (see docs/batching.md).
 
         ``workspace_id`` (default: the client's) and ``timeout_ms`` (per

@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, TypeVar
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    MutableMapping,
+    Optional,
+    Protocol,
+    TypeVar,
+    Union,
+    overload,
+)
 
-# What a hook gets depends on the edge (see the class docstring), so the lists are
-# typed loosely; each registration returns the hook as it was given.
-BeforeRequest = Callable[[Any], Any]
-AfterSuccess = Callable[[Any], Any]
-AfterError = Callable[[Any], Any]
+from speakeasy._rawresponse import HttpResponse
 
-_F = TypeVar("_F", bound=Callable[..., object])
+
+class HookRequest(Protocol):
+    """What a ``before_request`` hook gets, on both edges: a ``requests.PreparedRequest``
+    (sync calls) or an ``AsyncRequest`` (async calls) both have all of it."""
+
+    @property
+    def method(self) -> Optional[str]: ...
+    @property
+    def url(self) -> Optional[str]: ...
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+    @property
+    def body(self) -> Union[bytes, str, None]: ...
+    def copy(self) -> HookRequest: ...
+
+
+#: What ``after_error`` hooks get: a non-2xx response, or the network exception.
+HookOutcome = Union[HttpResponse, BaseException]
+
+# The hooks a registration accepts: one for both edges (typed with the protocols
+# above), or one typed for one edge's own classes (``requests.PreparedRequest``,
+# ``requests.Response``; ``AsyncRequest``, ``DetachedResponse``). A hook of the wrong
+# kind (a response hook as before_request, two parameters, a ``str``) is flagged.
+RequestT = TypeVar("RequestT", bound=HookRequest)
+ResponseT = TypeVar("ResponseT", bound=HttpResponse)
+OutcomeT = TypeVar("OutcomeT", bound=HookOutcome)
+BeforeRequest = Callable[[HookRequest], Optional[HookRequest]]
+AfterSuccess = Callable[[HttpResponse], Optional[HttpResponse]]
+AfterError = Callable[[HookOutcome], object]
+
 _T = TypeVar("_T")
 
 
@@ -35,9 +71,10 @@ class Hooks:
     """
 
     def __init__(self) -> None:
-        self.before_request_hooks: List[BeforeRequest] = []
-        self.after_success_hooks: List[AfterSuccess] = []
-        self.after_error_hooks: List[AfterError] = []
+        # Hooks typed for one edge are kept with the others: each gets what its edge has.
+        self.before_request_hooks: List[Callable[[Any], Any]] = []
+        self.after_success_hooks: List[Callable[[Any], Any]] = []
+        self.after_error_hooks: List[Callable[[Any], Any]] = []
 
     def __repr__(self) -> str:
         return (
@@ -46,17 +83,33 @@ class Hooks:
             f"after_error={len(self.after_error_hooks)})"
         )
 
-    def before_request(self, hook: _F) -> _F:
+    @overload
+    def before_request(self, hook: BeforeRequest) -> BeforeRequest: ...
+    @overload
+    def before_request(
+        self, hook: Callable[[RequestT], Optional[RequestT]]
+    ) -> Callable[[RequestT], Optional[RequestT]]: ...
+    def before_request(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(request)``, run before each attempt is sent."""
         self.before_request_hooks.append(hook)
         return hook
 
-    def after_success(self, hook: _F) -> _F:
+    @overload
+    def after_success(self, hook: AfterSuccess) -> AfterSuccess: ...
+    @overload
+    def after_success(
+        self, hook: Callable[[ResponseT], Optional[ResponseT]]
+    ) -> Callable[[ResponseT], Optional[ResponseT]]: ...
+    def after_success(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(response)``, run on each 2xx response."""
         self.after_success_hooks.append(hook)
         return hook
 
-    def after_error(self, hook: _F) -> _F:
+    @overload
+    def after_error(self, hook: AfterError) -> AfterError: ...
+    @overload
+    def after_error(self, hook: Callable[[OutcomeT], object]) -> Callable[[OutcomeT], object]: ...
+    def after_error(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """Register ``hook(response_or_exception)``, run on each failed attempt."""
         self.after_error_hooks.append(hook)
         return hook

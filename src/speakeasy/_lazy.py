@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any, Callable, Dict
 
 
@@ -22,3 +23,15 @@ def lazy_attributes(package: str, where: Dict[str, str]) -> Callable[[str], Any]
         return imported if module == name else getattr(imported, name)
 
     return __getattr__
+
+
+class LazyModule(ModuleType):
+    """A module imported when one of its attributes is first read, never before.
+
+    For annotations that name a costly or optional module's types (``aiohttp``,
+    marshmallow's schemas): ``typing.get_type_hints`` resolves them on demand, while
+    ``import speakeasy`` imports nothing more. ``sys.modules`` is left alone.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), name)

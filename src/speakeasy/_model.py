@@ -21,13 +21,18 @@ import importlib
 import json
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Type, TypeVar, Union, cast
+
+from speakeasy._lazy import LazyModule
 
 if TYPE_CHECKING:
-    from dataclasses_json.mm import SchemaType
-    from typing_extensions import Self
+    from dataclasses_json import mm
+else:  # imported when typing.get_type_hints reads schema()'s result, not before
+    mm = LazyModule("dataclasses_json.mm")
 
 _T = TypeVar("_T")
+#: The model class a classmethod is called on (``typing.Self``, which 3.9 lacks).
+_M = TypeVar("_M", bound="JsonModel")
 
 
 class Codecs:
@@ -178,26 +183,28 @@ class JsonModel:
         return DataClassJsonMixin.to_json(self, **kw)  # type: ignore[arg-type]
 
     @classmethod
-    def from_dict(cls, kvs: Dict[str, Any], *, infer_missing: bool = False) -> Self:
+    def from_dict(cls: Type[_M], kvs: Dict[str, Any], *, infer_missing: bool = False) -> _M:
         """Read a wire object; unknown keys are ignored, unknown enum values kept as str."""
         from dataclasses_json import DataClassJsonMixin
 
         return DataClassJsonMixin.from_dict.__func__(cls, kvs, infer_missing=infer_missing)  # type: ignore[attr-defined,no-any-return]
 
     @classmethod
-    def from_json(cls, s: str | bytes, *, infer_missing: bool = False, **kw: Any) -> Self:
+    def from_json(
+        cls: Type[_M], s: Union[str, bytes], *, infer_missing: bool = False, **kw: Any
+    ) -> _M:
         """Read a wire object from JSON text (``kw`` go to ``json.loads``)."""
         return cls.from_dict(json.loads(s, **kw), infer_missing=infer_missing)
 
     @classmethod
     def schema(
-        cls,
+        cls: Type[_M],
         *,
         infer_missing: bool = False,
         partial: bool = False,
         unknown: Optional[str] = "exclude",
         **kw: Any,
-    ) -> SchemaType[Self]:
+    ) -> mm.SchemaType[_M]:
         """The marshmallow schema dataclasses-json builds, for code written against 5.x.
 
         Unknown keys are excluded, as 5.x models declare. ``to_dict``/``to_json``

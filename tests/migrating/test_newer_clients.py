@@ -136,6 +136,16 @@ def test_http_headers_are_sent(client: Any, open_server: EventsServer) -> None:
         "transfer-encoding",
         "host",
         "accept-encoding",
+        "Connection",
+        # credentials of a proxy or a cookie jar, and hop-by-hop headers that change framing
+        "Proxy-Authorization",
+        "Cookie",
+        "Expect",
+        "Upgrade",
+        "TE",
+        "Trailer",
+        "Keep-Alive",
+        "Proxy-Connection",
     ],
 )
 def test_http_headers_cannot_replace_credentials_or_framing(
@@ -145,6 +155,16 @@ def test_http_headers_cannot_replace_credentials_or_framing(
     with pytest.raises(errors.ValidationError) as info:
         _post(client, "post", http_headers={name: "value"})
     assert info.value.field == f"http_headers[{name!r}]"
+    assert open_server.received == []
+
+
+@pytest.mark.parametrize("name", ["expect", "Cookie", "PROXY-AUTHORIZATION", "upgrade"])
+def test_reads_refuse_the_same_headers(client: Any, open_server: EventsServer, name: str) -> None:
+    """A read (GET) checks ``http_headers`` as a post does: refused naming it, unsent."""
+    with pytest.raises(errors.ValidationError) as info:
+        client.events.search({"limit": 1}, http_headers={name: "value"})
+    assert info.value.field == f"http_headers[{name!r}]"
+    assert "value" not in str(info.value)
     assert open_server.received == []
 
 

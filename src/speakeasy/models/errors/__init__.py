@@ -18,17 +18,19 @@ if TYPE_CHECKING:
     from speakeasy.models.errors._errordata import ErrorData
 
 
-def __getattr__(name: str) -> object:
-    # Of the sync edge (a requests exception): imported when first asked for.
-    if name == "ErrorData":  # a model (7.x's ``e.data``): built on first use
-        from speakeasy.models.errors._errordata import ErrorData
+if not TYPE_CHECKING:  # type checkers see the imports above: a misspelt name is an error
 
-        return ErrorData
-    if name == "BrokenResponseError":
-        from speakeasy.models.errors._broken import BrokenResponseError
+    def __getattr__(name: str) -> object:
+        # Of the sync edge (a requests exception): imported when first asked for.
+        if name == "ErrorData":  # a model (7.x's ``e.data``): built on first use
+            from speakeasy.models.errors._errordata import ErrorData
 
-        return BrokenResponseError
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return ErrorData
+        if name == "BrokenResponseError":
+            from speakeasy.models.errors._broken import BrokenResponseError
+
+            return BrokenResponseError
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

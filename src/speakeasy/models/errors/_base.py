@@ -28,13 +28,11 @@ Errors read from an answer (``Error``, ``SDKError``) always carry it as
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy._rawresponse import DetachedResponse, HttpResponse, detach
-
-if TYPE_CHECKING:
-    from speakeasy.models.errors._errordata import ErrorData
+from speakeasy.models import errors  # errors.ErrorData: built on first use, not at import
 
 #: At most this much of a body is kept in an error (and in its pickle).
 _MAX_KEPT = 1 << 20
@@ -110,7 +108,7 @@ class Error(SpeakeasyError, JsonModel):
         return (_rebuild_error, (self.message, self.status_code, _detached(self)), _notes(self))
 
     @property
-    def data(self) -> ErrorData:
+    def data(self) -> errors.ErrorData:
         """The error body as the 7.x SDK gives it: ``e.data.message``, ``e.data.status_code``."""
         from speakeasy.models.errors._errordata import ErrorData
 

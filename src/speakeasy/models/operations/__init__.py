@@ -72,4 +72,6 @@ def _module_of(name: str) -> str:
 
 _WHERE: Dict[str, str] = {name: _module_of(name) for name in __all__}
 
-__getattr__ = _lazy_attributes(__name__, _WHERE)
+# Hidden from type checkers (they see the imports above): a misspelt name is an error.
+if not TYPE_CHECKING:
+    __getattr__ = _lazy_attributes(__name__, _WHERE)

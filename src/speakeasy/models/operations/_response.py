@@ -7,13 +7,10 @@ operation's module re-exports its own, as the generated SDKs lay them out).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
 from speakeasy._rawresponse import HttpResponse
-
-if TYPE_CHECKING:  # built on first use (see models.shared), not at import
-    from speakeasy.models.shared.clievent import CliEvent
-    from speakeasy.models.shared.targetsdk import TargetSDK
+from speakeasy.models import shared  # shared.TargetSDK is built on first use, not at import
 
 
 @dataclasses.dataclass
@@ -36,7 +33,7 @@ class Response:
 class EventBatchResponse(Response):
     """A response whose body is a list of events (search, events by target)."""
 
-    cli_event_batch: Optional[List[CliEvent]] = None
+    cli_event_batch: Optional[List[shared.CliEvent]] = None
     r"""The events answered, as typed models."""
 
 
@@ -59,7 +56,7 @@ class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
 class TargetListResponse(Response):
     """A response whose body is a list of targets (both targets reads)."""
 
-    target_sdk_list: Optional[List[TargetSDK]] = None
+    target_sdk_list: Optional[List[shared.TargetSDK]] = None
     r"""One summary per target: its latest event and latest publish."""
 
 

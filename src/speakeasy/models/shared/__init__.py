@@ -26,4 +26,6 @@ __all__ = [
 
 
 # TargetSDK is only ever read back: its 45 fields are built on first use, not at import.
-__getattr__ = _lazy_attributes(__name__, {"TargetSDK": "targetsdk"})
+# Hidden from type checkers (they see the import above): a misspelt name is an error.
+if not TYPE_CHECKING:
+    __getattr__ = _lazy_attributes(__name__, {"TargetSDK": "targetsdk"})

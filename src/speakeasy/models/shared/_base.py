@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict
+from typing import Any, Dict, Type, TypeVar, Union
 
 from speakeasy._model import CODECS, JsonModel
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
+#: The model class a classmethod is called on (``typing.Self``, which 3.9 lacks).
+_M = TypeVar("_M", bound="WireModel")
 
 
 class WireModel(JsonModel):
@@ -26,7 +26,7 @@ class WireModel(JsonModel):
         return CODECS.encoder_for(type(self))(self)
 
     @classmethod
-    def from_dict(cls, kvs: Dict[str, Any], *, infer_missing: bool = False) -> Self:
+    def from_dict(cls: Type[_M], kvs: Dict[str, Any], *, infer_missing: bool = False) -> _M:
         """Read a parsed JSON object, checking every field's type.
 
         Unknown keys are ignored and unknown enum values kept as ``str``; a bad
@@ -38,6 +38,8 @@ class WireModel(JsonModel):
         return CODECS.decoder_for(cls)(kvs)  # type: ignore[no-any-return]
 
     @classmethod
-    def from_json(cls, s: str | bytes, *, infer_missing: bool = False, **kw: Any) -> Self:
+    def from_json(
+        cls: Type[_M], s: Union[str, bytes], *, infer_missing: bool = False, **kw: Any
+    ) -> _M:
         """Read a model from JSON text (``kw`` go to ``json.loads``)."""
         return cls.from_dict(json.loads(s, **kw), infer_missing=infer_missing)

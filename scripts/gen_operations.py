@@ -1,0 +1,235 @@
+"""Writes src/speakeasy/_operations.py: each operation of ``s.events`` and its ``_async`` twin.
+
+The twins are written out (not made at run time) so that editors, ``help()`` and
+``typing.get_type_hints`` see each one's parameters, docstring and result. One row of
+``OPERATIONS`` per operation; tests/typing/test_twins.py fails when the file is not what
+this script writes. Run: ``python scripts/gen_operations.py`` (then ``ruff format``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, NamedTuple
+
+TARGET = Path(__file__).resolve().parent.parent / "src" / "speakeasy" / "_operations.py"
+
+
+class Op(NamedTuple):
+    name: str  # the 5.x method name
+    plan: str  # the Events method that builds the request (``_<op>``)
+    request: List[str]  # the accepted request types, spelt out
+    required: bool  # whether ``request`` must be given
+    response: str
+    summary: str  # the docstring's head
+    request_doc: str
+    returns_doc: str
+    example: str  # the call's arguments in the docstring's example
+
+
+OPERATIONS = [
+    Op(
+        "post_workspace_events",
+        "_post",
+        ["PostWorkspaceEventsRequest", "PostWorkspaceEventsRequestTypedDict"],
+        True,
+        "PostWorkspaceEventsResponse",
+        "Post events for a specific workspace.\n\n"
+        "Sends an array of events to be stored for a particular workspace.\n"
+        "Every event is checked before anything is sent.",
+        "the events (``request_body``: ``shared.CliEvent`` models or dicts of\n"
+        "their fields) and ``workspace_id`` (default: the client's); a model or its\n"
+        "dict form (``PostWorkspaceEventsRequestTypedDict``).",
+        "its ``status_code`` and ``raw_response``.",
+        '{"request_body": [event]}',
+    ),
+    Op(
+        "search_workspace_events",
+        "_search",
+        ["SearchWorkspaceEventsRequest", "SearchWorkspaceEventsRequestTypedDict", "None"],
+        False,
+        "SearchWorkspaceEventsResponse",
+        "Search events for a particular workspace by any field.",
+        "the filters (``limit``, ``success``, ``interaction_type``, the digests...)\n"
+        "and ``workspace_id`` (default: the client's); a model, its dict form\n"
+        "(``SearchWorkspaceEventsRequestTypedDict``) or ``None``: no filter.",
+        "``cli_event_batch``, the events found (``shared.CliEvent``).",
+        '{"limit": 10}',
+    ),
+    Op(
+        "get_workspace_events_by_target",
+        "_by_target",
+        ["GetWorkspaceEventsByTargetRequest", "GetWorkspaceEventsByTargetRequestTypedDict"],
+        True,
+        "GetWorkspaceEventsByTargetResponse",
+        "Load recent events for a particular workspace.",
+        "``target_id``, ``after_created_at`` and ``workspace_id`` (default:\n"
+        "the client's); a model or its dict form\n"
+        "(``GetWorkspaceEventsByTargetRequestTypedDict``).",
+        "``cli_event_batch``, the target's events (``shared.CliEvent``).",
+        '{"target_id": "lock-1"}',
+    ),
+    Op(
+        "get_workspace_targets",
+        "_targets",
+        ["GetWorkspaceTargetsRequest", "GetWorkspaceTargetsRequestTypedDict", "None"],
+        False,
+        "GetWorkspaceTargetsResponse",
+        "Load targets for a particular workspace (the path with ``{workspaceID}``).",
+        "``after_last_event_created_at`` and ``workspace_id`` (default: the\n"
+        "client's); a model, its dict form (``GetWorkspaceTargetsRequestTypedDict``)\n"
+        "or ``None``.",
+        "``target_sdk_list``, the workspace's targets (``shared.TargetSDK``).",
+        "",
+    ),
+    Op(
+        "get_targets",
+        "_no_workspace_targets",
+        [
+            "GetTargetsRequest",
+            "GetTargetsRequestTypedDict",
+            "GetWorkspaceTargetsRequest",
+            "None",
+        ],
+        False,
+        "GetTargetsResponse",
+        "Load targets with no workspace in the path (``/v1/workspace/events/targets``).\n\n"
+        "The API answers the targets the credentials may see; no ``workspace_id``\n"
+        "is needed (and one set on the request is refused: use ``get_targets_deprecated``).",
+        "``after_last_event_created_at``; a model, its dict form\n"
+        "(``GetTargetsRequestTypedDict``), 7.x's ``GetWorkspaceTargetsRequest``\n"
+        "without a workspace, or ``None``.",
+        "``target_sdk_list``, the targets (``shared.TargetSDK``).",
+        "",
+    ),
+]
+
+#: The 7.x and TypeScript names: the same methods under a second name.
+ALIASES = [
+    ("post", "post_workspace_events"),
+    ("search", "search_workspace_events"),
+    ("get_events_by_target", "get_workspace_events_by_target"),
+    ("get_targets_deprecated", "get_workspace_targets"),
+]
+
+HEAD = '''"""The public operations of ``s.events``: each a method and its awaitable ``_async`` twin.
+
+Written by scripts/gen_operations.py (edit its table, not this file): the twins are
+spelt out so that editors, ``help()`` and ``typing.get_type_hints`` see their
+parameters, docstrings and results; tests/typing/test_twins.py checks that each twin
+takes exactly its sync method's arguments. What each operation sends is built once,
+for both edges, by ``Events._<op>`` (``speakeasy._events``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Union
+
+from speakeasy.models import operations
+from speakeasy.utils.retries import RetryConfig
+
+if TYPE_CHECKING:
+    from speakeasy._async import AsyncEdge
+    from speakeasy._pipeline import Plan
+    from speakeasy._sync import SyncEdge
+
+
+class Operations:
+    """The operations of the events API; ``speakeasy.Events`` adds what each one sends."""
+
+    if TYPE_CHECKING:  # set, and defined, by Events
+        _sync: SyncEdge
+        _async: Callable[[], AsyncEdge]
+        # what each operation sends (its ``_<op>`` plan): request, retries, timeout_ms,
+        # server_url, http_headers, positionally
+'''
+
+ERRORS = """
+Raises:
+    errors.ValidationError: bad input, naming the field; nothing was sent.
+    errors.Error: a 5XX answer with the API's JSON error body (``e.data``).
+    errors.SDKError: any other non-2xx answer.
+    errors.ClientClosedError: the client was closed.
+    The edge's network exceptions, once retries are spent or off (docs/errors.md).
+"""
+
+ARGS = """
+Args:
+    request: {request_doc}
+    retries: this call's ``RetryConfig`` (default: the client's ``retry_config``).
+    timeout_ms: each attempt's deadline in milliseconds (default: the client's).
+    server_url: keyword-only; this call's base URL, checked as the client's.
+    http_headers: keyword-only; headers added to this request (some are refused).
+
+Returns:
+    operations.{response}:
+        {returns_doc}
+"""
+
+
+def indent(text: str, prefix: str) -> str:
+    return "".join(prefix + line if line.strip() else line for line in text.splitlines(True))
+
+
+def docstring(op: Op, is_async: bool) -> str:
+    request_doc = op.request_doc.replace("\n", "\n        ")
+    body = op.summary + "\n" + ARGS.format(
+        request_doc=request_doc, response=op.response, returns_doc=op.returns_doc
+    )
+    call = f"await s.events.{op.name}_async" if is_async else f"s.events.{op.name}"
+    body += ERRORS + f"\nExample::\n\n    res = {call}({op.example})\n"
+    return 'r"""' + indent(body, "        ").lstrip() + '        """\n'
+
+
+def method(op: Op, is_async: bool) -> str:
+    types = ", ".join("None" if t == "None" else f"operations.{t}" for t in op.request)
+    default = "" if op.required else " = None"
+    name = op.name + ("_async" if is_async else "")
+    send = "await self._async().send" if is_async else "self._sync.send"
+    return (
+        f"\n    {'async ' if is_async else ''}def {name}(\n"
+        "        self,\n"
+        f"        request: Union[{types}]{default},\n"
+        "        retries: Optional[RetryConfig] = None,\n"
+        "        timeout_ms: Optional[int] = None,\n"
+        "        *,\n"
+        "        server_url: Optional[str] = None,\n"
+        "        http_headers: Optional[Mapping[str, str]] = None,\n"
+        f"    ) -> operations.{op.response}:\n"
+        f"        {docstring(op, is_async)}"
+        f"        return {send}(\n"
+        f"            self.{op.plan}(request, retries, timeout_ms, server_url, http_headers)\n"
+        "        )\n"
+    )
+
+
+def plan_declaration(op: Op) -> str:
+    return f"        {op.plan}: Callable[..., Plan[operations.{op.response}]]\n"
+
+
+def source() -> str:
+    text = HEAD + "".join(plan_declaration(op) for op in OPERATIONS)
+    text += "".join(method(op, False) + method(op, True) for op in OPERATIONS)
+    text += "\n    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.\n"
+    for alias, name in ALIASES:
+        text += f"    {alias} = {name}\n    {alias}_async = {name}_async\n"
+    return text
+
+
+def formatted() -> str:
+    """``source()`` as ruff formats it (the file is checked with ``ruff format``)."""
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run(
+        [str(ruff), "format", "--stdin-filename", str(TARGET), "-"],
+        input=source(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+if __name__ == "__main__":
+    TARGET.write_text(formatted(), encoding="utf-8")
+    print(f"wrote {TARGET}")
