@@ -47,7 +47,9 @@ DOCUMENTED = {
         "EventsNotDeliveredWarning",  # docs/batching.md "Events not delivered: the warning"
         "HookRequest",  # docs/sdks/speakeasy/README.md "Hooks": a hook's request, both edges
         "Hooks",  # docs/sdks/speakeasy/README.md "Hooks"
+        "Run",  # docs/tracking.md: what ``events.track`` returns
         "Speakeasy",
+        "TrackOptions",  # docs/tracking.md: the keyword options of ``track``/``tracked``
         "__version__",
         "models",
         "utils",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from speakeasy._client import Speakeasy
     from speakeasy._events import Events
     from speakeasy._hooks import AsyncRequest, HookRequest, Hooks
+    from speakeasy._tracking.run import Run, TrackOptions
 
 __all__ = [
     "AsyncRequest",
@@ -34,7 +35,9 @@ __all__ = [
     "EventsNotDeliveredWarning",
     "HookRequest",
     "Hooks",
+    "Run",
     "Speakeasy",
+    "TrackOptions",
     "__version__",
     "models",
     "utils",
@@ -55,7 +58,9 @@ if not TYPE_CHECKING:
             "EventsNotDeliveredWarning": "_batching.notices",
             "HookRequest": "_hooks",
             "Hooks": "_hooks",
+            "Run": "_tracking.run",
             "Speakeasy": "_client",
+            "TrackOptions": "_tracking.run",
             "models": "models",
             "utils": "utils",
         },

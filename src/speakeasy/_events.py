@@ -10,6 +10,7 @@ here sends, retries or maps errors.
 from __future__ import annotations
 
 import os
+import sys
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -54,14 +55,14 @@ from speakeasy.models import operations, shared
 from speakeasy.models.errors import ValidationError
 from speakeasy.utils.retries import RetryConfig
 
-if TYPE_CHECKING:
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:  # typing_extensions comes with typing-inspect, a runtime dependency
     from typing_extensions import Unpack
 
+if TYPE_CHECKING:
     from speakeasy._async import AsyncEdge
     from speakeasy._sync import SyncEdge
-    from speakeasy._tracking.run import Run, TrackOptions
-
-    Track = Union[shared.InteractionType, str]  # what track() records
 
     # What each operation's ``request`` may be (type-only: the models load on first use).
     PostRequest = Union[
@@ -299,7 +300,11 @@ class Events(Operations):
 
     # -- tracking runs (docs/tracking.md) -------------------------------------------------
 
-    def track(self, interaction_type: Track, **options: Unpack[TrackOptions]) -> Run:
+    def track(
+        self,
+        interaction_type: Union[shared.InteractionType, str],
+        **options: Unpack[speakeasy.TrackOptions],
+    ) -> speakeasy.Run:
         """A run recorded as one event when its ``with`` / ``async with`` block ends."""
         from speakeasy._tracking.run import start
 
@@ -307,7 +312,9 @@ class Events(Operations):
         return start(self, interaction_type, options, self._workspace_id, auth)
 
     def tracked(
-        self, interaction_type: Track, **options: Unpack[TrackOptions]
+        self,
+        interaction_type: Union[shared.InteractionType, str],
+        **options: Unpack[speakeasy.TrackOptions],
     ) -> Callable[[_F], _F]:
         """``track`` as a decorator of a function, sync or async: one event per call."""
         from speakeasy._tracking.run import tracked

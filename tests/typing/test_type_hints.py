@@ -18,7 +18,7 @@ import pytest
 import requests
 
 import speakeasy
-from tests._factories import run_in_fresh_interpreter
+from tests.support.factories import run_in_fresh_interpreter
 
 #: The public modules, each with its ``__all__``.
 MODULES = [

@@ -18,40 +18,41 @@ import time
 import weakref
 from datetime import datetime, timezone
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
     Mapping,
     Optional,
+    Protocol,
     Tuple,
+    TypedDict,
     TypeVar,
     Union,
     cast,
 )
 
+import speakeasy
 from speakeasy import _version
 from speakeasy._tracking import environment, git, ids
 from speakeasy.models import shared
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
-if TYPE_CHECKING:
-    from typing_extensions import Protocol, TypedDict
 
-    from speakeasy._batching.batcher import EventBatcher
+class Source(Protocol):
+    """What ``track`` needs of the client's ``events``."""
 
-    class Source(Protocol):
-        """What ``track`` needs of the client's ``events``."""
+    def batcher(
+        self, *, on_full: Any = ..., exit_timeout: float = ...
+    ) -> speakeasy.EventBatcher: ...
 
-        def batcher(self, *, on_full: Any = ..., exit_timeout: float = ...) -> EventBatcher: ...
 
-    class TrackOptions(TypedDict, total=False):
-        """The keyword options of ``events.track`` and ``events.tracked``."""
+class TrackOptions(TypedDict, total=False):
+    """The keyword options of ``events.track`` and ``events.tracked`` (docs/tracking.md)."""
 
-        version: Optional[str]
-        api_key_name: Optional[str]
-        git_user: bool
-        batcher: Optional[EventBatcher]
+    version: Optional[str]
+    api_key_name: Optional[str]
+    git_user: bool
+    batcher: Optional[speakeasy.EventBatcher]
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -65,7 +66,7 @@ KEY_NAME_VARIABLE = "SPEAKEASY_API_KEY_NAME"
 
 _lock = threading.Lock()
 _facts_cache: Dict[Tuple[Any, ...], Dict[str, Any]] = {}
-_batchers: weakref.WeakKeyDictionary[Any, EventBatcher] = weakref.WeakKeyDictionary()
+_batchers: weakref.WeakKeyDictionary[Any, speakeasy.EventBatcher] = weakref.WeakKeyDictionary()
 
 
 def _command_line() -> list[str]:
@@ -138,7 +139,7 @@ class Run:
         self,
         event: shared.CliEvent,
         source: Optional[Source],
-        batcher: Optional[EventBatcher],
+        batcher: Optional[speakeasy.EventBatcher],
         auth_headers: Callable[[], Mapping[str, str]],
     ) -> None:
         #: The event; ``success`` stays ``None`` until the block ends, unless you set it.
@@ -210,7 +211,7 @@ class Run:
         return f"Run({self.event.interaction_type!s}, id={self.event.id!r})"
 
 
-def client_batcher(source: Any) -> EventBatcher:
+def client_batcher(source: Any) -> speakeasy.EventBatcher:
     """The batcher of a client's tracked events: made on first use, dropping events
     (never blocking the run) when its queue is full, waiting ``EXIT_TIMEOUT`` at exit."""
     with _lock:
