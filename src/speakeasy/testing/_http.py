@@ -29,6 +29,7 @@ logger = logging.getLogger("speakeasy.testing")
 _ENDLESS_MAX_BYTES = 1024 * 1024 * 1024  # an "endless" body stops after 1 GiB ...
 _ENDLESS_MAX_SECONDS = 60.0  # ... or 60 s, whichever comes first
 _WRITE_CHUNK = 64 * 1024
+_VERSIONS = ("HTTP/1.0", "HTTP/1.1")
 
 
 class Backend(Protocol):
@@ -176,9 +177,9 @@ class _Handler(BaseHTTPRequestHandler):
             if len(self.raw_requestline) > 65536:
                 self.send_error(414, "request line longer than 65536 bytes")
                 return
-            if not self.parse_request():
+            if not self._version_supported() or not self.parse_request():
                 return
-            if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+            if self.request_version not in _VERSIONS:  # HTTP/0.9: a request line of two words
                 self.send_error(400, f"unsupported protocol version {self.request_version!r}")
                 return
             self._handle(self._started)
@@ -190,6 +191,19 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionError as exc:
             logger.debug("connection error: %r", exc)
             self.close_connection = True
+
+    def _version_supported(self) -> bool:
+        """False (and answered 400) when the request line names a version other than
+        HTTP/1.0 and HTTP/1.1: the base class would answer ``HTTP/2.0`` with 505."""
+        words = self.raw_requestline.decode("iso-8859-1").split()
+        if len(words) != 3 or words[2] in _VERSIONS:
+            return True  # a request line the base class parses (or refuses with 400)
+        self.command, self.path = words[0], words[1]
+        self.send_error(
+            400,
+            f"unsupported protocol version {words[2]!r}: only HTTP/1.0 and HTTP/1.1 are served",
+        )
+        return False
 
     def handle_expect_100(self) -> bool:
         # Decided in _handle: a request refused on its head gets its answer, not a 100.
