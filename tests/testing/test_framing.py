@@ -28,7 +28,7 @@ def fast() -> Iterator[EventsServer]:
 
 
 def request_bytes(headers: List[str], body: bytes = b"", method: str = "POST") -> bytes:
-    head = f"{method} {PATH} HTTP/1.1\r\nHost: x\r\nx-api-key: {KEY}\r\n"
+    head = f"{method} {PATH} HTTP/1.1\r\nHost: localhost\r\nx-api-key: {KEY}\r\n"
     head += "content-type: application/json\r\n"
     lines = b"".join(_encode(h) + b"\r\n" for h in headers)
     return head.encode("latin-1") + lines + b"\r\n" + body
@@ -213,7 +213,7 @@ def test_a_wrong_key_is_refused_before_the_body_is_parsed_and_the_body_is_not_ke
     flood = json.dumps([{}] * 50_000).encode()
     with closing(socket.create_connection((srv.host, srv.port), timeout=5)) as sock:
         for _ in range(3):  # the body is read and dropped: the connection stays usable
-            head = f"POST {PATH} HTTP/1.1\r\nHost: x\r\nx-api-key: wrong\r\n"
+            head = f"POST {PATH} HTTP/1.1\r\nHost: localhost\r\nx-api-key: wrong\r\n"
             head += f"content-type: application/json\r\nContent-Length: {len(flood)}\r\n\r\n"
             sock.sendall(head.encode() + flood)
             answer = b""

@@ -16,10 +16,12 @@ import time
 from dataclasses import replace
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
+from typing import Any, Dict, List, Optional, Tuple, cast
 
 from ._api import Answer, encode_reply_body, error_body, workspace_of
+from ._backend import Backend
 from ._framing import ConnectionReader, FramingError, body_framing, check_head, read_body
+from ._hosts import host_refusal
 from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse
 from ._schema import parse_json
 from ._store import Slot
@@ -30,40 +32,6 @@ _ENDLESS_MAX_BYTES = 1024 * 1024 * 1024  # an "endless" body stops after 1 GiB .
 _ENDLESS_MAX_SECONDS = 60.0  # ... or 60 s, whichever comes first
 _WRITE_CHUNK = 64 * 1024
 _VERSIONS = ("HTTP/1.0", "HTTP/1.1")
-
-
-class Backend(Protocol):
-    """What the handler asks of the server that owns it."""
-
-    @property
-    def verbose(self) -> bool: ...
-
-    @property
-    def delay(self) -> float: ...
-
-    @property
-    def idle_timeout(self) -> Optional[float]: ...
-
-    def scripted_pending(self) -> bool:
-        """Whether a scripted reply may answer the next request (queued, or a handler)."""
-
-    def refusal(self, rec: ReceivedRequest) -> Optional[Answer]:
-        """The answer to a request refused on its head alone (path, method, credentials)."""
-
-    def arrive(self, rec: ReceivedRequest) -> Slot:
-        """Record a request whose body was read; returns where it is kept."""
-
-    def finish(self, slot: Slot, rec: ReceivedRequest, accepted: Optional[List[Any]]) -> None:
-        """Replace the request's record by its answered one."""
-
-    def scripted_reply(self, rec: ReceivedRequest) -> Optional[Reply]:
-        """The next scripted reply (queued, or from the handler), if any."""
-
-    def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
-        """What the real API answers to ``rec``."""
-
-    def page(self, method: str, path: str, query: str, headers: Dict[str, str]) -> Optional[Answer]:
-        """The answer of the live page (never recorded nor scripted), or None for the API."""
 
 
 class HTTPServer(ThreadingHTTPServer):
@@ -182,6 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self.request_version not in _VERSIONS:  # HTTP/0.9: a request line of two words
                 self.send_error(400, f"unsupported protocol version {self.request_version!r}")
                 return
+            if self._host_refused():
+                return
             self._handle(self._started)
             self.wfile.flush()
         except socket.timeout:
@@ -204,6 +174,19 @@ class _Handler(BaseHTTPRequestHandler):
             f"unsupported protocol version {words[2]!r}: only HTTP/1.0 and HTTP/1.1 are served",
         )
         return False
+
+    def _host_refused(self) -> bool:
+        """True (and answered 421 or 400, recorded, body unread) when the server binds
+        loopback and the request's ``Host`` is not a loopback name: DNS rebinding."""
+        bound = self._srv.backend.loopback_host
+        if bound is None:
+            return False
+        hosts = self.headers.get_all("Host") or []
+        refused = host_refusal([str(h) for h in hosts], self.request_version, bound)
+        if refused is None:
+            return False
+        self.send_error(*refused)
+        return True
 
     def handle_expect_100(self) -> bool:
         # Decided in _handle: a request refused on its head gets its answer, not a 100.

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import _page
 from ._api import Answer, EventPredicate, Settings, answer, refusal
 from ._framing import DEFAULT_IDLE_TIMEOUT
+from ._hosts import is_loopback_name
 from ._http import HTTPServer
 from ._records import Action, ReceivedRequest, Reply, ReplyBody
 from ._store import Slot, Store, check_max_bytes
@@ -261,6 +262,11 @@ class _Backend:
     @property
     def idle_timeout(self) -> Optional[float]:
         return self._server.idle_timeout
+
+    @property
+    def loopback_host(self) -> Optional[str]:
+        host = self._server.host
+        return host if is_loopback_name(host) else None
 
     def _settings(self) -> Settings:
         server = self._server
