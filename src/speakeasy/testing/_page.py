@@ -79,6 +79,18 @@ _ASSETS: Dict[str, Tuple[str, str]] = {
 EVENTS_PATH = "/_page/events"
 PAGE_PATHS = frozenset({*_ASSETS, EVENTS_PATH, "/favicon.ico"})
 
+#: The page's routes, for people (``--help``): (method, path, what it serves).
+PAGE_ROUTE_LIST: Tuple[Tuple[str, str, str], ...] = (
+    ("GET", "/", "the live page: what arrives, newest first; filters in the query string"),
+    (
+        "GET",
+        EVENTS_PATH,
+        "its rows as JSON: the search filters, workspace, offset, limit; 500 rows at most",
+    ),
+    ("GET", "/_page/app.js", "its script; also /_page/app.css, /_page/icon.svg"),
+    ("GET", "/favicon.ico", "204, so that a browser's guess is not recorded"),
+)
+
 #: The filters of the JSON endpoint: the search endpoint's, plus the workspace.
 FILTERS: Dict[str, str] = {
     **{k: v for k, v in _reads.SEARCH_PARAMETERS.items() if k != _reads.LIMIT},

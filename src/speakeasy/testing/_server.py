@@ -72,7 +72,7 @@ class EventsServer:
         self.ui_requires_key = ui_requires_key
         self.verbose = verbose
         self._host = host
-        self._port = port
+        self._port = _check_port(port)
         self._store = Store(max_kept_bytes)
         self._httpd: Optional[HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
@@ -315,4 +315,10 @@ def _check_timeout(value: Optional[float]) -> Optional[float]:
         or not 0 < value < float("inf")
     ):
         raise ValueError(f"idle_timeout must be None or seconds > 0, got {value!r}")
+    return value
+
+
+def _check_port(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+        raise ValueError(f"port must be an int from 0 to 65535 (0 picks a free one), got {value!r}")
     return value
