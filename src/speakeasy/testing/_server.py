@@ -2,7 +2,8 @@
 
 The parts: ``_schema`` (the contract's CliEvent, checked by hand), ``_api`` (what the real
 API answers), ``_records`` (what is recorded and scripted), ``_http`` (the wire, faults
-included). This module wires them together and owns the serving thread.
+included; it asks this module through ``_backend``), ``_hosts`` (the ``Host`` names a
+loopback server answers). This module wires them together and owns the serving thread.
 """
 
 from __future__ import annotations
