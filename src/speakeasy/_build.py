@@ -95,8 +95,8 @@ def _query_value(value: object, field: str, kind: Optional[str]) -> str:
         raise FieldTypeError(field, f"expected datetime, got {type(value).__name__}")
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
-            if value < 0:
-                raise ValidationError(field, "must be >= 0")
+            if value < 1:  # the number of results to return; 0 is refused (docs/reliability.md)
+                raise ValidationError(field, "must be >= 1 (unset: every match)")
             return str(value)
         raise FieldTypeError(field, f"expected int, got {type(value).__name__}")
     if isinstance(value, Enum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import os
@@ -16,7 +17,8 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from speakeasy.testing.__main__ import DEFAULT_MAX_KEPT_BYTES, _parse_args
+from speakeasy.testing import EventsServer
+from speakeasy.testing.__main__ import DEFAULT_MAX_KEPT_BYTES, _listen_failure, _parse_args
 from tests.support.local_server import EVENT, NO_KEY, Response, error_of, event, send
 
 _LISTENING = re.compile(r"Speakeasy local events server listening on (http://127\.0\.0\.1:(\d+))\n")
@@ -165,6 +167,76 @@ def test_cli_bad_flag_value_as_a_process() -> None:
     assert "--max-kept-bytes" in err and "'lots'" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--port", "80000"], "from 0 to 65535"),
+        (["--port", "-1"], "from 0 to 65535"),
+        (["--port", "65536"], "from 0 to 65535"),
+        (["--port", "8o8o"], "from 0 to 65535"),
+        (["--port", ""], "from 0 to 65535"),
+        (["--host", ""], "an address or a host name"),
+        (["--host", "[::1]"], "without brackets"),
+        (["--host", "192.0.2.1"], "is not an address of this machine"),  # TEST-NET-1
+        (["--api-key", ""], "visible ASCII"),
+        (["--api-key", " padded "], "visible ASCII"),
+        (["--api-key", "line\nbreak"], "visible ASCII"),
+        (["--max-kept-bytes", "-5"], "a size"),
+        (["--max-kept-bytes", "1.5G"], "a size"),
+        (["--fail-next", "99999999999"], "from 0 to 1000000"),
+        (["--fail-next", "\u0663"], "from 0 to 1000000"),  # an Arabic-Indic 3
+        (["--fail-status", "1000"], "an HTTP status code"),
+        (["--retry-after", "1\r\nX-Injected: y"], "one line of visible ASCII"),
+        (["--retry-after", ""], "one line of visible ASCII"),
+        (["--delay", "1e300"], "from 0 to 86400"),
+        (["--delay", "inf"], "from 0 to 86400"),
+        (["--idle-timeout", "86401"], "at most 86400"),
+        (["--idle-timeout", "nan"], "at most 86400"),
+        (["--ui-requires-key"], "--ui-requires-key needs --api-key"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_cli_every_flag_out_of_range_exits_2_naming_it_without_a_traceback(
+    args: List[str], expected: str
+) -> None:
+    """As a process, as users run it: status 2, the flag and the fault in one message."""
+    code, err = run_cli_expecting_failure(*args)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert args[0] in err and expected in err, err
+
+
+def test_cli_on_a_port_in_use_says_so_and_suggests_port_0() -> None:
+    with closing(socket.socket()) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, err = run_cli_expecting_failure("--port", str(port))
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert f"argument --port: 127.0.0.1:{port} is already in use" in err
+    assert "--port 0 for a free one" in err
+
+
+def test_cli_listen_failures_name_the_flag() -> None:
+    """The failures a test cannot provoke here (root may bind port 80; a name lookup would
+    leave the machine), mapped by the same function the command uses."""
+    status, message = _listen_failure(PermissionError(errno.EACCES, "denied"), "127.0.0.1", 80)
+    assert status == 1 and "--port" in message and "needs privileges" in message
+    assert "--port 0" in message
+    failure = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    status, message = _listen_failure(failure, "no.such.host", 8080)
+    assert status == 2 and "--host" in message and "'no.such.host'" in message
+    status, message = _listen_failure(OSError(errno.EADDRINUSE, "in use"), "::1", 8080)
+    assert status == 1 and "[::1]:8080 is already in use" in message
+
+
+@pytest.mark.parametrize("port", [-1, 65536, 80000, True, "8080", 1.0])
+def test_events_server_refuses_a_port_out_of_range(port: object) -> None:
+    with pytest.raises(ValueError, match="port must be an int from 0 to 65535"):
+        EventsServer(port=port)  # type: ignore[arg-type]
+
+
 ROUTES = [
     "POST /v1/workspace/{workspaceID}/events",
     "GET  /v1/workspace/{workspaceID}/events",
@@ -172,6 +244,7 @@ ROUTES = [
     "GET  /v1/workspace/{workspaceID}/events/targets/{targetID}/events",
     "GET  /v1/workspace/events/targets",
 ]
+PAGE_ROUTES = ["GET  /  (the live page", "GET  /_page/events", "GET  /_page/app.js", "/favicon.ico"]
 
 
 def test_cli_lists_its_routes_and_serves_workspace_less_targets() -> None:
@@ -191,6 +264,9 @@ def test_cli_lists_its_routes_and_serves_workspace_less_targets() -> None:
     ).stdout
     assert all(route in help_text for route in ROUTES)
     assert "--idle-timeout" in help_text
+    for route in PAGE_ROUTES:  # issue 25: the live page's routes too
+        assert route in help_text and route in server.stderr
+    assert "exit status: 0" in help_text and "421" in help_text
 
 
 def test_cli_idle_timeout_closes_silent_connections() -> None:

@@ -24,7 +24,7 @@ FLOOD = json.dumps([{}] * 20_000).encode()  # 60 KB that parse to 20,000 dicts
 def post_raw(port: int, body: bytes, key: str, count: int) -> None:
     """``count`` posts on one kept-alive connection; each answer is read before the next."""
     head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: x\r\nx-api-key: {key}\r\n"
+        f"POST {PATH} HTTP/1.1\r\nHost: localhost\r\nx-api-key: {key}\r\n"
         f"content-type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode()
     with closing(socket.create_connection(("127.0.0.1", port), timeout=10)) as sock:

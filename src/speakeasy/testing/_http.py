@@ -16,10 +16,12 @@ import time
 from dataclasses import replace
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Protocol, Tuple, cast
+from typing import Any, Dict, List, Optional, Tuple, cast
 
 from ._api import Answer, encode_reply_body, error_body, workspace_of
+from ._backend import Backend
 from ._framing import ConnectionReader, FramingError, body_framing, check_head, read_body
+from ._hosts import host_refusal
 from ._records import MaskedHeaders, ReceivedRequest, Reply, SentResponse
 from ._schema import parse_json
 from ._store import Slot
@@ -29,40 +31,7 @@ logger = logging.getLogger("speakeasy.testing")
 _ENDLESS_MAX_BYTES = 1024 * 1024 * 1024  # an "endless" body stops after 1 GiB ...
 _ENDLESS_MAX_SECONDS = 60.0  # ... or 60 s, whichever comes first
 _WRITE_CHUNK = 64 * 1024
-
-
-class Backend(Protocol):
-    """What the handler asks of the server that owns it."""
-
-    @property
-    def verbose(self) -> bool: ...
-
-    @property
-    def delay(self) -> float: ...
-
-    @property
-    def idle_timeout(self) -> Optional[float]: ...
-
-    def scripted_pending(self) -> bool:
-        """Whether a scripted reply may answer the next request (queued, or a handler)."""
-
-    def refusal(self, rec: ReceivedRequest) -> Optional[Answer]:
-        """The answer to a request refused on its head alone (path, method, credentials)."""
-
-    def arrive(self, rec: ReceivedRequest) -> Slot:
-        """Record a request whose body was read; returns where it is kept."""
-
-    def finish(self, slot: Slot, rec: ReceivedRequest, accepted: Optional[List[Any]]) -> None:
-        """Replace the request's record by its answered one."""
-
-    def scripted_reply(self, rec: ReceivedRequest) -> Optional[Reply]:
-        """The next scripted reply (queued, or from the handler), if any."""
-
-    def answer(self, rec: ReceivedRequest, parsed: Any, parse_error: Optional[str]) -> Answer:
-        """What the real API answers to ``rec``."""
-
-    def page(self, method: str, path: str, query: str, headers: Dict[str, str]) -> Optional[Answer]:
-        """The answer of the live page (never recorded nor scripted), or None for the API."""
+_VERSIONS = ("HTTP/1.0", "HTTP/1.1")
 
 
 class HTTPServer(ThreadingHTTPServer):
@@ -176,10 +145,12 @@ class _Handler(BaseHTTPRequestHandler):
             if len(self.raw_requestline) > 65536:
                 self.send_error(414, "request line longer than 65536 bytes")
                 return
-            if not self.parse_request():
+            if not self._version_supported() or not self.parse_request():
                 return
-            if self.request_version not in ("HTTP/1.0", "HTTP/1.1"):
+            if self.request_version not in _VERSIONS:  # HTTP/0.9: a request line of two words
                 self.send_error(400, f"unsupported protocol version {self.request_version!r}")
+                return
+            if self._host_refused():
                 return
             self._handle(self._started)
             self.wfile.flush()
@@ -190,6 +161,32 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionError as exc:
             logger.debug("connection error: %r", exc)
             self.close_connection = True
+
+    def _version_supported(self) -> bool:
+        """False (and answered 400) when the request line names a version other than
+        HTTP/1.0 and HTTP/1.1: the base class would answer ``HTTP/2.0`` with 505."""
+        words = self.raw_requestline.decode("iso-8859-1").split()
+        if len(words) != 3 or words[2] in _VERSIONS:
+            return True  # a request line the base class parses (or refuses with 400)
+        self.command, self.path = words[0], words[1]
+        self.send_error(
+            400,
+            f"unsupported protocol version {words[2]!r}: only HTTP/1.0 and HTTP/1.1 are served",
+        )
+        return False
+
+    def _host_refused(self) -> bool:
+        """True (and answered 421 or 400, recorded, body unread) when the server binds
+        loopback and the request's ``Host`` is not a loopback name: DNS rebinding."""
+        bound = self._srv.backend.loopback_host
+        if bound is None:
+            return False
+        hosts = self.headers.get_all("Host") or []
+        refused = host_refusal([str(h) for h in hosts], self.request_version, bound)
+        if refused is None:
+            return False
+        self.send_error(*refused)
+        return True
 
     def handle_expect_100(self) -> bool:
         # Decided in _handle: a request refused on its head gets its answer, not a 100.

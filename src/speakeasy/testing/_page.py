@@ -21,7 +21,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import ipaddress
 import json
 from functools import cache
 from importlib import resources
@@ -35,9 +34,6 @@ from ._schema import INTERACTION_TYPES, STRING
 
 class EventsServer(Protocol):
     """What the page reads of :class:`~speakeasy.testing.EventsServer`."""
-
-    @property
-    def host(self) -> str: ...
 
     @property
     def api_key(self) -> Optional[str]: ...
@@ -83,6 +79,18 @@ _ASSETS: Dict[str, Tuple[str, str]] = {
 EVENTS_PATH = "/_page/events"
 PAGE_PATHS = frozenset({*_ASSETS, EVENTS_PATH, "/favicon.ico"})
 
+#: The page's routes, for people (``--help``): (method, path, what it serves).
+PAGE_ROUTE_LIST: Tuple[Tuple[str, str, str], ...] = (
+    ("GET", "/", "the live page: what arrives, newest first; filters in the query string"),
+    (
+        "GET",
+        EVENTS_PATH,
+        "its rows as JSON: the search filters, workspace, offset, limit; 500 rows at most",
+    ),
+    ("GET", "/_page/app.js", "its script; also /_page/app.css, /_page/icon.svg"),
+    ("GET", "/favicon.ico", "204, so that a browser's guess is not recorded"),
+)
+
 #: The filters of the JSON endpoint: the search endpoint's, plus the workspace.
 FILTERS: Dict[str, str] = {
     **{k: v for k, v in _reads.SEARCH_PARAMETERS.items() if k != _reads.LIMIT},
@@ -127,11 +135,8 @@ def _json(status: int, payload: Any) -> Answer:
 
 
 def _refusal(server: EventsServer, headers: Dict[str, str]) -> Optional[Answer]:
-    """403 for a foreign Host on a loopback server, 401 when the key is required and absent."""
-    if _is_loopback(server.host) and not _is_loopback(_hostname(headers.get("host", ""))):
-        # A page on a loopback server answers only to loopback names: a web page elsewhere
-        # cannot read it through DNS rebinding.
-        return _json(403, {"message": "the page answers only to a loopback Host header"})
+    """401 when the key is required and absent. (A foreign Host on a loopback server was
+    refused before: ``_hosts``.)"""
     key = server.api_key
     if not (server.ui_requires_key and key):
         return None
@@ -140,22 +145,6 @@ def _refusal(server: EventsServer, headers: Dict[str, str]) -> Optional[Answer]:
     answer = _json(401, {"message": "the page needs the server's API key (user name: any)"})
     answer.headers["WWW-Authenticate"] = 'Basic realm="Speakeasy local events", charset="UTF-8"'
     return answer
-
-
-def _hostname(host: str) -> str:
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _sent_key(headers: Dict[str, str], key: str) -> bool:

@@ -2,7 +2,8 @@
 
 The parts: ``_schema`` (the contract's CliEvent, checked by hand), ``_api`` (what the real
 API answers), ``_records`` (what is recorded and scripted), ``_http`` (the wire, faults
-included). This module wires them together and owns the serving thread.
+included; it asks this module through ``_backend``), ``_hosts`` (the ``Host`` names a
+loopback server answers). This module wires them together and owns the serving thread.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import _page
 from ._api import Answer, EventPredicate, Settings, answer, refusal
 from ._framing import DEFAULT_IDLE_TIMEOUT
+from ._hosts import is_loopback_name
 from ._http import HTTPServer
 from ._records import Action, ReceivedRequest, Reply, ReplyBody
 from ._store import Slot, Store, check_max_bytes
@@ -71,7 +73,7 @@ class EventsServer:
         self.ui_requires_key = ui_requires_key
         self.verbose = verbose
         self._host = host
-        self._port = port
+        self._port = _check_port(port)
         self._store = Store(max_kept_bytes)
         self._httpd: Optional[HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
@@ -262,6 +264,11 @@ class _Backend:
     def idle_timeout(self) -> Optional[float]:
         return self._server.idle_timeout
 
+    @property
+    def loopback_host(self) -> Optional[str]:
+        host = self._server.host
+        return host if is_loopback_name(host) else None
+
     def _settings(self) -> Settings:
         server = self._server
         return Settings(server.api_key, server.max_body_bytes, server.reject_event)
@@ -309,4 +316,10 @@ def _check_timeout(value: Optional[float]) -> Optional[float]:
         or not 0 < value < float("inf")
     ):
         raise ValueError(f"idle_timeout must be None or seconds > 0, got {value!r}")
+    return value
+
+
+def _check_port(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+        raise ValueError(f"port must be an int from 0 to 65535 (0 picks a free one), got {value!r}")
     return value

@@ -10,7 +10,9 @@ quickly. The same run writes the screenshot docs/testing.md shows.
 from __future__ import annotations
 
 import json
+import socket
 import time
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -148,6 +150,29 @@ def test_refused_requests_show_their_status_and_reason(
     assert statuses[2] == "422\nrequest_body[0].bogus_field: unknown field"
     assert cells(page, 0)[1] == "POST /v1/workspace/ws-1/events"
     assert "wrong-key" not in page.content()  # never a credential, not even a wrong one
+
+
+def test_a_rebound_host_and_an_http_2_request_line_show_as_refused(
+    speakeasy_server: EventsServer, page: Any
+) -> None:
+    """Issue 23 (DNS rebinding) and issue 28 (HTTP/2.0): both are refused rows on the page."""
+    url = f"{speakeasy_server.url}/v1/workspace/ws-1/events"
+    headers = {"x-api-key": "test-key", "Host": f"rebound.example:{speakeasy_server.port}"}
+    assert requests.post(url, json=[event(1)], headers=headers, timeout=10).status_code == 421
+    address = (speakeasy_server.host, speakeasy_server.port)
+    with closing(socket.create_connection(address, timeout=10)) as sock:
+        sock.sendall(b"GET /v1/workspace/ws-1/events HTTP/2.0\r\nHost: localhost\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400 ")
+    page.goto(speakeasy_server.url + "/")
+    page.locator("tr.row").nth(1).wait_for()
+    statuses = [cells(page, i)[-1] for i in range(2)]
+    assert (
+        statuses[0]
+        == "400\nunsupported protocol version 'HTTP/2.0': only HTTP/1.0 and HTTP/1.1 are served"
+    )
+    assert statuses[1].startswith("421\nHost 'rebound.example:")
+    assert "is not a loopback name" in statuses[1]
+    assert cells(page, 1)[1] == "POST /v1/workspace/ws-1/events"
 
 
 def test_event_text_is_shown_as_text_never_run(speakeasy_server: EventsServer, page: Any) -> None:
