@@ -315,7 +315,8 @@ def main() -> None:
     passed = _common.report(results, CASES)
     print()
     print(
-        f"medians of: a {reps['a']}, b {reps['b']}, c and c6 {reps['c']} runs per side, interleaved; "
+        f"medians of: a {reps['a']}, b {reps['b']}, c and c6 {reps['c']} runs per side, "
+        "interleaved; "
         f"d {reps['d']} fresh process(es) per side; bench took {elapsed:.0f} s"
     )
     print(_common.spread(results, CASES))
