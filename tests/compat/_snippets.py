@@ -71,10 +71,8 @@ def to_async(code: str) -> str:
     body = [_EVENTS_CALL.sub(r"await \1.events.\2_async(", line) for line in body]
     body = [re.sub(r"^(\s*)with Speakeasy\(", r"\1async with Speakeasy(", line) for line in body]
     indented = ["    " + line if line.strip() else "" for line in body]
-    return "\n".join(
-        ["import asyncio", *head, "", "", "async def main() -> None:", *indented, "", ""]
-        + ["asyncio.run(main())", ""]
-    )
+    start = ["import asyncio", *head, "", "", "async def main() -> None:"]
+    return "\n".join([*start, *indented, "", "", "asyncio.run(main())", ""])
 
 
 def snippet_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
@@ -128,7 +126,9 @@ def check_outcome(
             "of its scope (see docs/migrating-from-6x-7x.md)"
         ), result.stderr[-3000:]
     elif outcome == "httpx" and httpx_installed:
-        assert re.match(r"speakeasy\.models\.errors\.[\w.]*FieldTypeError: client: got httpx\.", error)
+        assert re.match(
+            r"speakeasy\.models\.errors\.[\w.]*FieldTypeError: client: got httpx\.", error
+        )
         assert "pass a requests.Session" in error, error
     elif outcome == "httpx":  # where httpx is not installed, the block's own import fails
         assert error == "ModuleNotFoundError: No module named 'httpx'", error
