@@ -19,7 +19,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 SNIPPETS = HERE / "upstream_snippets"
@@ -28,6 +28,8 @@ EXPECTED: Dict[str, Dict[str, Any]] = json.loads(
 )
 NAMES = sorted(EXPECTED)
 RUNS = [name for name in NAMES if EXPECTED[name]["outcome"] == "runs"]
+#: (block, variant): every block as upstream wrote it; the Events blocks in async form too.
+CASES = [(name, "sync") for name in NAMES] + [(name, "async") for name in RUNS]
 #: The workspace the snippets' environment names (``SPEAKEASY_WORKSPACE_ID``): upstream's
 #: blocks leave it to the environment (6.x/7.x read ``WORKSPACE_ID``; this SDK reads
 #: ``SPEAKEASY_WORKSPACE_ID``, see docs/migrating-from-6x-7x.md).
@@ -83,9 +85,22 @@ def snippet_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def run_file(python: str, path: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+def write_block(folder: Path, name: str, variant: str, server_url: str) -> Path:
+    """The block ``name``, pointed at ``server_url`` (``variant``: sync or async), as a file."""
+    code = pointed(source(name), server_url)
+    if variant == "async":
+        code = to_async(code)
+    path = folder / f"{variant}_{name.replace('.', '_').replace('_py', '')}.py"
+    path.write_text(code, encoding="utf-8")
+    return path
+
+
+def run_file(
+    python: str, path: Path, env: Mapping[str, str], args: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run a script in its own folder (where nothing else is importable)."""
     return subprocess.run(
-        [python, str(path)],
+        [python, str(path), *args],
         cwd=path.parent,
         env=dict(env),
         capture_output=True,

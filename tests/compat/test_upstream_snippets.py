@@ -25,7 +25,6 @@ from tests.compat import _snippets
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTPX_INSTALLED = importlib.util.find_spec("httpx") is not None
-CASES = [(name, "sync") for name in _snippets.NAMES] + [(name, "async") for name in _snippets.RUNS]
 
 
 @pytest.fixture(scope="module")
@@ -44,23 +43,14 @@ def test_the_one_change_is_the_server_url(name: str) -> None:
     assert len(after.splitlines()) == len(before.splitlines())
 
 
-def _write(folder: Path, name: str, variant: str, server_url: str) -> Path:
-    code = _snippets.pointed(_snippets.source(name), server_url)
-    if variant == "async":
-        code = _snippets.to_async(code)
-    path = folder / f"{variant}_{name.replace('.', '_').replace('_py', '')}.py"
-    path.write_text(code, encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize(("name", "variant"), CASES)
+@pytest.mark.parametrize(("name", "variant"), _snippets.CASES)
 def test_upstream_block_runs_here(
     name: str, variant: str, server: EventsServer, tmp_path: Path
 ) -> None:
     """Events blocks reach the server with upstream's calls; the others fail as expected.json
     says, before any byte is sent."""
     server.reset()
-    path = _write(tmp_path, name, variant, server.url)
+    path = _snippets.write_block(tmp_path, name, variant, server.url)
     env = _snippets.snippet_env({"PYTHONPATH": str(ROOT / "src")})
     result = _snippets.run_file(sys.executable, path, env)
     calls = [f"{r.method} {r.path}" for r in server.received]
@@ -73,7 +63,7 @@ def checked_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("upstream-typed")
     for name in _snippets.RUNS:
         for variant in ("sync", "async"):
-            _write(folder, name, variant, "http://127.0.0.1:9")
+            _snippets.write_block(folder, name, variant, "http://127.0.0.1:9")
     return folder
 
 
