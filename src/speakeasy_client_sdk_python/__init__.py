@@ -33,7 +33,7 @@ __all__ = ["VERSION", "Speakeasy", "__title__", "__version__", "models", "types"
 __getattr__ = _forward(
     __name__,
     {
-        "Speakeasy": "speakeasy._client",
+        "Speakeasy": "speakeasy",
         "models": f"{__name__}.models",
         "types": f"{__name__}.types",
         "utils": f"{__name__}.utils",
