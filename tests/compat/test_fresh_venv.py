@@ -6,18 +6,21 @@ environment, with nothing of this checkout importable, upstream's 6.3.0 and 7.0.
 (tests/compat/upstream_snippets) end as they do from the source tree, sync and async, and a
 7.x-style program (seven_x_program.py) runs against the local events server.
 
-The dependencies' wheels are downloaded from the package index once, into
-``.venv/compat-wheelhouse`` (ignored by git, like ``.venv``); the virtualenv is then
-installed offline from there, new on every run.
+The dependencies' wheels are downloaded from the package index once (again when the
+wheel's requirements change), into ``.venv/compat-wheelhouse`` (ignored by git, like
+``.venv``, as tests/upstream keeps its virtualenv); the virtualenv is then installed
+offline from there, new on every run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -59,8 +62,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _wheelhouse(wheel: Path) -> Path:
-    """The dependencies' wheels (with [async]), downloaded once and kept."""
-    ready = WHEELHOUSE / ".complete"
+    """The dependencies' wheels (with [async]), downloaded once per set of requirements."""
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode("utf-8")
+    requires = sorted(line for line in text.splitlines() if line.startswith("Requires-Dist:"))
+    digest = hashlib.sha256("\n".join(requires).encode("utf-8")).hexdigest()[:16]
+    ready = WHEELHOUSE / f".complete-{digest}"
     if ready.is_file():
         return WHEELHOUSE
     WHEELHOUSE.mkdir(parents=True, exist_ok=True)
