@@ -31,6 +31,8 @@ CASES = {
     "b": _common.Case("(b) 200 calls x 1 event", 0.75),
     "c": _common.Case("(c) import", 1.15),
     "d": _common.Case("(d) peak memory, 100,000 events", 1.5, "MiB", 1 / 2**20),
+    # Its "plain" side is today's ``import speakeasy`` (the "sdk" line of (c)).
+    "c6": _common.Case("(c6) import 6.x/7.x path vs (c)", 1.05),
 }
 
 #: The fields of each event, by name: the SDK side passes them as keyword arguments.
@@ -185,6 +187,10 @@ _IMPORT = {
     # user's first line names the client (which needs requests, as the plain side does).
     "sdk": "import speakeasy; from speakeasy.models import operations, shared; speakeasy.Speakeasy",
     "plain": "import requests",
+    "compat": (
+        "import speakeasy_client_sdk_python as sdk; "
+        "from speakeasy_client_sdk_python.models import operations, shared; sdk.Speakeasy"
+    ),
 }
 
 
@@ -216,6 +222,20 @@ def case_c(repeats: int, cache_dir: str) -> Tuple[List[float], List[float], Tupl
     c = [_import_once("sdk", nocache) for _ in range(max(3, repeats // 3))]
     d = [_import_once("plain", nocache) for _ in range(max(3, repeats // 3))]
     return a, b, (statistics.median(c), statistics.median(d))
+
+
+def case_c6(repeats: int, cache_dir: str) -> _common.Samples:
+    """(c6): 6.x/7.x's import path against (c)'s ``import speakeasy`` line, as (c) runs."""
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = cache_dir
+    a: List[float] = []
+    b: List[float] = []
+    for i in range(repeats + 2):  # the first two pairs warm the cache and are dropped
+        for side in ("compat", "sdk") if i % 2 == 0 else ("sdk", "compat"):
+            took = _import_once(side, cached)
+            if i >= 2:
+                (a if side == "compat" else b).append(took)
+    return a, b
 
 
 def _rss_bytes() -> int:
@@ -287,14 +307,16 @@ def main() -> None:
         results["b"] = case_b(url, reps["b"])
         with tempfile.TemporaryDirectory(prefix="bench-pyc-") as cache_dir:
             sdk_import, plain_import, nocache = case_c(reps["c"], cache_dir)
-        results["c"] = (sdk_import, plain_import)
+            results["c"] = (sdk_import, plain_import)
+            results["c6"] = case_c6(reps["c"], cache_dir)
         results["d"] = case_d(url, reps["d"])
         elapsed = time.perf_counter() - started
 
     passed = _common.report(results, CASES)
     print()
     print(
-        f"medians of: a {reps['a']}, b {reps['b']}, c {reps['c']} runs per side, interleaved; "
+        f"medians of: a {reps['a']}, b {reps['b']}, c and c6 {reps['c']} runs per side, "
+        "interleaved; "
         f"d {reps['d']} fresh process(es) per side; bench took {elapsed:.0f} s"
     )
     print(_common.spread(results, CASES))

@@ -146,8 +146,8 @@ LAYERS = [
         "speakeasy._lazy",
         "speakeasy._codegen",
     ],
-    # errors, and the retry settings (which raise them)
-    ["speakeasy.models.errors", "speakeasy.utils"],
+    # errors, the retry settings, and the checks of what 6.x/7.x code passes (which raise them)
+    ["speakeasy.models.errors", "speakeasy.utils", "speakeasy._upstream"],
     # the codecs read and write the models: they register themselves in _model.CODECS
     ["speakeasy._encoding", "speakeasy._decoding"],
     ["speakeasy.models"],
@@ -156,6 +156,7 @@ LAYERS = [
         "speakeasy._config",
         "speakeasy._retry",
         "speakeasy._hooks",
+        "speakeasy._debuglog",
         "speakeasy._answers",
         "speakeasy._build",
         "speakeasy._results",

@@ -31,6 +31,8 @@ from tests.support.factories import env_without, run_captured, run_pytest_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "speakeasy"
+#: 6.x/7.x's import name over the same objects (docs/migrating-from-6x-7x.md).
+COMPAT_PACKAGE = ROOT / "src" / "speakeasy_client_sdk_python"
 DIST_INFO = f"speakeasy_client_sdk_python-{speakeasy.__version__}.dist-info/"
 RUNTIME_DEPENDENCIES = {
     "requests",
@@ -166,16 +168,19 @@ def metadata(wheel: Path) -> Message:
 
 
 def test_wheel_holds_only_the_package_and_dist_info(names: List[str]) -> None:
-    """No tests, bench, docs or scripts: only ``speakeasy/`` and the dist-info."""
-    strays = [n for n in names if not n.startswith(("speakeasy/", DIST_INFO))]
+    """No tests, bench, docs or scripts: only ``speakeasy/``, ``speakeasy_client_sdk_python/``
+    and the dist-info."""
+    packages = ("speakeasy/", "speakeasy_client_sdk_python/", DIST_INFO)
+    strays = [n for n in names if not n.startswith(packages)]
     assert not strays
 
 
 def test_wheel_holds_every_source_file(names: List[str]) -> None:
     """Every module of src/speakeasy is in the wheel (a package without __init__ would not be)."""
     sources = {
-        "speakeasy/" + path.relative_to(PACKAGE).as_posix()
-        for path in PACKAGE.rglob("*.py")
+        f"{package.name}/{path.relative_to(package).as_posix()}"
+        for package in (PACKAGE, COMPAT_PACKAGE)
+        for path in package.rglob("*.py")
         if "__pycache__" not in path.parts
     }
     assert sources <= set(names)
@@ -185,6 +190,7 @@ def test_wheel_ships_py_typed_and_the_local_server(names: List[str]) -> None:
     """py.typed and speakeasy.testing (with its ``python -m`` entry) are included."""
     for name in ("py.typed", "testing/__init__.py", "testing/__main__.py"):
         assert "speakeasy/" + name in names
+    assert "speakeasy_client_sdk_python/py.typed" in names
 
 
 def test_wheel_has_no_compiled_files(names: List[str]) -> None:
@@ -242,7 +248,7 @@ def test_version_was_never_published_by_upstream() -> None:
 def _imported_top_level_modules() -> Set[str]:
     """Every module name that src/speakeasy imports (lazily or not), top level only."""
     names: Set[str] = set()
-    for path in PACKAGE.rglob("*.py"):
+    for path in [*PACKAGE.rglob("*.py"), *COMPAT_PACKAGE.rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name.partition(".")[0] for alias in node.names)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from speakeasy._config import check_workspace_id, timeout_seconds
 from speakeasy._datetime import datetime_to_wire
+from speakeasy._upstream import UNSET
 from speakeasy.models import shared
 from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.utils.retries import RetryConfig
@@ -107,6 +108,8 @@ def _query_value(value: object, field: str, kind: Optional[str]) -> str:
 
 
 def retries_of(retries: object) -> Optional[RetryConfig]:
+    if retries is UNSET:  # 7.x's default: the client's policy, as None
+        return None
     if retries is not None and not isinstance(retries, RetryConfig):
         raise FieldTypeError("retries", f"expected RetryConfig, got {type(retries).__name__}")
     return retries

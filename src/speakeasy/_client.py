@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import os
 import re
 import sys
@@ -17,6 +18,7 @@ from speakeasy._lazy import LazyModule
 from speakeasy._pipeline import Pipeline
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
 from speakeasy._sync import SyncClient, SyncEdge, check_session, wire_host
+from speakeasy._upstream import UNSET, Unset, out_of_scope, reject_httpx_client
 from speakeasy.models.errors import FieldTypeError, ValidationError
 from speakeasy.models.shared import Security
 from speakeasy.utils.retries import RetryConfig
@@ -51,7 +53,8 @@ class Speakeasy:
     before every attempt, so keys can rotate). ``workspace_id`` fills the
     ``workspaceID`` path parameter of calls that leave it unset. Left unset,
     they are read from the environment: ``SPEAKEASY_API_KEY`` and
-    ``SPEAKEASY_WORKSPACE_ID`` (explicit arguments win).
+    ``SPEAKEASY_WORKSPACE_ID`` (explicit arguments win). ``debug_logger`` (a
+    ``logging.Logger``) receives 7.x's debug messages for every attempt, keys redacted.
     """
 
     events: Events
@@ -65,11 +68,12 @@ class Speakeasy:
         server_url: Optional[str] = None,
         url_params: Optional[Dict[str, str]] = None,
         client: Optional[SyncClient] = None,
-        retry_config: Optional[RetryConfig] = None,
+        retry_config: Union[RetryConfig, Unset, None] = None,
         timeout_ms: Optional[int] = None,
         *,
         async_client: Optional[_async.AsyncClient] = None,
         allow_insecure_http: bool = False,
+        debug_logger: Optional[logging.Logger] = None,
     ) -> None:
         if security is None and os.environ.get("SPEAKEASY_API_KEY"):
             security = _env_security()
@@ -78,9 +82,13 @@ class Speakeasy:
         if workspace_id is not None:
             check_workspace_id(workspace_id, "workspace_id")
         if client is not None:
+            reject_httpx_client(client, "client")
             check_session(client)
         if async_client is not None:
+            reject_httpx_client(async_client, "async_client")
             _load_async().check_session(async_client)
+        if retry_config is UNSET:  # 7.x's default: the client's own policy
+            retry_config = None
         if retry_config is not None and not isinstance(retry_config, RetryConfig):
             raise FieldTypeError(
                 "retry_config", f"expected RetryConfig, got {type(retry_config).__name__}"
@@ -89,6 +97,10 @@ class Speakeasy:
         self._workspace_id = workspace_id
         self.hooks = Hooks()
         r"""Register ``before_request`` / ``after_success`` / ``after_error`` callables here."""
+        if debug_logger is not None:
+            from speakeasy import _debuglog
+
+            _debuglog.attach(self.hooks, debug_logger)
         self._pipeline = Pipeline(
             auth_headers=_auth_headers(security),
             retry_config=retry_config or DEFAULT_RETRY_CONFIG,
@@ -163,6 +175,12 @@ class Speakeasy:
             edge = _load_async().AsyncEdge(self._pipeline, self._async_client)
             self._async = edge
         return edge
+
+    if not TYPE_CHECKING:  # type checkers report a missing group as a missing attribute
+
+        def __getattr__(self, name: str) -> Any:
+            """Upstream's other API groups (``s.artifacts``...): an error naming the scope."""
+            raise out_of_scope(self, name)
 
     def __repr__(self) -> str:
         return f"Speakeasy(server_url={self._server_url!r}, workspace_id={self._workspace_id!r})"

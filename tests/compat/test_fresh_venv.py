@@ -1,0 +1,179 @@
+"""A 6.x/7.x user's environment: a fresh virtualenv holding only this wheel with ``[async]``.
+
+The wheel is built once (as tests/test_packaging.py builds it) and installed, with its
+dependencies, into a new virtualenv; pydantic and httpx must not be there. From that
+environment, with nothing of this checkout importable, upstream's 6.3.0 and 7.0.0rc2 blocks
+(tests/compat/upstream_snippets) end as they do from the source tree, sync and async, and a
+7.x-style program (seven_x_program.py) runs against the local events server.
+
+The dependencies' wheels are downloaded from the package index once (again when the
+wheel's requirements change), into ``.venv/compat-wheelhouse`` (ignored by git, like
+``.venv``, as tests/migrating/upstream keeps its virtualenv); the virtualenv is then installed
+offline from there, new on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from speakeasy.models import shared
+from speakeasy.testing import EventsServer, Reply
+from tests.compat import _snippets
+from tests.test_packaging import _build, _not_copied
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEELHOUSE = ROOT / ".venv" / "compat-wheelhouse"
+PROGRAM = Path(__file__).resolve().parent / "seven_x_program.py"
+#: The codec branch (issue 27 item 3) gives the models pydantic's ``model_dump()``.
+HAS_MODEL_DUMP = hasattr(shared.CliEvent, "model_dump")
+
+
+def _python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _run(command: list[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=_clean_env()
+    )
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SPEAKEASY_"))}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tree = tmp_path_factory.mktemp("tree") / "src-tree"
+    shutil.copytree(ROOT, tree, ignore=_not_copied)
+    offline = ["--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check"]
+    command = ["pip", "wheel", "-q", *offline, "-w"]
+    return _build(tree, tmp_path_factory.mktemp("wheel"), command, "*.whl")
+
+
+def _wheelhouse(wheel: Path) -> Path:
+    """The dependencies' wheels (with [async]), downloaded once per set of requirements."""
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode("utf-8")
+    requires = sorted(line for line in text.splitlines() if line.startswith("Requires-Dist:"))
+    digest = hashlib.sha256("\n".join(requires).encode("utf-8")).hexdigest()[:16]
+    ready = WHEELHOUSE / f".complete-{digest}"
+    if ready.is_file():
+        return WHEELHOUSE
+    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
+    pip = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check"]
+    result = _run([*pip, "-d", str(WHEELHOUSE), f"{wheel}[async]"], timeout=900)
+    if result.returncode != 0:
+        pytest.fail(f"could not download the dependencies:\n{result.stderr[-3000:]}")
+    for own in WHEELHOUSE.glob("speakeasy_client_sdk_python-*"):
+        own.unlink()  # this run's wheel is installed from where it was built
+    ready.write_text("ok", encoding="utf-8")
+    return WHEELHOUSE
+
+
+@pytest.fixture(scope="module")
+def fresh_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtualenv with the wheel and ``[async]``, installed offline."""
+    venv = tmp_path_factory.mktemp("fresh") / "venv"
+    created = _run([sys.executable, "-m", "venv", str(venv)])
+    assert created.returncode == 0, created.stderr
+    python = _python(venv)
+    offline = ["--no-index", "--find-links", str(_wheelhouse(wheel)), "--disable-pip-version-check"]
+    installed = _run([str(python), "-m", "pip", "install", "-q", *offline, f"{wheel}[async]"])
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return python
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EventsServer]:
+    with EventsServer(api_key=None) as srv:
+        yield srv
+
+
+def test_the_fresh_venv_has_no_pydantic_nor_httpx(fresh_python: Path, tmp_path: Path) -> None:
+    """Only this wheel, its five dependencies and aiohttp's: 6.x/7.x's libraries are absent."""
+    code = (
+        "import importlib.util, json, speakeasy_client_sdk_python as s;"
+        "print(json.dumps({'missing': [m for m in ('pydantic', 'httpx', 'pydantic_core')"
+        " if importlib.util.find_spec(m) is None], 'file': s.__file__,"
+        " 'async': importlib.util.find_spec('aiohttp') is not None}))"
+    )
+    result = subprocess.run(
+        [str(fresh_python), "-c", code],
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["missing"] == ["pydantic", "httpx", "pydantic_core"]
+    assert found["async"] is True
+    assert str(ROOT) not in found["file"]  # the installed copy, not this checkout's
+    listed = _run([str(fresh_python), "-m", "pip", "list", "--format=json"])
+    names = {d["name"].lower() for d in json.loads(listed.stdout)}
+    assert "speakeasy-client-sdk-python" in names
+    assert not names & {"pydantic", "httpx", "httpcore", "pydantic-core"}
+
+
+@pytest.mark.parametrize(("name", "variant"), _snippets.CASES)
+def test_upstream_block_from_the_wheel(
+    name: str, variant: str, fresh_python: Path, server: EventsServer, tmp_path: Path
+) -> None:
+    """Each of upstream's blocks ends as from the source tree (httpx's own import fails)."""
+    server.reset()
+    path = _snippets.write_block(tmp_path, name, variant, server.url)
+    result = _snippets.run_file(str(fresh_python), path, _snippets.snippet_env())
+    calls = [f"{r.method} {r.path}" for r in server.received]
+    _snippets.check_outcome(name, result, calls, httpx_installed=False)
+
+
+def _run_program(python: Path, server: EventsServer, tmp_path: Path, *flags: str) -> None:
+    server.reset()
+    server.handler = lambda rec: (
+        Reply(501, {"message": "boom", "status_code": 501})
+        if "/targets/boom/" in rec.path
+        else None
+    )
+    script = tmp_path / PROGRAM.name
+    shutil.copyfile(PROGRAM, script)  # run from a folder where nothing else is importable
+    result = _snippets.run_file(str(python), script, _clean_env(), [server.url, *flags])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("7.x-style program: ok")
+    calls = [f"{r.method} {r.path} {r.status}" for r in server.received]
+    one_edge = [
+        "POST /v1/workspace/ws-7x/events 200",
+        "GET /v1/workspace/ws-7x/events 200",
+        "GET /v1/workspace/events/targets 200",
+        "GET /v1/workspace/ws-7x/events/targets/boom/events 501",
+    ]
+    assert calls == one_edge * 2  # sync, then async
+
+
+def test_a_7x_program_runs_from_the_wheel(
+    fresh_python: Path, server: EventsServer, tmp_path: Path
+) -> None:
+    _run_program(fresh_python, server, tmp_path)
+
+
+@pytest.mark.skipif(
+    not HAS_MODEL_DUMP,
+    reason="model_dump() on the models comes with the codec branch (issue 27 item 3)",
+)
+def test_a_7x_program_calls_model_dump_from_the_wheel(
+    fresh_python: Path, server: EventsServer, tmp_path: Path
+) -> None:
+    _run_program(fresh_python, server, tmp_path, "--model-dump")

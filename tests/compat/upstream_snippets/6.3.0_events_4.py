@@ -1,0 +1,17 @@
+import os
+from speakeasy_client_sdk_python import Speakeasy
+from speakeasy_client_sdk_python.models import shared
+
+s = Speakeasy(
+    security=shared.Security(
+        api_key=os.getenv("API_KEY", ""),
+    ),
+)
+
+
+res = s.events.search_workspace_events()
+
+if res.cli_event_batch is not None:
+    # handle response
+    pass
+
