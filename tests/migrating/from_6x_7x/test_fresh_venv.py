@@ -3,7 +3,7 @@
 The wheel is built once (as tests/test_packaging.py builds it) and installed, with its
 dependencies, into a new virtualenv; pydantic and httpx must not be there. From that
 environment, with nothing of this checkout importable, upstream's 6.3.0 and 7.0.0rc2 blocks
-(tests/compat/upstream_snippets) end as they do from the source tree, sync and async, and a
+(upstream_snippets/ beside this file) end as they do from the source tree, sync and async, and a
 7.x-style program (seven_x_program.py) runs against the local events server.
 
 The dependencies' wheels are downloaded from the package index once (again when the
@@ -28,10 +28,10 @@ import pytest
 
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer, Reply
-from tests.compat import _snippets
+from tests.migrating.from_6x_7x import _snippets
 from tests.test_packaging import _build, _not_copied
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WHEELHOUSE = ROOT / ".venv" / "compat-wheelhouse"
 PROGRAM = Path(__file__).resolve().parent / "seven_x_program.py"
 #: The codec branch (issue 27 item 3) gives the models pydantic's ``model_dump()``.

@@ -4,7 +4,7 @@ Each block runs in its own interpreter, as a user's script would, with this chec
 ``src`` importable, against a local events server; the Events blocks also run in their
 async form (``_snippets.to_async``), so both edges serve them. The blocks that run are
 type-checked as users would check them: ``mypy --strict`` and ``pyright`` in strict mode.
-tests/compat/test_fresh_venv.py runs the same blocks from the built wheel.
+tests/migrating/from_6x_7x/test_fresh_venv.py runs the same blocks from the built wheel.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Iterator, List
 import pytest
 
 from speakeasy.testing import EventsServer
-from tests.compat import _snippets
+from tests.migrating.from_6x_7x import _snippets
 from tests.support.factories import run_captured, run_mypy_on_folder
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HTTPX_INSTALLED = importlib.util.find_spec("httpx") is not None
 
 

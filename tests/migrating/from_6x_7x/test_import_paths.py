@@ -26,7 +26,7 @@ import speakeasy.models.shared
 import speakeasy.utils
 from speakeasy import _events, _upstream
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = Path(__file__).resolve().parents[3] / "src"
 COMPAT = SRC / "speakeasy_client_sdk_python"
 
 #: Upstream's public names per module of the Events group, read from the 6.3.0 and

@@ -1,4 +1,4 @@
-"""Upstream's example blocks (tests/compat/upstream_snippets) and how they are run here.
+"""Upstream's example blocks (upstream_snippets/ beside this file) and how they are run here.
 
 A block runs as upstream wrote it, with one change: its ``Speakeasy(`` call is given
 ``server_url=`` pointing at the local events server (or, where the block already passes a
