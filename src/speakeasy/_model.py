@@ -1,11 +1,11 @@
 """Machinery shared by the wire models.
 
-Every model is a slotted dataclass whose fields are plain
-``dataclasses.field(...)`` calls (so mypy and pyright see which are required)
-carrying the metadata dataclasses-json reads (``letter_case``, ``encoder``,
-``decoder``, ``exclude``). The encoder (``_encoding``) and the decoder
-(``_decoding``) are compiled from the same metadata; a property test proves
-the encoder equal to dataclasses-json.
+Every model is made by ``_codegen.ModelMeta`` (a dataclass without the
+``dataclasses`` import: see there) from fields declared with ``_codegen.field(...)``
+(so mypy and pyright see which are required), carrying the metadata
+dataclasses-json reads (``letter_case``, ``encoder``, ``decoder``, ``exclude``).
+The encoder (``_encoding``) and the decoder (``_decoding``) are compiled from
+the same metadata; a property test proves the encoder equal to dataclasses-json.
 
 This module imports neither codec (they import it, as ``errors`` may: no
 cycle) and imports dataclasses-json only when a method needs it (~100 ms).
@@ -16,18 +16,17 @@ here when they load (``import speakeasy`` loads them), so no model imports them.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
+
+from speakeasy._codegen import FieldSpec, Model, model_fields
 
 if TYPE_CHECKING:
     from dataclasses_json.mm import SchemaType
     from typing_extensions import Self
-
-_T = TypeVar("_T")
 
 
 class Codecs:
@@ -56,17 +55,17 @@ CODECS = Codecs()
 _SCHEMAS: Dict[Tuple[type, bool, bool], Any] = {}
 
 
-def slotted(cls: type[_T]) -> type[_T]:
-    """Rebuild a dataclass with ``__slots__`` (``dataclass(slots=True)`` needs 3.10).
+def slotted(cls: Any) -> Any:
+    """Rebuild a real dataclass with ``__slots__`` (``dataclass(slots=True)`` needs 3.10).
 
-    Slots make construction faster and an event about five times smaller.
+    The SDK's models take ``slots=True`` instead; this serves dataclasses written by hand.
     """
-    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    names = tuple(f.name for f in model_fields(cls))
     body = dict(cls.__dict__)
     for name in (*names, "__dict__", "__weakref__"):
         body.pop(name, None)
     body["__slots__"] = names
-    new = cast("type[_T]", type(cls.__name__, cls.__bases__, body))
+    new = type(cls.__name__, cls.__bases__, body)
     new.__qualname__ = cls.__qualname__
     return new
 
@@ -112,7 +111,7 @@ def off_wire() -> Dict[str, Any]:
     return {"dataclasses_json": {"exclude": _always}, "off_wire": True}
 
 
-def is_optional(f: dataclasses.Field[Any]) -> bool:
+def is_optional(f: FieldSpec) -> bool:
     """Whether a wire field is optional (omitted when None); checks it defaults to None."""
     optional = "exclude" in f.metadata.get("dataclasses_json", {})
     if optional != (f.default is None):
@@ -120,11 +119,11 @@ def is_optional(f: dataclasses.Field[Any]) -> bool:
     return optional
 
 
-def is_on_wire(f: dataclasses.Field[Any]) -> bool:
+def is_on_wire(f: FieldSpec) -> bool:
     return not f.metadata.get("off_wire", False)
 
 
-def wire_name(f: dataclasses.Field[Any]) -> str:
+def wire_name(f: FieldSpec) -> str:
     """The JSON key of a field."""
     meta = f.metadata.get("dataclasses_json", {})
     return meta["letter_case"](f.name) if "letter_case" in meta else f.name
@@ -133,7 +132,7 @@ def wire_name(f: dataclasses.Field[Any]) -> str:
 def field_hints(cls: type) -> Dict[str, Any]:
     """The resolved type of each wire field (fields off the wire may name anything)."""
     hints: Dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
+    for f in model_fields(cls):
         if not is_on_wire(f):
             continue
         hint = f.type
@@ -155,7 +154,7 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
     return decode
 
 
-class JsonModel:
+class JsonModel(Model):
     """The methods of a 5.x generated model (dataclasses-json's), imported only when used.
 
     ``models.shared._base.WireModel`` puts the compiled encoder and decoder behind them.
@@ -215,7 +214,7 @@ class JsonModel:
                 warnings.simplefilter("ignore")
                 schema_cls = build_schema(cls, DataClassJsonMixin, infer_missing, partial)
             _SCHEMAS[key] = schema_cls
-        off = tuple(f.name for f in dataclasses.fields(cls) if not is_on_wire(f))  # type: ignore[arg-type]
+        off = tuple(f.name for f in model_fields(cls) if not is_on_wire(f))
         if off:
             kw.setdefault("exclude", off)
         return schema_cls(partial=partial, unknown=unknown, **kw)
