@@ -20,7 +20,7 @@ import pytest
 from speakeasy._codegen import MISSING
 from speakeasy.models import errors, operations, shared
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests._factories import ROOT, T0, cli_event, run_in_fresh_interpreter, run_mypy_strict
+from tests._factories import ROOT, cli_event, run_in_fresh_interpreter, run_mypy_strict
 
 
 def _targets() -> List[type]:
@@ -60,8 +60,19 @@ def _reference(cls: type) -> Any:
 
 def _describe(fields: Tuple[Any, ...]) -> List[Tuple[Any, ...]]:
     return [
-        (f.name, f.type, f.default, f.default_factory, f.init, f.repr, f.compare, f.hash)
-        + (dict(f.metadata), getattr(f, "kw_only", None), f._field_type)
+        (
+            f.name,
+            f.type,
+            f.default,
+            f.default_factory,
+            f.init,
+            f.repr,
+            f.compare,
+            f.hash,
+            dict(f.metadata),
+            getattr(f, "kw_only", None),
+            f._field_type,
+        )
         for f in fields
     ]
 
