@@ -149,7 +149,7 @@ LAYERS = [
     # errors, and the retry settings (which raise them)
     ["speakeasy.models.errors", "speakeasy.utils"],
     # the codecs read and write the models: they register themselves in _model.CODECS
-    ["speakeasy._encoding", "speakeasy._decoding"],
+    ["speakeasy._encoding", "speakeasy._decoding", "speakeasy._fastcodec"],
     ["speakeasy.models"],
     # the core: what a request is and what its answer means (no HTTP library)
     [
