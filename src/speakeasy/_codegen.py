@@ -251,6 +251,41 @@ def _frozen_delattr(self: Any, name: str) -> None:
     object.__delattr__(self, name)
 
 
+#: pydantic's names this SDK does not provide (``model_*`` and ``__pydantic*`` too).
+NOT_PROVIDED = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "__fields__",
+        "__fields_set__",
+        "_calculate_keys",
+        "_copy_and_set_values",
+        "_get_value",
+        "_iter",
+    }
+)
+
+
+def not_provided(owner: str, name: str) -> Optional[AttributeError]:
+    """The error for a pydantic name this SDK does not provide, or None for other names."""
+    if name in NOT_PROVIDED or name.startswith(("model_", "__pydantic", "__get_pydantic")):
+        return AttributeError(
+            f"{owner}.{name} is not provided: this SDK's models are not pydantic models; "
+            "they offer model_dump, model_dump_json, model_validate, model_validate_json, "
+            "model_copy and model_fields"
+        )
+    return None
+
+
 def _is_dataclass_field(value: object) -> bool:
     kind = type(value)
     return kind.__name__ == "Field" and kind.__module__ == "dataclasses"
@@ -320,6 +355,16 @@ class ModelMeta(type):
         if ns["__init__"] is None:
             type.__setattr__(cls, "__init__", _LazyInit(cls))
         return cls
+
+
+def _class_getattr(cls: type, name: str) -> Any:
+    error = not_provided(cls.__name__, name)
+    if error is not None:
+        raise error
+    raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+
+
+ModelMeta.__getattr__ = _class_getattr  # type: ignore[attr-defined]
 
 
 class Model(metaclass=ModelMeta):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional, TypedDict, Union
+from typing import ClassVar, Optional, TypedDict, Union
 
 from speakeasy._codegen import field
 from speakeasy._datetime import datetime_from_wire, datetime_to_wire
@@ -27,6 +27,8 @@ class CliEvent(WireModel, slots=True):
     event read back keeps any enum value this SDK does not know as a plain ``str``.
     Positional order: the nine required fields, then 5.9.15's optional ones, then newer.
     """
+
+    _newer_than_7x: ClassVar[tuple[str, ...]] = ("test_report_raw",)  # model_dump: when set
 
     created_at: datetime = field(metadata=_DATETIME)
     r"""Timestamp when the event was created in the database."""
