@@ -251,39 +251,35 @@ def _frozen_delattr(self: Any, name: str) -> None:
     object.__delattr__(self, name)
 
 
-#: pydantic's names this SDK does not provide (``model_*`` and ``__pydantic*`` too).
-NOT_PROVIDED = frozenset(
-    {
-        "construct",
-        "copy",
-        "dict",
-        "from_orm",
-        "json",
-        "parse_file",
-        "parse_obj",
-        "parse_raw",
-        "schema_json",
-        "update_forward_refs",
-        "validate",
-        "__fields__",
-        "__fields_set__",
-        "_calculate_keys",
-        "_copy_and_set_values",
-        "_get_value",
-        "_iter",
-    }
-)
+#: pydantic's surface (2.x ``dir(BaseModel)``) that this SDK's models do not provide.
+NOT_PROVIDED = (
+    "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
+    "schema_json", "update_forward_refs", "validate", "model_computed_fields", "model_config",
+    "model_construct", "model_extra", "model_fields_set", "model_json_schema",
+    "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate_strings",
+    "__fields__", "__fields_set__", "__get_pydantic_core_schema__",
+    "__get_pydantic_json_schema__", "__pydantic_complete__", "__pydantic_core_schema__",
+    "__pydantic_decorators__", "__pydantic_extra__", "__pydantic_fields_set__",
+    "__pydantic_init_subclass__", "__pydantic_parent_namespace__", "__pydantic_private__",
+    "__pydantic_root_model__", "__pydantic_serializer__", "__pydantic_validator__",
+    "__pydantic_fields__", "_calculate_keys", "_copy_and_set_values", "_get_value", "_iter",
+)  # fmt: skip
 
 
-def not_provided(owner: str, name: str) -> Optional[AttributeError]:
-    """The error for a pydantic name this SDK does not provide, or None for other names."""
-    if name in NOT_PROVIDED or name.startswith(("model_", "__pydantic", "__get_pydantic")):
-        return AttributeError(
-            f"{owner}.{name} is not provided: this SDK's models are not pydantic models; "
-            "they offer model_dump, model_dump_json, model_validate, model_validate_json, "
-            "model_copy and model_fields"
+class NotProvided:
+    """A pydantic name on a model: reading it, from the class or an instance, raises
+    ``AttributeError`` saying so. (Descriptors rather than ``__getattr__``, which would
+    slow every attribute read of every model.)"""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        raise AttributeError(
+            f"{owner.__name__}.{self.name} is not provided: this SDK's models are not "
+            "pydantic models; they offer model_dump, model_dump_json, model_validate, "
+            "model_validate_json, model_copy and model_fields only"
         )
-    return None
 
 
 def _is_dataclass_field(value: object) -> bool:
@@ -355,16 +351,6 @@ class ModelMeta(type):
         if ns["__init__"] is None:
             type.__setattr__(cls, "__init__", _LazyInit(cls))
         return cls
-
-
-def _class_getattr(cls: type, name: str) -> Any:
-    error = not_provided(cls.__name__, name)
-    if error is not None:
-        raise error
-    raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
-
-
-ModelMeta.__getattr__ = _class_getattr  # type: ignore[attr-defined]
 
 
 class Model(metaclass=ModelMeta):

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Collection, Dict, Mapping, Optional, Tuple
 
-from speakeasy._codegen import MISSING, FieldSpec, Model, model_fields, not_provided
+from speakeasy._codegen import MISSING, NOT_PROVIDED, FieldSpec, Model, NotProvided, model_fields
 
 if TYPE_CHECKING:
     from dataclasses_json.mm import SchemaType
@@ -350,11 +350,9 @@ class PydanticLike:
             object.__setattr__(new, name, value)
         return new
 
-    def __getattr__(self, name: str) -> Any:
-        error = not_provided(type(self).__name__, name)
-        if error is not None:
-            raise error
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+for _name in NOT_PROVIDED:
+    setattr(PydanticLike, _name, NotProvided(_name))
 
 
 class JsonModel(Model, PydanticLike):
