@@ -121,6 +121,7 @@ def answers(draw: st.DrawFn) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.timeout(900)  # 600 answers: minutes on a loaded machine
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers())
 def test_the_native_decoder_gives_what_the_pure_one_gives(content: bytes) -> None:
