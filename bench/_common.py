@@ -33,6 +33,7 @@ class Case(NamedTuple):
     target: float
     unit: str = "ms"
     scale: float = 1e3  # from what was measured (seconds, bytes) to ``unit``
+    fast_target: float = 0.0  # with the [fast] extra, when it differs from ``target``
 
 
 # --------------------------------------------------------------------------- loopback server
@@ -143,6 +144,86 @@ def interleaved(
                 fn()
             times[name].append(time.perf_counter() - t0)
     return times["sdk"], times["plain"]
+
+
+#: The SDK's two back ends, as a run selects them: the [fast] extra (msgspec), or pure Python.
+PURE_ENV = "SPEAKEASY_PURE_PYTHON"
+Modes = Tuple[List[float], List[float], List[float]]  # fast, pure, plain
+
+
+def backend_is_fast() -> bool:
+    """Whether the [fast] extra is installed (else the "fast" column runs pure Python too)."""
+    try:
+        import msgspec  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def in_mode(fn: Callable[[], Any], pure: bool) -> Callable[[], Any]:
+    """``fn`` run with the SDK's back end forced (the variable is read at each decode)."""
+
+    def run() -> Any:
+        if pure:
+            os.environ[PURE_ENV] = "1"
+        else:
+            os.environ.pop(PURE_ENV, None)
+        return fn()
+
+    return run
+
+
+def interleaved_modes(
+    sdk: Callable[[], Any], plain: Callable[[], Any], repeats: int, calls: int = 1
+) -> Modes:
+    """As ``interleaved``, with the SDK run in both back ends: three sides, order rotating."""
+    sides = {"fast": in_mode(sdk, False), "pure": in_mode(sdk, True), "plain": plain}
+    for fn in sides.values():
+        fn()  # warm-up
+    times: Dict[str, List[float]] = {name: [] for name in sides}
+    names = list(sides)
+    for i in range(repeats):
+        for name in names[i % 3 :] + names[: i % 3]:
+            gc.collect()
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                sides[name]()
+            times[name].append(time.perf_counter() - t0)
+    os.environ.pop(PURE_ENV, None)
+    return times["fast"], times["pure"], times["plain"]
+
+
+def report_modes(results: Dict[str, Modes], cases: Dict[str, Case]) -> bool:
+    """A row per case: the SDK with the [fast] extra and in pure Python beside plain."""
+    fast_label = "fast" if backend_is_fast() else "fast(absent)"
+    header = (
+        f"{'case':<34} {fast_label:>11} {'pure':>11} {'plain':>11} "
+        f"{'fast/pl':>8} {'pure/pl':>8} {'targets f/p':>12}  result"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    passed = True
+    for key, (f, p, b) in results.items():
+        case = cases[key]
+        fast, pure, plain = (statistics.median(x) for x in (f, p, b))
+        fast_target = case.fast_target or case.target
+        ok = pure / plain <= case.target and fast / plain <= fast_target
+        passed &= ok
+        u, k = case.unit, case.scale
+        print(
+            f"{case.label:<34} {fast * k:>8.1f} {u:<3}{pure * k:>8.1f} {u:<3}"
+            f"{plain * k:>8.1f} {u:<3}"
+            f"{fast / plain:>7.2f}x {pure / plain:>7.2f}x {fast_target:>5.2f}/{case.target:.2f}x  "
+            f"{'pass' if ok else 'FAIL'}"
+        )
+    spreads = []
+    for key, sides in results.items():
+        quartiles = [statistics.quantiles(x, n=4) if len(x) > 1 else [x[0]] * 3 for x in sides]
+        k = cases[key].scale
+        spreads.append(f"{key}: " + ", ".join(f"{q[0] * k:.1f}-{q[2] * k:.1f}" for q in quartiles))
+    print("middle half of runs (fast, pure, plain): " + "; ".join(spreads))
+    return passed
 
 
 # --------------------------------------------------------------------------- report

@@ -144,6 +144,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT / "src"))
     from speakeasy._decoding import decode_list
+    from speakeasy._fastcodec import backend, decode_json_list
     from speakeasy.models.shared import CliEvent
 
     body = answer(args.events)
@@ -154,6 +155,7 @@ def main() -> int:
             "json.loads": lambda: json.loads(body),
             "decode": lambda: decode_list(parsed, CliEvent),
             "json.loads + decode": lambda: decode_list(json.loads(body), CliEvent),
+            "fast": lambda: decode_json_list(body, CliEvent),
         },
         repeats,
         time.process_time if args.cpu else time.perf_counter,
@@ -168,6 +170,11 @@ def main() -> int:
     print(f"  json.loads                 {loads * 1e3:8.1f} ms")
     print(f"  decode (typed models)      {decode * 1e3:8.1f} ms   {decode / loads:.2f}x json.loads")
     print(f"  json.loads + decode        {both * 1e3:8.1f} ms   {both / loads:.2f}x json.loads")
+    if backend() == "msgspec":
+        fast = times["fast"]
+        print(f"  [fast] msgspec + convert   {fast * 1e3:8.1f} ms   {fast / loads:.2f}x json.loads")
+    else:
+        print("  [fast]: msgspec not installed (or SPEAKEASY_PURE_PYTHON set)")
     if UPSTREAM_PYTHON.exists():
         n = args.upstream_events or args.events
         seconds = upstream_seconds(answer(n))

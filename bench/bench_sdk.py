@@ -27,9 +27,9 @@ import _common
 TIMEOUT_S = 30.0  # the SDK's default per-attempt timeout, passed to the plain side too
 
 CASES = {
-    "a": _common.Case("(a) 1 call x 10,000 events", 0.5),
+    "a": _common.Case("(a) 1 call x 10,000 events", 0.6, fast_target=0.35),
     "b": _common.Case("(b) 200 calls x 1 event", 0.75),
-    "c": _common.Case("(c) import", 1.15),
+    "c": _common.Case("(c) import", 1.08),
     "d": _common.Case("(d) peak memory, 100,000 events", 1.5, "MiB", 1 / 2**20),
     # Its "plain" side is today's ``import speakeasy`` (the "sdk" line of (c)).
     "c6": _common.Case("(c6) import 6.x/7.x path vs (c)", 1.05),
@@ -155,16 +155,16 @@ def check_equivalent(url: str) -> str:
 # --------------------------------------------------------------------------- measurements
 
 
-def case_a(url: str, repeats: int) -> _common.Samples:
+def case_a(url: str, repeats: int) -> _common.Modes:
     import requests
 
     rows = raw_rows(10_000)
     with requests.Session() as s1, requests.Session() as s2:
         sdk, plain = sdk_side(url, s1), plain_side(url, s2)
-        return _common.interleaved(lambda: sdk(rows), lambda: plain(rows), repeats)
+        return _common.interleaved_modes(lambda: sdk(rows), lambda: plain(rows), repeats)
 
 
-def case_b(url: str, repeats: int) -> _common.Samples:
+def case_b(url: str, repeats: int) -> _common.Modes:
     import requests
 
     singles = [[row] for row in raw_rows(200)]
@@ -179,7 +179,7 @@ def case_b(url: str, repeats: int) -> _common.Samples:
             for one in singles:
                 plain(one)
 
-        return _common.interleaved(sdk_200, plain_200, repeats)
+        return _common.interleaved_modes(sdk_200, plain_200, repeats)
 
 
 _IMPORT = {
@@ -204,24 +204,28 @@ def _import_once(side: str, env: Dict[str, str]) -> float:
     return float(out.stdout)
 
 
-def case_c(repeats: int, cache_dir: str) -> Tuple[List[float], List[float], Tuple[float, float]]:
-    """Import in fresh interpreters, bytecode cached (as after pip install) and not."""
+def case_c(repeats: int, cache_dir: str) -> Tuple[_common.Modes, Tuple[float, float]]:
+    """Import in fresh interpreters, bytecode cached (as after pip install) and not; the SDK
+    with the [fast] extra installed and with ``SPEAKEASY_PURE_PYTHON=1``."""
     cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cached["PYTHONPYCACHEPREFIX"] = cache_dir  # both sides: .pyc compiled once, then read
+    cached.pop(_common.PURE_ENV, None)
+    envs = {"fast": cached, "pure": {**cached, _common.PURE_ENV: "1"}, "plain": cached}
     for _ in range(2):
-        _import_once("sdk", cached), _import_once("plain", cached)
-    a: List[float] = []
-    b: List[float] = []
+        for side, env in envs.items():
+            _import_once("plain" if side == "plain" else "sdk", env)
+    times: Dict[str, List[float]] = {side: [] for side in envs}
+    names = list(envs)
     for i in range(repeats):
-        first, second = ("sdk", "plain") if i % 2 == 0 else ("plain", "sdk")
-        for side in (first, second):
-            (a if side == "sdk" else b).append(_import_once(side, cached))
+        for side in names[i % 3 :] + names[: i % 3]:
+            times[side].append(_import_once("plain" if side == "plain" else "sdk", envs[side]))
     # Informational: no bytecode cache for the SDK (the source compiled on every start).
     nocache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     nocache.pop("PYTHONPYCACHEPREFIX", None)
     c = [_import_once("sdk", nocache) for _ in range(max(3, repeats // 3))]
     d = [_import_once("plain", nocache) for _ in range(max(3, repeats // 3))]
-    return a, b, (statistics.median(c), statistics.median(d))
+    modes = (times["fast"], times["pure"], times["plain"])
+    return modes, (statistics.median(c), statistics.median(d))
 
 
 def case_c6(repeats: int, cache_dir: str) -> _common.Samples:
@@ -302,21 +306,22 @@ def main() -> None:
         )
         print("requests:", check_equivalent(url))
         started = time.perf_counter()
+        modes: Dict[str, _common.Modes] = {}
         results: Dict[str, _common.Samples] = {}
-        results["a"] = case_a(url, reps["a"])
-        results["b"] = case_b(url, reps["b"])
+        modes["a"] = case_a(url, reps["a"])
+        modes["b"] = case_b(url, reps["b"])
         with tempfile.TemporaryDirectory(prefix="bench-pyc-") as cache_dir:
-            sdk_import, plain_import, nocache = case_c(reps["c"], cache_dir)
-            results["c"] = (sdk_import, plain_import)
+            modes["c"], nocache = case_c(reps["c"], cache_dir)
             results["c6"] = case_c6(reps["c"], cache_dir)
         results["d"] = case_d(url, reps["d"])
         elapsed = time.perf_counter() - started
 
-    passed = _common.report(results, CASES)
+    passed = _common.report_modes(modes, CASES)
+    passed &= _common.report(results, CASES)
     print()
     print(
         f"medians of: a {reps['a']}, b {reps['b']}, c and c6 {reps['c']} runs per side, "
-        "interleaved; "
+        "interleaved (fast, pure, plain in rotating order); "
         f"d {reps['d']} fresh process(es) per side; bench took {elapsed:.0f} s"
     )
     print(_common.spread(results, CASES))

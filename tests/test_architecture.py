@@ -149,7 +149,7 @@ LAYERS = [
     # errors, the retry settings, and the checks of what 6.x/7.x code passes (which raise them)
     ["speakeasy.models.errors", "speakeasy.utils", "speakeasy._upstream"],
     # the codecs read and write the models: they register themselves in _model.CODECS
-    ["speakeasy._encoding", "speakeasy._decoding"],
+    ["speakeasy._encoding", "speakeasy._decoding", "speakeasy._fastcodec"],
     ["speakeasy.models"],
     # the core: what a request is and what its answer means (no HTTP library)
     [

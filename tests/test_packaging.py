@@ -206,16 +206,19 @@ def test_requires_dist_is_exactly_the_runtime_dependencies(metadata: Message) ->
 
 
 def test_other_requirements_belong_to_the_dev_extra(metadata: Message) -> None:
-    """Test and lint tools are only pulled in by ``[dev]``; ``[async]`` brings aiohttp alone."""
+    """Test and lint tools are only pulled in by ``[dev]``; ``[async]`` brings aiohttp alone,
+    ``[fast]`` msgspec alone."""
     requirements = [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
     conditional = [r for r in requirements if r.marker is not None]
     assert all(
-        r.marker.evaluate({"extra": "dev"}) or r.marker.evaluate({"extra": "async"})  # type: ignore[union-attr]
+        any(r.marker.evaluate({"extra": e}) for e in ("dev", "async", "fast"))  # type: ignore[union-attr]
         for r in conditional
     )
     assert not any(r.marker.evaluate({"extra": ""}) for r in conditional)  # type: ignore[union-attr]
     in_async = {r.name.lower() for r in conditional if r.marker.evaluate({"extra": "async"})}  # type: ignore[union-attr]
     assert in_async == {"aiohttp"}
+    in_fast = {r.name.lower() for r in conditional if r.marker.evaluate({"extra": "fast"})}  # type: ignore[union-attr]
+    assert in_fast == {"msgspec"}
 
 
 def test_wheel_name_version_and_python(metadata: Message) -> None:

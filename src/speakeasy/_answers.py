@@ -87,6 +87,11 @@ def decode_answer(response: HttpResponse, cls: Type[_M], redact: Redactor) -> Li
             response,
             redact,
         )
+    from speakeasy._fastcodec import decode_json_list  # the [fast] extra, when installed
+
+    models = decode_json_list(response.content, cls)  # None: the pure path decides
+    if models is not None:
+        return models
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError) as exc:

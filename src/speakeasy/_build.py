@@ -5,13 +5,13 @@ Every check runs before any byte is sent and names the offending field.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime
 from enum import Enum
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 from urllib.parse import quote
 
+from speakeasy._codegen import MISSING, model_fields
 from speakeasy._config import check_workspace_id, timeout_seconds
 from speakeasy._datetime import datetime_to_wire
 from speakeasy._upstream import UNSET
@@ -41,16 +41,15 @@ def event_from(value: object, index: int) -> object:
 
 
 def _from_fields(cls: Type[_M], data: Mapping[str, Any], where: str) -> _M:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = model_fields(cls)
+    names = {f.name for f in fields}
     for key in data:
         if key not in names:
             raise ValidationError(f"{where}.{key}", f"is not a field of {cls.__name__}")
     missing = [
         f.name
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name not in data
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
+        for f in fields
+        if f.name not in data and f.default is MISSING and f.default_factory is MISSING
     ]
     if missing:
         raise ValidationError(f"{where}.{missing[0]}", "is required")
@@ -65,7 +64,7 @@ def segment(value: object, field: str) -> str:
 def query(request: object) -> List[Tuple[str, str]]:
     """The query of a read: set fields in model order, ``workspace_id`` (a path value) aside."""
     params = []
-    for f in dataclasses.fields(request):  # type: ignore[arg-type]
+    for f in model_fields(type(request)):
         name = f.name
         if name in ("workspace_id", "target_id"):
             continue

@@ -35,13 +35,19 @@ event sets a dozen or two). A slotted model gets three compiled decoders:
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from datetime import datetime
 from enum import Enum
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Type, TypeVar
 
-from speakeasy._codegen import SCALAR_KINDS, compile_function
+from speakeasy._codegen import (
+    MISSING,
+    SCALAR_KINDS,
+    FieldSpec,
+    compile_function,
+    is_model,
+    model_fields,
+)
 from speakeasy._datetime import FROMISO_READS_Z, RFC3339_SHAPES, datetime_from_wire
 from speakeasy._model import CODECS, field_hints, is_on_wire, is_optional, wire_name
 
@@ -191,7 +197,7 @@ _TEMPLATES = {
 }
 
 
-def _kind(cls: type, f: dataclasses.Field[Any], hint: Any, env: Dict[str, Any], i: int) -> str:
+def _kind(cls: type, f: FieldSpec, hint: Any, env: Dict[str, Any], i: int) -> str:
     """The template for a field's type (registering what the template needs in ``env``)."""
     scalar = SCALAR_KINDS.get(hint)
     if scalar is not None:
@@ -208,7 +214,7 @@ def _kind(cls: type, f: dataclasses.Field[Any], hint: Any, env: Dict[str, Any], 
 
 def _builds_directly(cls: type) -> bool:
     """Whether the decoder may fill a bare instance (slotted, nothing run on construction)."""
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = {f.name for f in model_fields(cls)}
     slots = {name for c in cls.__mro__ for name in vars(c).get("__slots__", ())}
     constructor: object = cls.__new__
     return (
@@ -246,7 +252,7 @@ class _Model(NamedTuple):
 
 
 def _model(cls: type) -> _Model:
-    if not dataclasses.is_dataclass(cls):
+    if not is_model(cls):
         raise TypeError(f"{cls.__name__} is not a dataclass")
     hints = field_hints(cls)
     env: Dict[str, Any] = {
@@ -264,14 +270,14 @@ def _model(cls: type) -> _Model:
         "fromiso": datetime.fromisoformat,
     }
     fields: List[_Field] = []
-    for i, f in enumerate(dataclasses.fields(cls)):
+    for i, f in enumerate(model_fields(cls)):
         if not f.init:
             raise TypeError(f"{cls.__name__}.{f.name}: init=False fields cannot be decoded")
         if not is_on_wire(f):
-            if f.default is not dataclasses.MISSING:
+            if f.default is not MISSING:
                 env[f"default_{i}"] = f.default
                 default = f"default_{i}"
-            elif f.default_factory is not dataclasses.MISSING:
+            elif f.default_factory is not MISSING:
                 env[f"factory_{i}"] = f.default_factory
                 default = f"factory_{i}()"
             else:

@@ -20,14 +20,18 @@ measured slower (each item's ``encode`` call costs more than one large copy).
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Sequence
 
-from speakeasy._codegen import SCALAR_KINDS, compile_function
+from speakeasy._codegen import (
+    SCALAR_KINDS,
+    FieldSpec,
+    compile_function,
+    model_fields,
+)
 from speakeasy._datetime import datetime_to_wire
 from speakeasy._model import CODECS, field_hints, is_on_wire, is_optional, wire_name
 from speakeasy.models.errors import FieldTypeError, ValidationError
@@ -231,7 +235,7 @@ def _digits() -> dict[str, tuple[str, ...]]:
     return _DIGITS
 
 
-def _kind(cls: type, f: dataclasses.Field[Any], hint: Any, env: dict[str, Any]) -> str:
+def _kind(cls: type, f: FieldSpec, hint: Any, env: dict[str, Any]) -> str:
     """The template for a field's type (registering what the template needs in ``env``)."""
     meta = f.metadata.get("dataclasses_json", {})
     n = f.name
@@ -270,7 +274,7 @@ def _compile(cls: type, many: bool) -> Any:
     """The encoder of one ``cls``, or with ``many`` the same code in a loop over a list."""
     hints = field_hints(cls)
 
-    on_wire = [f for f in dataclasses.fields(cls) if is_on_wire(f)]
+    on_wire = [f for f in model_fields(cls) if is_on_wire(f)]
     fields = sorted(on_wire, key=wire_name)  # sort_keys order
     env: dict[str, Any] = {
         "cls": cls,

@@ -167,7 +167,11 @@ class Events(Operations):
         route = self._route(server_url, http_headers)
         req = coerce(request, operations.PostWorkspaceEventsRequest)
         events: object = req.request_body
-        if isinstance(events, list) and any(isinstance(e, Mapping) for e in events):
+        if (
+            isinstance(events, list)
+            and not set(map(type, events)) <= {shared.CliEvent}  # fast path: all events
+            and any(isinstance(e, Mapping) for e in events)
+        ):
             events = [event_from(e, i) for i, e in enumerate(events)]
         body = encode_list(events, shared.CliEvent, "request_body")  # type: ignore[arg-type]
         api = self._post_request(route, req.workspace_id, body, post_result)

@@ -1,11 +1,11 @@
 """Machinery shared by the wire models.
 
-Every model is a slotted dataclass whose fields are plain
-``dataclasses.field(...)`` calls (so mypy and pyright see which are required)
-carrying the metadata dataclasses-json reads (``letter_case``, ``encoder``,
-``decoder``, ``exclude``). The encoder (``_encoding``) and the decoder
-(``_decoding``) are compiled from the same metadata; a property test proves
-the encoder equal to dataclasses-json.
+Every model is made by ``_codegen.ModelMeta`` (a dataclass without the
+``dataclasses`` import: see there) from fields declared with ``_codegen.field(...)``
+(so mypy and pyright see which are required), carrying the metadata
+dataclasses-json reads (``letter_case``, ``encoder``, ``decoder``, ``exclude``).
+The encoder (``_encoding``) and the decoder (``_decoding``) are compiled from
+the same metadata; a property test proves the encoder equal to dataclasses-json.
 
 This module imports neither codec (they import it, as ``errors`` may: no
 cycle) and imports dataclasses-json only when a method needs it (~100 ms).
@@ -16,13 +16,29 @@ here when they load (``import speakeasy`` loads them), so no model imports them.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import importlib
 import json
 import sys
+import typing
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Type, TypeVar, Union, cast
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
+from speakeasy._codegen import MISSING, NOT_PROVIDED, FieldSpec, Model, NotProvided, model_fields
 from speakeasy._lazy import LazyModule
 
 if TYPE_CHECKING:
@@ -33,6 +49,7 @@ else:  # imported when typing.get_type_hints reads schema()'s result, not before
 _T = TypeVar("_T")
 #: The model class a classmethod is called on (``typing.Self``, which 3.9 lacks).
 _M = TypeVar("_M", bound="JsonModel")
+_P = TypeVar("_P", bound="PydanticLike")
 
 
 class Codecs:
@@ -61,17 +78,17 @@ CODECS = Codecs()
 _SCHEMAS: Dict[Tuple[type, bool, bool], Any] = {}
 
 
-def slotted(cls: type[_T]) -> type[_T]:
-    """Rebuild a dataclass with ``__slots__`` (``dataclass(slots=True)`` needs 3.10).
+def slotted(cls: Any) -> Any:
+    """Rebuild a real dataclass with ``__slots__`` (``dataclass(slots=True)`` needs 3.10).
 
-    Slots make construction faster and an event about five times smaller.
+    The SDK's models take ``slots=True`` instead; this serves dataclasses written by hand.
     """
-    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    names = tuple(f.name for f in model_fields(cls))
     body = dict(cls.__dict__)
     for name in (*names, "__dict__", "__weakref__"):
         body.pop(name, None)
     body["__slots__"] = names
-    new = cast("type[_T]", type(cls.__name__, cls.__bases__, body))
+    new = type(cls.__name__, cls.__bases__, body)
     new.__qualname__ = cls.__qualname__
     return new
 
@@ -117,7 +134,7 @@ def off_wire() -> Dict[str, Any]:
     return {"dataclasses_json": {"exclude": _always}, "off_wire": True}
 
 
-def is_optional(f: dataclasses.Field[Any]) -> bool:
+def is_optional(f: FieldSpec) -> bool:
     """Whether a wire field is optional (omitted when None); checks it defaults to None."""
     optional = "exclude" in f.metadata.get("dataclasses_json", {})
     if optional != (f.default is None):
@@ -125,11 +142,11 @@ def is_optional(f: dataclasses.Field[Any]) -> bool:
     return optional
 
 
-def is_on_wire(f: dataclasses.Field[Any]) -> bool:
+def is_on_wire(f: FieldSpec) -> bool:
     return not f.metadata.get("off_wire", False)
 
 
-def wire_name(f: dataclasses.Field[Any]) -> str:
+def wire_name(f: FieldSpec) -> str:
     """The JSON key of a field."""
     meta = f.metadata.get("dataclasses_json", {})
     return meta["letter_case"](f.name) if "letter_case" in meta else f.name
@@ -138,7 +155,7 @@ def wire_name(f: dataclasses.Field[Any]) -> str:
 def field_hints(cls: type) -> Dict[str, Any]:
     """The resolved type of each wire field (fields off the wire may name anything)."""
     hints: Dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
+    for f in model_fields(cls):
         if not is_on_wire(f):
             continue
         hint = f.type
@@ -160,7 +177,206 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
     return decode
 
 
-class JsonModel:
+# --------------------------------------------------------------------------- 6.x/7.x
+# What 6.x and 7.x users call on models (pydantic's names), without pydantic.
+# What 6.x and 7.x users call on models (pydantic's names), without pydantic.
+#
+# ``JsonModel`` (the base of every wire model, made by ``_codegen.ModelMeta``)
+# inherits ``PydanticLike``: ``model_dump``, ``model_dump_json``,
+# ``model_validate``, ``model_validate_json``, ``model_copy`` and
+# ``model_fields``, with what 7.0.0rc2's pydantic models give for the same
+# events (``tests/upstream/test_pydantic_like.py`` compares them with the real
+# package). The rest of pydantic's surface raises an ``AttributeError`` saying
+# it is not provided. Where the two must differ (docs/models/pydantic-methods.md):
+#
+# - validation is this SDK's, strict: ``"12"`` is not an int, and a bad value
+#   raises ``ValueError`` naming the field (pydantic raises its
+#   ``ValidationError``, also a ``ValueError``); an enum value this SDK does
+#   not know is kept as ``str`` (7.x refuses it);
+# - ``exclude_unset`` leaves out the optional fields that are ``None``: the
+#   models do not record which fields were given, and an optional field given
+#   as ``None`` is the same as one not given;
+# - a field newer than 7.0.0rc2 (``CliEvent.test_report_raw``) is in the dump
+#   only when set, so that a 7.x program sees the keys it knows.
+
+_ZERO = timedelta(0)
+
+
+class ModelField:
+    """One entry of ``model_fields``: what code reads of pydantic's ``FieldInfo``."""
+
+    __slots__ = ("alias", "annotation", "default", "description")
+
+    def __init__(self, annotation: Any, default: Any, alias: Optional[str]) -> None:
+        self.annotation = annotation
+        self.default = default  # ``...`` for a required field (pydantic: PydanticUndefined)
+        self.alias = alias
+        self.description: Optional[str] = None
+
+    def is_required(self) -> bool:
+        return self.default is ...
+
+    def __repr__(self) -> str:
+        required = "required=True" if self.is_required() else f"default={self.default!r}"
+        return f"ModelField(annotation={self.annotation!r}, {required})"
+
+
+_FIELDS: Dict[type, Dict[str, ModelField]] = {}
+_ORDER: Dict[type, Tuple[FieldSpec, ...]] = {}
+
+
+def _dump_order(cls: type) -> Tuple[FieldSpec, ...]:
+    """The fields as 7.x declares them: the required ones in order, then the optional
+    ones by name (fields off the wire, such as a response, are not part of the model)."""
+    order = _ORDER.get(cls)
+    if order is None:
+        specs = [f for f in model_fields(cls) if not f.metadata.get("off_wire", False)]
+        required = [f for f in specs if f.default is MISSING and f.default_factory is MISSING]
+        optional = sorted((f for f in specs if f not in required), key=lambda f: f.name)
+        order = _ORDER[cls] = (*required, *optional)
+    return order
+
+
+class _ModelFields:
+    """``model_fields``, on the class and on instances: built once per class."""
+
+    def __get__(self, instance: object, owner: type) -> Dict[str, ModelField]:
+        fields = _FIELDS.get(owner)
+        if fields is None:
+            hints = typing.get_type_hints(owner)
+            fields = _FIELDS[owner] = {}
+            for f in _dump_order(owner):
+                default = ... if f.default is MISSING else f.default
+                alias = wire_name(f)
+                fields[f.name] = ModelField(
+                    hints[f.name], default, alias if alias != f.name else None
+                )
+        return fields
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if value.utcoffset() == _ZERO else text
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, PydanticLike):
+        return value.model_dump(mode="json")
+    return value
+
+
+def _names(names: Optional[Collection[str]]) -> Optional[Collection[str]]:
+    if names is None or isinstance(names, (set, frozenset, dict)):
+        return names
+    return set(names)
+
+
+class PydanticLike:
+    """The 6.x/7.x (pydantic) methods of a model; see the module's docstring."""
+
+    __slots__ = ()
+
+    #: Fields newer than 7.0.0rc2's model: dumped only when set.
+    _newer_than_7x: typing.ClassVar[Collection[str]] = ()
+
+    model_fields: typing.ClassVar[Dict[str, ModelField]] = _ModelFields()  # type: ignore[assignment]
+
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        include: Optional[Collection[str]] = None,
+        exclude: Optional[Collection[str]] = None,
+        by_alias: bool = False,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> Dict[str, Any]:
+        """The fields as a dict, in 7.x's order; ``mode="json"``: JSON values (date-times
+        as RFC 3339 text, enum members as their value)."""
+        if mode not in ("python", "json"):
+            raise ValueError(f"mode: expected 'python' or 'json', got {mode!r}")
+        include, exclude = _names(include), _names(exclude)
+        newer = self._newer_than_7x
+        out: Dict[str, Any] = {}
+        for f in _dump_order(type(self)):
+            name = f.name
+            if (include is not None and name not in include) or (exclude and name in exclude):
+                continue
+            value = getattr(self, name)
+            optional = f.default is not MISSING
+            if value is None and (exclude_none or (optional and exclude_unset) or name in newer):
+                continue
+            if exclude_defaults and optional and value == f.default:
+                continue
+            key = f.name
+            if by_alias:
+                key = wire_name(f)
+            out[key] = _json_value(value) if mode == "json" else value
+        return out
+
+    def model_dump_json(
+        self,
+        *,
+        indent: Optional[int] = None,
+        include: Optional[Collection[str]] = None,
+        exclude: Optional[Collection[str]] = None,
+        by_alias: bool = False,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> str:
+        """``model_dump(mode="json")`` as JSON text: compact, or indented by ``indent``."""
+        data = self.model_dump(
+            mode="json",
+            include=include,
+            exclude=exclude,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        if indent is None:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def model_validate(cls: Type[_P], obj: Any) -> _P:
+        """A model from a dict of its fields (date-times as ``datetime`` or RFC 3339 text),
+        checked as a read's JSON is; a model of this class is returned as it is."""
+        if isinstance(obj, cls):
+            return obj
+        if not isinstance(obj, Mapping):
+            raise ValueError(f"expected a {cls.__name__} or a dict, got {type(obj).__name__}")
+        from speakeasy._datetime import datetime_to_wire
+
+        data = {k: datetime_to_wire(v) if isinstance(v, datetime) else v for k, v in obj.items()}
+        return CODECS.decoder_for(cls)(data)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_validate_json(cls: Type[_P], json_data: Union[str, bytes, bytearray]) -> _P:
+        """A model from JSON text, checked as a read's answer is."""
+        return CODECS.decoder_for(cls)(json.loads(json_data))  # type: ignore[no-any-return]
+
+    def model_copy(
+        self: _P, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False
+    ) -> _P:
+        """A copy (``deep``: a deep copy), with the fields of ``update`` set, unchecked (as
+        pydantic does)."""
+        new = copy.deepcopy(self) if deep else copy.copy(self)
+        names = {f.name for f in model_fields(type(self))}
+        for name, value in (update or {}).items():
+            if name not in names:
+                raise ValueError(f"{name}: is not a field of {type(self).__name__}")
+            object.__setattr__(new, name, value)
+        return new
+
+
+for _name in NOT_PROVIDED:
+    setattr(PydanticLike, _name, NotProvided(_name))
+
+
+class JsonModel(Model, PydanticLike):
     """The methods of a 5.x generated model (dataclasses-json's), imported only when used.
 
     ``models.shared._base.WireModel`` puts the compiled encoder and decoder behind them.
@@ -222,7 +438,7 @@ class JsonModel:
                 warnings.simplefilter("ignore")
                 schema_cls = build_schema(cls, DataClassJsonMixin, infer_missing, partial)
             _SCHEMAS[key] = schema_cls
-        off = tuple(f.name for f in dataclasses.fields(cls) if not is_on_wire(f))  # type: ignore[arg-type]
+        off = tuple(f.name for f in model_fields(cls) if not is_on_wire(f))
         if off:
             kw.setdefault("exclude", off)
         return schema_cls(partial=partial, unknown=unknown, **kw)

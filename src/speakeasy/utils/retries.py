@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Literal, Optional
 
+from speakeasy._codegen import Model
 from speakeasy.models.errors import ValidationError
 
 
-@dataclasses.dataclass(frozen=True)
-class BackoffStrategy:
+class BackoffStrategy(Model, frozen=True):
     """Exponential backoff: ``initial_interval * exponent**n`` ms, capped and jittered."""
 
     initial_interval: int
@@ -35,8 +34,7 @@ class BackoffStrategy:
             raise ValidationError("BackoffStrategy.max_interval", "must be >= initial_interval")
 
 
-@dataclasses.dataclass(frozen=True)
-class RetryConfig:
+class RetryConfig(Model, frozen=True):
     """Whether and how to retry: ``RetryConfig("backoff", BackoffStrategy(...), True)``.
 
     ``strategy`` is ``"backoff"`` or ``"none"`` (no retries at all); type checkers

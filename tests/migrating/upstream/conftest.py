@@ -21,8 +21,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 VERSION = "5.9.15"
-VENV = ROOT / ".venv" / f"upstream-{VERSION}"
-READY = VENV / ".installed"
 SIDE = Path(__file__).resolve().parent / "_their_side.py"
 
 
@@ -30,40 +28,41 @@ def _python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_upstream_venv() -> Path:
-    """The interpreter of the upstream virtualenv, creating it on first use.
+def ensure_upstream_venv(version: str = VERSION) -> Path:
+    """The interpreter of the upstream virtualenv of ``version``, creating it on first use.
 
     Parallel test workers (pytest-xdist) may all ask at once: one makes it under an
     exclusive lock, the others wait on the lock and then find it made.
     """
-    if READY.is_file():
-        return _python(VENV)
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    with open(VENV.with_name(f"{VENV.name}.lock"), "w") as lock:
+    venv = ROOT / ".venv" / f"upstream-{version}"
+    if (venv / ".installed").is_file():
+        return _python(venv)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.with_name(f"{venv.name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if READY.is_file():  # made by another worker while this one waited
-            return _python(VENV)
-        return _make_upstream_venv()
+        if (venv / ".installed").is_file():  # made by another worker while this one waited
+            return _python(venv)
+        return _make_upstream_venv(venv, version)
 
 
-def _make_upstream_venv() -> Path:
-    staging = VENV.with_name(f"{VENV.name}.tmp-{os.getpid()}")
+def _make_upstream_venv(venv: Path, version: str) -> Path:
+    staging = venv.with_name(f"{venv.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(staging)], check=True, timeout=300)
     result = subprocess.run(
         [
             str(_python(staging)), "-m", "pip", "install", "--disable-pip-version-check",
-            "-q", f"speakeasy-client-sdk-python=={VERSION}",
+            "-q", f"speakeasy-client-sdk-python=={version}",
         ],
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        pytest.fail(f"could not install upstream {VERSION}:\n{result.stderr[-2000:]}")
-    (staging / ".installed").write_text(VERSION, encoding="utf-8")
-    shutil.rmtree(VENV, ignore_errors=True)  # a half-made one from an interrupted run
-    staging.rename(VENV)
-    return _python(VENV)
+        pytest.fail(f"could not install upstream {version}:\n{result.stderr[-2000:]}")
+    (staging / ".installed").write_text(version, encoding="utf-8")
+    shutil.rmtree(venv, ignore_errors=True)  # a half-made one from an interrupted run
+    staging.rename(venv)
+    return _python(venv)
 
 
 class Upstream:

@@ -27,9 +27,9 @@ Errors read from an answer (``Error``, ``SDKError``) always carry it as
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable, Dict, Optional, Tuple
 
+from speakeasy._codegen import field
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy._rawresponse import DetachedResponse, HttpResponse, detach
 from speakeasy.models import errors  # errors.ErrorData: built on first use, not at import
@@ -77,8 +77,7 @@ class ClientClosedError(SpeakeasyError, RuntimeError):
     """The client is closed: raised by every call after ``close()`` (or leaving ``with``)."""
 
 
-@dataclasses.dataclass(eq=False, repr=False)
-class Error(SpeakeasyError, JsonModel):
+class Error(SpeakeasyError, JsonModel, eq=False, repr=False):
     """The API's error model, returned with a 5XX ``application/json`` body.
 
     Like a 5.x generated model it offers ``to_dict``, ``to_json``,
@@ -86,13 +85,11 @@ class Error(SpeakeasyError, JsonModel):
     ``status_code``; ``raw_response`` is not part of the wire model).
     """
 
-    message: str = dataclasses.field(metadata=wire())
+    message: str = field(metadata=wire())
     r"""A developer-facing error message."""
-    status_code: int = dataclasses.field(metadata=wire())
+    status_code: int = field(metadata=wire())
     r"""The HTTP status code, as the server wrote it in the body."""
-    raw_response: HttpResponse = dataclasses.field(
-        default_factory=lambda: _NO_RESPONSE, metadata=off_wire()
-    )
+    raw_response: HttpResponse = field(default_factory=lambda: _NO_RESPONSE, metadata=off_wire())
     r"""The HTTP response the error was read from (body already read).
 
     An error built by your own code without one (``Error("m", 503)``, for tests)

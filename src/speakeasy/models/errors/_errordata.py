@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+from speakeasy._codegen import field
 from speakeasy._model import JsonModel, wire
 
 __all__ = ["ErrorData"]
 
 
-@dataclasses.dataclass
 class ErrorData(JsonModel):
     """The JSON body of a 5XX ``Error`` answer: ``message`` and ``status_code``.
 
@@ -17,7 +15,7 @@ class ErrorData(JsonModel):
     ``from_json`` and ``schema()`` like the other models.
     """
 
-    message: str = dataclasses.field(metadata=wire())
+    message: str = field(metadata=wire())
     r"""A developer-facing error message."""
-    status_code: int = dataclasses.field(metadata=wire())
+    status_code: int = field(metadata=wire())
     r"""The HTTP status code, as the server wrote it in the body."""

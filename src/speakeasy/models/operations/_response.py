@@ -6,22 +6,21 @@ operation's module re-exports its own, as the generated SDKs lay them out).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import List, Optional
 
+from speakeasy._codegen import Model, field
 from speakeasy._rawresponse import HttpResponse
 from speakeasy.models import shared  # shared.TargetSDK is built on first use, not at import
 
 
-@dataclasses.dataclass
-class Response:
+class Response(Model):
     """The fields every operation's response starts with, as in the generated SDKs."""
 
     content_type: str
     r"""HTTP response content type for this operation (``""`` when the response has none)."""
     status_code: int
     r"""HTTP response status code for this operation."""
-    raw_response: HttpResponse = dataclasses.field(repr=False)
+    raw_response: HttpResponse = field(repr=False)
     r"""Raw HTTP response; suitable for custom response parsing. Its body is already read.
 
     A ``requests.Response`` for sync calls (as in 5.x), a ``DetachedResponse`` for
@@ -29,7 +28,6 @@ class Response:
     ``json()`` and ``url``."""
 
 
-@dataclasses.dataclass
 class EventBatchResponse(Response):
     """A response whose body is a list of events (search, events by target)."""
 
@@ -37,22 +35,18 @@ class EventBatchResponse(Response):
     r"""The events answered, as typed models."""
 
 
-@dataclasses.dataclass
 class PostWorkspaceEventsResponse(Response):
     """What the API answered (a 2xx; other statuses raise)."""
 
 
-@dataclasses.dataclass
 class SearchWorkspaceEventsResponse(EventBatchResponse):
     """What the API answered: a 200 with the events found in ``cli_event_batch``."""
 
 
-@dataclasses.dataclass
 class GetWorkspaceEventsByTargetResponse(EventBatchResponse):
     """What the API answered: a 200 with the target's events in ``cli_event_batch``."""
 
 
-@dataclasses.dataclass
 class TargetListResponse(Response):
     """A response whose body is a list of targets (both targets reads)."""
 
@@ -60,11 +54,9 @@ class TargetListResponse(Response):
     r"""One summary per target: its latest event and latest publish."""
 
 
-@dataclasses.dataclass
 class GetWorkspaceTargetsResponse(TargetListResponse):
     """What the API answered: a 200 with the workspace's targets (other statuses raise)."""
 
 
-@dataclasses.dataclass
 class GetTargetsResponse(TargetListResponse):
     """What the API answered to ``get_targets``: a 200 with the targets (other statuses raise)."""

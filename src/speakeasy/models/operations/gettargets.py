@@ -7,17 +7,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Optional, TypedDict
 
+from speakeasy._codegen import Model
 from speakeasy.models.operations._response import GetTargetsResponse
 
 __all__ = ["GetTargetsRequest", "GetTargetsRequestTypedDict", "GetTargetsResponse"]
 
 
-@dataclasses.dataclass
-class GetTargetsRequest:
+class GetTargetsRequest(Model):
     """Optionally, since when the targets must have had events (no workspace: the key's)."""
 
     after_last_event_created_at: Optional[datetime] = None

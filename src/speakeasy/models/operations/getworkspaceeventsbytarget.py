@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Optional, TypedDict
 
+from speakeasy._codegen import Model
 from speakeasy.models.operations._response import GetWorkspaceEventsByTargetResponse
 
 __all__ = [
@@ -15,8 +15,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass
-class GetWorkspaceEventsByTargetRequest:
+class GetWorkspaceEventsByTargetRequest(Model):
     """The target whose events to load, and optionally since when."""
 
     target_id: str

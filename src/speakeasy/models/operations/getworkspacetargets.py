@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Optional, TypedDict
 
+from speakeasy._codegen import Model
 from speakeasy.models.operations._response import GetWorkspaceTargetsResponse
 
 __all__ = [
@@ -15,8 +15,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass
-class GetWorkspaceTargetsRequest:
+class GetWorkspaceTargetsRequest(Model):
     """Optionally, since when the targets must have had events."""
 
     after_last_event_created_at: Optional[datetime] = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import List, Optional, TypedDict, Union
 
+from speakeasy._codegen import Model
 from speakeasy.models.operations._response import PostWorkspaceEventsResponse
 from speakeasy.models.shared.clievent import CliEvent, CliEventTypedDict
 
@@ -15,8 +15,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass
-class PostWorkspaceEventsRequest:
+class PostWorkspaceEventsRequest(Model):
     """The events to post, and optionally the workspace to post them to."""
 
     request_body: List[CliEvent]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Optional, TypedDict, Union
 
+from speakeasy._codegen import Model
 from speakeasy.models.operations._response import SearchWorkspaceEventsResponse
 from speakeasy.models.shared.interactiontype import InteractionType
 
@@ -15,8 +15,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass
-class SearchWorkspaceEventsRequest:
+class SearchWorkspaceEventsRequest(Model):
     """Filters of a search; every one is optional, and unset ones are not sent."""
 
     generate_gen_lock_id: Optional[str] = None

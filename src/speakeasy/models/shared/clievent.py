@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import field
 from datetime import datetime
-from typing import Optional, TypedDict, Union
+from typing import ClassVar, Optional, TypedDict, Union
 
+from speakeasy._codegen import field
 from speakeasy._datetime import datetime_from_wire, datetime_to_wire
-from speakeasy._model import open_enum_decoder, slotted, wire
+from speakeasy._model import open_enum_decoder, wire
 from speakeasy.models.shared._base import WireModel
 from speakeasy.models.shared.generatebumptype import GenerateBumpType
 from speakeasy.models.shared.interactiontype import InteractionType
@@ -20,9 +19,7 @@ _DATETIME = wire(encoder=datetime_to_wire, decoder=datetime_from_wire)
 _OPTIONAL_DATETIME = wire(optional=True, encoder=datetime_to_wire, decoder=datetime_from_wire)
 
 
-@slotted
-@dataclasses.dataclass
-class CliEvent(WireModel):
+class CliEvent(WireModel, slots=True):
     """One event recorded by the Speakeasy CLI.
 
     Optional fields left as ``None`` are omitted from the JSON, never sent as ``null``.
@@ -30,6 +27,8 @@ class CliEvent(WireModel):
     event read back keeps any enum value this SDK does not know as a plain ``str``.
     Positional order: the nine required fields, then 5.9.15's optional ones, then newer.
     """
+
+    _newer_than_7x: ClassVar[tuple[str, ...]] = ("test_report_raw",)  # model_dump: when set
 
     created_at: datetime = field(metadata=_DATETIME)
     r"""Timestamp when the event was created in the database."""

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Optional
+
+from speakeasy._codegen import Model, field, model_fields
 
 
 def _scheme(kind: str, sub_type: str, header: str) -> dict[str, dict[str, object]]:
     return {"security": {"scheme": True, "type": kind, "sub_type": sub_type, "field_name": header}}
 
 
-@dataclasses.dataclass(frozen=True)
-class Security:
+class Security(Model, frozen=True):
     """Credentials sent with every request. No value is ever shown in a repr.
 
     Each field's metadata names its header, as in the generated SDKs.
     """
 
-    api_key: Optional[str] = dataclasses.field(
+    api_key: Optional[str] = field(
         default=None, repr=False, metadata=_scheme("apiKey", "header", "x-api-key")
     )
     r"""Sent as the ``x-api-key`` header."""
 
-    bearer: Optional[str] = dataclasses.field(
+    bearer: Optional[str] = field(
         default=None, repr=False, metadata=_scheme("http", "bearer", "Authorization")
     )
     r"""Sent as ``Authorization: Bearer <token>`` (the prefix added unless present)."""
 
-    workspace_identifier: Optional[str] = dataclasses.field(
+    workspace_identifier: Optional[str] = field(
         default=None, repr=False, metadata=_scheme("apiKey", "header", "x-workspace-identifier")
     )
     r"""Sent as the ``x-workspace-identifier`` header."""
@@ -35,7 +35,7 @@ class Security:
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{f.name}={'***' if getattr(self, f.name) is not None else None}"
-            for f in dataclasses.fields(self)
+            for f in model_fields(type(self))
         )
         return f"Security({shown})"
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import field
 from datetime import datetime
 from typing import Optional, Union
 
+from speakeasy._codegen import field
 from speakeasy._datetime import datetime_from_wire, datetime_to_wire
-from speakeasy._model import open_enum_decoder, slotted, wire
+from speakeasy._model import open_enum_decoder, wire
 from speakeasy.models.shared._base import WireModel
 from speakeasy.models.shared.interactiontype import InteractionType
 
@@ -18,9 +17,7 @@ _DATETIME = wire(encoder=datetime_to_wire, decoder=datetime_from_wire)
 _OPTIONAL_DATETIME = wire(optional=True, encoder=datetime_to_wire, decoder=datetime_from_wire)
 
 
-@slotted
-@dataclasses.dataclass
-class TargetSDK(WireModel):
+class TargetSDK(WireModel, slots=True):
     """A target (one generated SDK) of a workspace, built from its latest events.
 
     Response-only. An enum value this SDK does not know is kept as a plain ``str``.
