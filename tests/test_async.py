@@ -176,7 +176,7 @@ def test_cancelling_a_call_closes_its_connection_and_the_client_goes_on() -> Non
                     break
                 await asyncio.sleep(0.01)
             assert server.closed == 1  # the server saw the hang-up
-            connector = client._async._session.connector  # type: ignore[union-attr]
+            connector = client._async.transport._session.connector  # type: ignore[union-attr]
             assert connector is not None and len(connector._acquired) == 0
             res = await client.events.post_workspace_events_async(_request())
             assert res.status_code == 200
@@ -201,7 +201,7 @@ def test_async_with_closes_the_client(events: EventsServer) -> None:
     async def main() -> speakeasy.Speakeasy:
         async with _client(events.url) as client:
             await client.events.post_workspace_events_async(_request())
-            session = client._async._session  # type: ignore[union-attr]
+            session = client._async.transport._session  # type: ignore[union-attr]
             assert session is not None and not session.closed
         assert session.closed
         with pytest.raises(errors.ClientClosedError):
@@ -327,10 +327,12 @@ def _python(code: str) -> str:
 
 def test_without_aiohttp_the_first_async_call_says_what_to_install() -> None:
     """aiohttp missing: ``import speakeasy`` and sync use work; an async call raises
-    ImportError naming the extra to install."""
+    ImportError naming what to install: aiohttp itself, in the supported range (the
+    ``[async]`` extra would install upstream's package from the index, as the README warns)."""
     out = _python(WITHOUT_AIOHTTP)
     assert out.startswith("ImportError:"), out
-    assert 'pip install "speakeasy-client-sdk-python[async]"' in out
+    assert 'pip install "aiohttp>=3.10,<4"' in out
+    assert "speakeasy-client-sdk-python[async]" not in out
 
 
 def test_import_speakeasy_never_imports_aiohttp() -> None:

@@ -22,7 +22,7 @@ from speakeasy.utils.retries import RetryConfig
 if TYPE_CHECKING:
     from speakeasy._async import AsyncClient, AsyncEdge
 
-_ASYNC_EXTRA = 'pip install "speakeasy-client-sdk-python[async]"'
+_ASYNC_EXTRA = 'pip install "aiohttp>=3.10,<4"'
 
 SERVERS: Dict[str, str] = {
     "prod": "https://api.prod.speakeasy.com",

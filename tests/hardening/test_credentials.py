@@ -12,7 +12,7 @@ import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests._edges import CONNECTION_ERROR, NETWORK_ERROR, unwrap
+from tests._edges import BROKEN_BODY, NETWORK_ERROR, unwrap
 from tests._factories import FAST_RETRIES, NO_RETRIES
 from tests.hardening.conftest import API_KEY, MakeClient, make_request
 
@@ -80,11 +80,11 @@ def test_session_is_never_given_the_key(make_client: MakeClient, edge: str) -> N
     """The key goes on each request, never into the session's headers (either edge's)."""
     client = make_client()
     client.events.post_workspace_events(make_request())
-    session = client._sync.session
+    session = client._sync.transport.session
     assert API_KEY not in repr(dict(session.headers))
     assert API_KEY not in repr(session.cookies)
     if edge == "async":
-        aio = unwrap(client)._async._session
+        aio = unwrap(client)._async.transport._session
         assert aio is not None
         assert API_KEY not in repr(dict(aio.headers))
         assert API_KEY not in repr(list(aio.cookie_jar))
@@ -156,7 +156,7 @@ def test_retried_then_exhausted_exception_hides_the_key(
     """The exception that ends a run of retries is as clean as a first one."""
     server.handler = lambda rec: Reply(200, action="reset")
     quick = RetryConfig("backoff", BackoffStrategy(1, 2, 1, 50), True)
-    with pytest.raises(CONNECTION_ERROR[edge]) as info:
+    with pytest.raises(BROKEN_BODY[edge]) as info:
         make_client().events.post_workspace_events(make_request(), quick)
     assert API_KEY not in rendered(info.value)
 

@@ -12,22 +12,22 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
+from speakeasy.models.errors._transport import (
+    BrokenResponseError,
+    ConnectError,
+    DeadlineError,
+    TransportError,
+)
 
 if TYPE_CHECKING:
-    from speakeasy.models.errors._broken import BrokenResponseError
     from speakeasy.models.errors._errordata import ErrorData
 
 
 def __getattr__(name: str) -> object:
-    # Of the sync edge (a requests exception): imported when first asked for.
     if name == "ErrorData":  # a model (7.x's ``e.data``): built on first use
         from speakeasy.models.errors._errordata import ErrorData
 
         return ErrorData
-    if name == "BrokenResponseError":
-        from speakeasy.models.errors._broken import BrokenResponseError
-
-        return BrokenResponseError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -35,6 +35,8 @@ __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
     "ClientClosedError",
+    "ConnectError",
+    "DeadlineError",
     "DetachedResponse",
     "Error",
     "ErrorData",
@@ -42,5 +44,6 @@ __all__ = [
     "HttpResponse",
     "SDKError",
     "SpeakeasyError",
+    "TransportError",
     "ValidationError",
 ]
