@@ -9,7 +9,7 @@ transport imports aiohttp.
 from __future__ import annotations
 
 import asyncio
-from typing import Optional, TypeVar, Union
+from typing import Any, Optional, TypeVar, Union
 
 from speakeasy._pipeline import Call, Pipeline, Plan
 from speakeasy._rawresponse import HttpResponse
@@ -29,10 +29,10 @@ class AsyncEdge:
         self,
         pipeline: Pipeline,
         given: Optional[AsyncClient] = None,
-        transport: Optional[AsyncTransport[object]] = None,
+        transport: Optional[AsyncTransport[Any]] = None,
     ) -> None:
         self.pipeline = pipeline
-        self.transport: AsyncTransport[object] = transport or AiohttpTransport(given)
+        self.transport: AsyncTransport[Any] = transport or AiohttpTransport(given)
 
     async def send(self, plan: Plan[_T]) -> _T:
         """Awaits the plan's result (from the 2xx answer), or raises the call's exception."""

@@ -42,12 +42,12 @@ from speakeasy._answers import MAX_BODY_BYTES, REDACT_SLACK, map_error, sdk_erro
 from speakeasy._body import ACCEPT_ENCODING
 from speakeasy._hooks import Hooks
 from speakeasy._logging import logger
-from speakeasy._rawresponse import HttpResponse
+from speakeasy._rawresponse import HttpResponse, detach
 from speakeasy._redact import NO_SECRETS, Redactor
 from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
 from speakeasy._transports._base import Bound, Received, Spec
 from speakeasy.models.errors import ClientClosedError
-from speakeasy.models.errors._transport import ConnectError
+from speakeasy.models.errors._transport import ConnectError, TransportError
 from speakeasy.utils.retries import RetryConfig
 
 HeaderSource = Callable[[], Dict[str, str]]
@@ -303,6 +303,8 @@ class Call:
         """The call's result, made from its last 2xx answer; or the exception for what happened."""
         outcome = self.outcome
         if isinstance(outcome, BaseException):
+            if isinstance(outcome, TransportError) and outcome.raw_response is not None:
+                outcome.raw_response = detach(outcome.raw_response, self.redact, MAX_BODY_BYTES)
             if not self.final:
                 add_note(outcome, self._summary(outcome))
             raise outcome

@@ -8,7 +8,7 @@ nor urllib3 itself.
 from __future__ import annotations
 
 import time
-from typing import Optional, TypeVar, Union
+from typing import Any, Optional, TypeVar, Union
 
 from speakeasy._pipeline import Call, Pipeline, Plan
 from speakeasy._rawresponse import HttpResponse
@@ -29,7 +29,7 @@ _T = TypeVar("_T")
 class SyncEdge:
     """Sends ``ApiRequest``s through a transport (requests' by default), attempt by attempt."""
 
-    def __init__(self, pipeline: Pipeline, transport: Transport[object]) -> None:
+    def __init__(self, pipeline: Pipeline, transport: Transport[Any]) -> None:
         self.pipeline = pipeline
         self.transport = transport
 

@@ -33,6 +33,7 @@ The module imports aiohttp at once: it is imported only on the first async call
 from __future__ import annotations
 
 import asyncio
+import io
 import ssl
 import sys
 from typing import Any, AsyncIterator, Dict, Mapping, Optional, Tuple
@@ -53,7 +54,9 @@ from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
 AsyncClient = aiohttp.ClientSession
 
 _CHUNK = 64 * 1024
-#: Session headers that would add credentials to the SDK's own.
+#: aiohttp's TOO_LARGE_BYTES_BODY: raw bytes past it draw a ResourceWarning.
+_LARGE_BODY = 1 << 20
+#: Session headers that would add credentials to the SDK's own (refused, on both edges).
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
 # -- the SDK's exceptions, as aiohttp's (or asyncio's) too -------------------------------------
@@ -153,6 +156,8 @@ class AiohttpTransport:
         error: Optional[BaseException] = None
         try:
             return await asyncio.wait_for(self._exchange(session, request, spec), spec.timeout)
+        except errors.TransportError:
+            raise  # already the SDK's (a body cut short, read in _exchange)
         except asyncio.TimeoutError:
             error = DeadlineError(
                 f"{spec.label}: no complete response within the attempt's deadline of "
@@ -174,7 +179,7 @@ class AiohttpTransport:
             request.method,
             yarl.URL(request.url, encoded=True),
             headers=request.headers,
-            data=request.body,
+            data=_payload(request.body),
             allow_redirects=False,
             proxy=None if spec.direct else self._proxy_for(request.url),
             auto_decompress=False,
@@ -185,13 +190,30 @@ class AiohttpTransport:
                 response.headers.get("Content-Encoding"), bound.read, bound.keep_over
             )
             complete = True
-            async for chunk in response.content.iter_chunked(_CHUNK):
-                if not reader.feed(chunk):
-                    complete = False
-                    response.close()  # the rest is never read: the connection is not reused
-                    break
-            else:
-                complete = reader.finish()
+            broken = None
+            try:
+                async for chunk in response.content.iter_chunked(_CHUNK):
+                    if not reader.feed(chunk):
+                        complete = False
+                        response.close()  # the rest is never read: the connection is not reused
+                        break
+                else:
+                    complete = reader.finish()
+            except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+                broken = BrokenResponseError(
+                    f"{spec.label}: the connection broke while the answer's body was read "
+                    f"(status {response.status}, {type(exc).__name__})"
+                )
+            if broken is not None:
+                # The head arrived: it is the error's raw_response (the core redacts it).
+                broken.raw_response = DetachedResponse(
+                    response.status,
+                    _headers(response.headers),
+                    b"",
+                    str(response.url),
+                    response.reason or "",
+                )
+                raise broken
             if reader.broken_encoding:
                 complete = True
                 response.close()
@@ -281,6 +303,14 @@ async def _close_at_shutdown(session: aiohttp.ClientSession) -> AsyncIterator[No
     finally:
         if not session.closed:
             await session.close()
+
+
+def _payload(body: Optional[bytes]) -> Any:
+    """A large body as a file object: aiohttp warns (a ResourceWarning) that raw bytes
+    past 1 MiB may block the loop while it copies them, and streams a file object."""
+    if body is not None and len(body) > _LARGE_BODY:
+        return io.BytesIO(body)
+    return body
 
 
 def _finish(closer: Optional[AsyncIterator[None]]) -> None:

@@ -30,17 +30,22 @@ from urllib.parse import urlsplit
 import requests
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import HeaderParsingError
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.util.response import assert_header_parsing
 
 from speakeasy._body import BodyReader
 from speakeasy._logging import logger
+from speakeasy._rawresponse import DetachedResponse
 from speakeasy._transports import _deadline
 from speakeasy._transports._base import Received, Spec
 from speakeasy.models import errors
-from speakeasy.models.errors import FieldTypeError, ValidationError
+from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
 
 #: What ``client=`` takes.
 SyncClient = requests.Session
+#: Session headers that would add credentials to the SDK's own (refused, on both edges).
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
 _CHUNK = 64 * 1024
 
@@ -123,6 +128,13 @@ class RequestsTransport:
                 "the session has .auth set, which would replace the SDK's credentials: "
                 "remove it and pass security= to Speakeasy",
             )
+        for name in self.session.headers:
+            if name.lower() in CREDENTIAL_HEADERS:
+                raise ValidationError(
+                    "client",
+                    f"the session's headers include {name}, which would be sent with the "
+                    "SDK's credentials: remove it and pass security= to Speakeasy",
+                )
 
     def prepare(
         self, method: str, url: str, headers: Mapping[str, str], body: Optional[bytes]
@@ -152,8 +164,9 @@ class RequestsTransport:
         prepared.hooks = {"response": list(session.hooks.get("response", ()))}
         return prepared
 
-    def send(self, prepared: requests.PreparedRequest, spec: Spec) -> Received[requests.Response]:
+    def send(self, request: requests.PreparedRequest, spec: Spec) -> Received[requests.Response]:
         """One attempt: the answer, or the SDK's transport error for what went wrong."""
+        prepared = request
         settings = self._settings(prepared.url or "", spec.direct)
         response = None
         attempt = _deadline.start(spec.timeout)
@@ -161,13 +174,15 @@ class RequestsTransport:
             response = self.session.send(
                 prepared, timeout=spec.timeout, allow_redirects=False, **settings
             )
+            if _malformed_head(response):
+                raise malformed_answer(spec, prepared.url or "")
             received = _read(response, spec)
             if attempt.expired:
                 # The watchdog cut the socket: what was parsed may look whole but is not.
                 raise DeadlineError(_late(spec))
             return received
-        except errors.TransportError as caught:
-            error: errors.TransportError = caught
+        except (errors.TransportError, SDKError) as caught:
+            error: Exception = caught
             cause = caught.__cause__
         except (requests.RequestException, Urllib3Error, OSError) as caught:
             error = _translate(caught, prepared, spec, attempt.expired)
@@ -245,6 +260,8 @@ def _read(response: requests.Response, spec: Spec) -> Received[requests.Response
         return Received(response, len(content) <= bound.read)
     reader = BodyReader(response.headers.get("content-encoding"), bound.read, bound.keep_over)
     complete = True
+    error: Optional[BrokenResponseError] = None
+    cause: Optional[BaseException] = None
     try:
         for raw in response.raw.stream(_CHUNK, decode_content=False):
             if not reader.feed(raw):
@@ -257,7 +274,17 @@ def _read(response: requests.Response, spec: Spec) -> Received[requests.Response
             f"{spec.label}: the connection broke while the answer's body was read "
             f"(status {response.status_code})"
         )
-        raise error from _root(exc)
+        # The head arrived: it is the error's raw_response (the core redacts it).
+        error.raw_response = DetachedResponse(
+            response.status_code,
+            dict(response.headers),
+            b"",
+            response.url or "",
+            response.reason or "",
+        )
+        cause = _root(exc)
+    if error is not None:
+        raise error from cause
     if reader.broken_encoding:
         # The body contradicts its Content-Encoding. It only ever explains the
         # status, which stands: keep what was decoded and drop the connection.
@@ -272,6 +299,37 @@ def _read(response: requests.Response, spec: Spec) -> Received[requests.Response
     response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]
     return Received(response, complete, tail)
+
+
+def _malformed_head(response: requests.Response) -> bool:
+    """Whether the answer's head had lines http.client could not parse (a header line
+    with no colon...). http.client keeps what it parsed and drops the rest; urllib3
+    only logs it. The parsed message is reachable through urllib3's
+    ``_original_response`` only (no public way), checked by urllib3's own public
+    ``assert_header_parsing``."""
+    original = getattr(response.raw, "_original_response", None)
+    message = getattr(original, "msg", None)
+    if message is None:
+        return False
+    try:
+        assert_header_parsing(message)
+    except HeaderParsingError:
+        return True
+    except TypeError:  # not an http.client message: nothing to check
+        return False
+    return False
+
+
+def malformed_answer(spec: Spec, url: str) -> SDKError:
+    """A head that could not be parsed: an ``SDKError`` (status 0: no status to trust),
+    retried like other broken answers. Nothing of the library's exception is kept."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return SDKError(
+        f"{spec.label}: malformed answer from {parts.hostname or ''} port {port}: its head "
+        "could not be parsed",
+        0,
+    )
 
 
 def _root(exc: BaseException) -> Optional[BaseException]:

@@ -35,8 +35,6 @@ class TransportError(SpeakeasyError):
         # accepted and dropped so that none of them can carry the request's headers.
         super().__init__(message)
         self.raw_response = None
-        self.request = None
-        self.response = None
 
     def __reduce__(self) -> Tuple[Any, ...]:
         state: Dict[str, Any] = {"raw_response": self.raw_response}
@@ -45,8 +43,8 @@ class TransportError(SpeakeasyError):
             state["__notes__"] = list(notes)
         return (type(self), (str(self.args[0]) if self.args else "",), state)
 
-    def __setstate__(self, state: Dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    def __setstate__(self, state: Optional[Dict[str, Any]]) -> None:
+        self.__dict__.update(state or {})
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
