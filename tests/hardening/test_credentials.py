@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+import types
 from typing import Any, Iterator, List, Set
 
 import pytest
@@ -219,3 +220,45 @@ def test_key_is_sent_only_as_the_header(server: EventsServer, make_client: MakeC
     assert all(API_KEY not in v for v in others)
     assert API_KEY not in rec.path + rec.query
     assert API_KEY.encode() not in rec.body
+
+
+@pytest.mark.parametrize("header", ["Authorization", "proxy-authorization", "Cookie"])
+def test_a_session_whose_headers_carry_credentials_is_refused_before_sending(
+    server: EventsServer, edge: str, header: str
+) -> None:
+    """A caller's session (``client=`` or ``async_client=``) whose default headers carry
+    credentials would send them with the SDK's key: refused on both edges, naming the
+    setting and the header, before any byte is sent."""
+    import asyncio
+
+    import aiohttp
+
+    request = make_request()
+    if edge == "sync":
+        session = requests.Session()
+        session.headers[header] = "Bearer someone-elses"
+        client = speakeasy.Speakeasy(
+            security=shared.Security(api_key=API_KEY), server_url=server.url, client=session
+        )
+        with pytest.raises(errors.ValidationError) as info:
+            client.events.post_workspace_events(request)
+        session.close()
+    else:
+
+        async def main() -> errors.ValidationError:
+            async with aiohttp.ClientSession(headers={header: "Bearer someone-elses"}) as mine:
+                client = speakeasy.Speakeasy(
+                    security=shared.Security(api_key=API_KEY),
+                    server_url=server.url,
+                    async_client=mine,
+                )
+                try:
+                    await client.events.post_workspace_events_async(request)
+                except errors.ValidationError as exc:
+                    return exc
+                raise AssertionError("not refused")
+
+        info = types.SimpleNamespace(value=asyncio.run(main()))
+    assert info.value.field == ("client" if edge == "sync" else "async_client")
+    assert header in str(info.value)
+    assert server.received == []
