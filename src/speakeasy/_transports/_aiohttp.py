@@ -45,7 +45,7 @@ import yarl
 
 from speakeasy._body import BodyReader
 from speakeasy._hooks import AsyncRequest
-from speakeasy._rawresponse import DetachedResponse
+from speakeasy._rawresponse import DetachedResponse, HttpResponse
 from speakeasy._transports._base import Received, Spec
 from speakeasy.models import errors
 from speakeasy.models.errors import FieldTypeError, SDKError, ValidationError
@@ -82,6 +82,11 @@ class BrokenResponseError(
 ):
     """The answer was broken (also an ``aiohttp.ClientConnectionError`` and
     ``aiohttp.ClientPayloadError``)."""
+
+
+def _as_http_response(response: DetachedResponse) -> HttpResponse:
+    """Never called: mypy checks here that the async edge's response is an ``HttpResponse``."""
+    return response
 
 
 def check_session(client: object) -> None:

@@ -36,7 +36,7 @@ from urllib3.util.response import assert_header_parsing
 
 from speakeasy._body import BodyReader
 from speakeasy._logging import logger
-from speakeasy._rawresponse import DetachedResponse
+from speakeasy._rawresponse import DetachedResponse, HttpResponse
 from speakeasy._transports import _deadline
 from speakeasy._transports._base import Received, Spec
 from speakeasy.models import errors
@@ -68,6 +68,11 @@ class BrokenResponseError(
     errors.BrokenResponseError, requests.ConnectionError, requests.exceptions.ChunkedEncodingError
 ):
     """The answer was broken (also a ``requests.ConnectionError`` and ``ChunkedEncodingError``)."""
+
+
+def _as_http_response(response: requests.Response) -> HttpResponse:
+    """Never called: mypy checks here that requests' Response is an ``HttpResponse``."""
+    return response
 
 
 def _keep(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
