@@ -29,12 +29,15 @@ class HttpResponse(Protocol):
     @property
     def ok(self) -> bool:
         """True for a status below 400."""
+
     @property
     def reason(self) -> str:
         """The status line's reason phrase (``"Not Found"``); may be empty."""
+
     @property
     def encoding(self) -> Optional[str]:
         """The body's declared charset, or None."""
+
     def json(self, **kwargs: Any) -> Any: ...
 
 
