@@ -48,6 +48,16 @@ SyncClient = requests.Session
 CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
 _CHUNK = 64 * 1024
+#: What requests (and urllib3 below it) raise for a failed exchange; the rest (an
+#: adapter refusing a URL's scheme, a hook's bad header) is the caller's to see.
+_NETWORK = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    Urllib3Error,
+    OSError,
+)
 
 # -- the SDK's exceptions, as requests exceptions too ------------------------------------------
 
@@ -189,7 +199,7 @@ class RequestsTransport:
         except (errors.TransportError, SDKError) as caught:
             error: Exception = caught
             cause = caught.__cause__
-        except (requests.RequestException, Urllib3Error, OSError) as caught:
+        except _NETWORK as caught:
             error = _translate(caught, prepared, spec, attempt.expired)
             cause = _root(caught)
         finally:
