@@ -45,8 +45,8 @@ def test_fault_not_retried_raises_connection_error(
     server: EventsServer, make_client: MakeClient, action: str, retries: RetryConfig, edge: str
 ) -> None:
     """With retries off, or retry_connection_errors=False under a backoff strategy: one
-    attempt, and every fault reaches the caller as the edge's connection error (sync:
-    requests.ConnectionError; async: aiohttp's, ClientPayloadError for a broken body)."""
+    attempt, and every fault reaches the caller as errors.BrokenResponseError on both
+    edges (the connection was made: the answer broke)."""
     server.replies.append(Reply(200, action=action))
     with pytest.raises(fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), retries)
@@ -57,7 +57,7 @@ def test_fault_not_retried_raises_connection_error(
 def test_fault_that_never_clears_raises_connection_error(
     server: EventsServer, make_client: MakeClient, action: str, edge: str
 ) -> None:
-    """When the budget runs out, the last network exception is raised itself."""
+    """When the budget runs out, the last network error is raised (BrokenResponseError)."""
     server.handler = lambda rec: Reply(200, action=action)
     with pytest.raises(fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), EXHAUSTED)
