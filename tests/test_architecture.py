@@ -145,6 +145,7 @@ LAYERS = [
         "speakeasy._logging",
         "speakeasy._lazy",
         "speakeasy._codegen",
+        "speakeasy._transports._base",
     ],
     # errors, the retry settings, and the checks of what 6.x/7.x code passes (which raise them)
     ["speakeasy.models.errors", "speakeasy.utils", "speakeasy._upstream"],
@@ -162,8 +163,10 @@ LAYERS = [
         "speakeasy._results",
         "speakeasy._pipeline",
     ],
-    # the two I/O edges
-    ["speakeasy._deadline", "speakeasy._sync", "speakeasy._async"],
+    # the transports: the only modules that import an HTTP library
+    ["speakeasy._transports"],
+    # the two I/O edges: the loop of a call over a transport
+    ["speakeasy._sync", "speakeasy._async"],
     ["speakeasy._batching"],
     ["speakeasy._tracking"],  # events.track(): hands events to a batcher
     ["speakeasy._events", "speakeasy._operations"],
@@ -248,23 +251,73 @@ def test_the_core_imports_no_http_library() -> None:
         for name, path in modules.items()
         if _layer(name) in (LAYERS.index(CORE), 0, 1, 2, 3)
         and _third_party_imports(path) & libraries
-        and name != "speakeasy.models.errors._broken"  # the sync edge's exception, on demand
     }
     assert offending == {}
 
 
-def test_http_libraries_are_imported_by_few_files() -> None:
-    """requests/urllib3 by at most 3 files of src/, aiohttp by at most 2."""
-    users = {
-        kind: sorted(
-            name
-            for name, path in _modules().items()
-            if not name.startswith("speakeasy.testing") and _third_party_imports(path) & set(libs)
-        )
+def test_only_the_transports_import_an_http_library() -> None:
+    """requests/urllib3 are imported by the requests transport (and its deadline watchdog)
+    only; aiohttp (and yarl, multidict) by the aiohttp transport only. testing/ imports none."""
+    offending = sorted(
+        f"{name} imports {sorted(_third_party_imports(path) & set(libs))}"
         for kind, libs in HTTP_LIBRARIES.items()
-    }
-    assert len(users["requests"]) <= 3, users["requests"]
-    assert len(users["async"]) <= 2, users["async"]
+        for name, path in _modules().items()
+        if _third_party_imports(path) & set(libs)
+        and name != PLUGIN  # only to skip the async fixture when aiohttp is missing
+        and name
+        not in (
+            {"speakeasy._transports._requests", "speakeasy._transports._deadline"}
+            if kind == "requests"
+            else {"speakeasy._transports._aiohttp"}
+        )
+    )
+    assert offending == []
+
+
+def _library_names(tree: ast.AST) -> Set[str]:
+    """Names bound in a module to requests/urllib3/aiohttp objects: the modules
+    themselves and whatever is imported from them."""
+    libraries = {lib for libs in HTTP_LIBRARIES.values() for lib in libs}
+    names: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in libraries:
+                    names.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.split(".")[0] in libraries:
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def test_no_module_outside_the_transports_touches_a_library_private() -> None:
+    """Outside ``_transports``, no ``._private`` attribute is read or written on anything
+    that may be a requests/urllib3/aiohttp object: an attribute of a library name, or of
+    a value the SDK's responses and sessions hand out (``.raw_response``, ``.session``,
+    ``.connector``, ``.raw``). The transports own every workaround."""
+    suspicious_owners = {"raw_response", "session", "connector", "raw", "response", "outcome"}
+    found = []
+    for name, path in _modules().items():
+        if name.startswith("speakeasy._transports"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        library = _library_names(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and node.attr.startswith("_")):
+                continue
+            if node.attr.startswith("__"):
+                continue
+            owner = node.value
+            owner_name = (
+                owner.id
+                if isinstance(owner, ast.Name)
+                else owner.attr
+                if isinstance(owner, ast.Attribute)
+                else ""
+            )
+            if owner_name in library or owner_name in suspicious_owners:
+                found.append(f"{name}:{node.lineno}: {owner_name}.{node.attr}")
+    assert found == []
 
 
 def test_models_reach_the_codecs_without_importing_them() -> None:

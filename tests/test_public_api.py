@@ -62,8 +62,10 @@ DOCUMENTED = {
     ),
     "speakeasy.models.errors": [
         "BatcherClosedError",
-        "BrokenResponseError",  # docs/reliability.md
+        "BrokenResponseError",  # docs/errors.md (the tree), docs/reliability.md
         "ClientClosedError",  # docs/sdks/speakeasy/README.md
+        "ConnectError",  # docs/errors.md (the tree)
+        "DeadlineError",  # docs/errors.md (the tree)
         "DetachedResponse",  # docs/errors.md, docs/async.md
         "Error",
         "ErrorData",  # docs/models/errors/errordata.md
@@ -71,6 +73,7 @@ DOCUMENTED = {
         "HttpResponse",  # docs/errors.md
         "SDKError",
         "SpeakeasyError",
+        "TransportError",  # docs/errors.md (the tree)
         "ValidationError",
     ],
     "speakeasy.utils": page_titles("utils"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import List, Type, TypeVar
 
-from speakeasy._rawresponse import HttpResponse, text_of
+from speakeasy._rawresponse import HttpResponse, charset_of, text_of
 from speakeasy._redact import NO_SECRETS, Redactor
 from speakeasy.models.errors import Error, SDKError, SpeakeasyError
 
@@ -30,23 +30,34 @@ def is_json(content_type: str) -> bool:
     )
 
 
-def error_body(response: HttpResponse, redact: Redactor) -> str:
-    """The body for an error: as text, secrets redacted, then cut to ``MAX_BODY_BYTES``."""
+def error_body(response: HttpResponse, redact: Redactor, tail: bytes = b"") -> str:
+    """The body for an error: as text, secrets redacted, then cut to ``MAX_BODY_BYTES``.
+
+    ``tail``: what was read past the response's kept body (so that a key echoed
+    across the cut is redacted whole).
+    """
     content = response.content
-    if len(content) > MAX_BODY_BYTES + REDACT_SLACK:
-        text = content[: MAX_BODY_BYTES + REDACT_SLACK].decode("utf-8", "replace")
+    if tail or len(content) > MAX_BODY_BYTES + REDACT_SLACK:
+        whole = (content + tail)[: MAX_BODY_BYTES + REDACT_SLACK]
+        charset = charset_of(response.headers.get("content-type", "")) or "utf-8"
+        try:
+            text = whole.decode(charset, "replace")
+        except (LookupError, ValueError):
+            text = whole.decode("utf-8", "replace")
     else:
         text = text_of(response)
     return redact(text)[:MAX_BODY_BYTES]
 
 
-def map_error(response: HttpResponse, redact: Redactor = NO_SECRETS) -> SpeakeasyError:
+def map_error(
+    response: HttpResponse, redact: Redactor = NO_SECRETS, tail: bytes = b""
+) -> SpeakeasyError:
     """The exception for a non-2xx response (see the tree in ``models.errors``)."""
     status = response.status_code
     content_type = response.headers.get("content-type", "")
     if 500 <= status < 600 and is_json(content_type):
         try:
-            data = json.loads(response.content)
+            data = json.loads(response.content + tail if tail else response.content)
         except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
             data = None
         if (
@@ -57,12 +68,15 @@ def map_error(response: HttpResponse, redact: Redactor = NO_SECRETS) -> Speakeas
         ):
             message = redact(data["message"])[:MAX_BODY_BYTES]
             return _attach(Error(message, data["status_code"], response), redact)
-    return sdk_error("API error occurred", response, redact)
+    return sdk_error("API error occurred", response, redact, tail)
 
 
-def sdk_error(message: str, response: HttpResponse, redact: Redactor) -> SDKError:
+def sdk_error(
+    message: str, response: HttpResponse, redact: Redactor, tail: bytes = b""
+) -> SDKError:
     """An ``SDKError`` about ``response``; ``message`` (which may quote headers) is redacted."""
-    error = SDKError(redact(message), response.status_code, error_body(response, redact), response)
+    body = error_body(response, redact, tail)
+    error = SDKError(redact(message), response.status_code, body, response)
     return _attach(error, redact)
 
 

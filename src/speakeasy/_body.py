@@ -5,15 +5,24 @@ library) and feed them here. ``gzip`` and ``deflate`` are inflated in steps that
 never produce more than the bound allows, so a small compressed answer that
 inflates to gigabytes costs at most the bound in memory, whatever the kind of
 answer (a read, an error body, the batcher's).
+
+The decoded bytes go into one growing buffer (``io.BytesIO``) that is never copied
+whole: inflating is done in steps of at most ``_STEP`` bytes, and ``body()`` hands
+the buffer itself over (CPython's ``getvalue`` shares it). Once the body is past
+its bound, all but a prefix of ``keep_over`` bytes is dropped at once, so a 1 GiB
+gzip answer costs about the bound, not a multiple of it.
 """
 
 from __future__ import annotations
 
+import io
 import zlib
-from typing import List, Optional
+from typing import Optional
 
 #: The content codings the SDK asks for, and decodes itself.
 ACCEPT_ENCODING = "gzip, deflate"
+#: The most one inflating step produces (a 64 KiB chunk of a bomb inflates to ~64 MiB).
+_STEP = 1 << 20
 
 
 class BodyReader:
@@ -24,14 +33,18 @@ class BodyReader:
     contradicted its ``Content-Encoding`` (what was decoded up to there is kept).
     """
 
-    __slots__ = ("_chunks", "_inflate", "broken_encoding", "limit", "over", "size")
+    __slots__ = ("_buf", "_inflate", "broken_encoding", "keep_over", "limit", "over", "size")
 
-    def __init__(self, content_encoding: Optional[str], limit: int) -> None:
+    def __init__(
+        self, content_encoding: Optional[str], limit: int, keep_over: Optional[int] = None
+    ) -> None:
         self.limit = limit
+        #: How much of a body past its bound is kept (for the error that says so).
+        self.keep_over = limit if keep_over is None else min(keep_over, limit)
         self.size = 0
         self.over = False
         self.broken_encoding = False
-        self._chunks: List[bytes] = []
+        self._buf = io.BytesIO()
         self._inflate = _decompressor(content_encoding)
 
     def feed(self, raw: bytes) -> bool:
@@ -43,7 +56,7 @@ class BodyReader:
             return self._keep(raw)
         data = raw
         while data:
-            room = self.limit - self.size + 1  # one byte past the limit proves it is over
+            room = min(self.limit - self.size + 1, _STEP)  # one byte past the limit proves it
             try:
                 out = inflate.decompress(data, room)
             except zlib.error:
@@ -63,7 +76,7 @@ class BodyReader:
             return not self.over
         while True:
             try:
-                out = inflate.flush(self.limit - self.size + 1)
+                out = inflate.flush(min(self.limit - self.size + 1, _STEP))
             except zlib.error:
                 self.broken_encoding = True
                 return True
@@ -76,16 +89,28 @@ class BodyReader:
         if not data:
             return True
         self.size += len(data)
-        self._chunks.append(data)
         if self.size > self.limit:
             self.over = True
+            # Keep a prefix only; the rest is freed now, not when the answer is done.
+            buf = self._buf
+            room = self.keep_over - buf.tell()
+            if room > 0:
+                buf.write(data[:room])
+            buf.seek(0)
+            prefix = buf.read(self.keep_over)
+            buf.close()
+            self._buf = io.BytesIO(prefix)
+            self._buf.seek(0, io.SEEK_END)
             return False
+        self._buf.write(data)
         return True
 
     def body(self) -> bytes:
-        """What was read, at most ``limit`` bytes."""
-        data = b"".join(self._chunks)
-        return data[: self.limit] if len(data) > self.limit else data
+        """What was read: the whole body, or ``keep_over`` bytes of one past its bound.
+
+        The buffer is handed over, not copied (the reader is done with it).
+        """
+        return self._buf.getvalue()
 
 
 def _decompressor(content_encoding: Optional[str]) -> Optional[_Inflater]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 else:  # aiohttp is imported when typing.get_type_hints reads async_client's type, not before
     _async = LazyModule("speakeasy._async")
 
-_ASYNC_EXTRA = 'pip install "speakeasy-client-sdk-python[async]"'
+_ASYNC_EXTRA = 'pip install "aiohttp>=3.10,<4"'
 
 SERVERS: Dict[str, str] = {
     "prod": "https://api.prod.speakeasy.com",

@@ -2,20 +2,20 @@
 
 An operation describes *what* to send as an ``ApiRequest``. A ``Call`` holds
 everything about sending it that is not I/O: the final URL and headers, the
-retry decision and its logging, hooks, the body bound, redaction and error
-mapping. Each edge (``_sync`` on requests, ``_async`` on aiohttp) only
-performs attempts and sleeps, in a short loop::
+retry decision and its logging, hooks, the body bounds, redaction and error
+mapping. Each edge (``_sync``, ``_async``) runs the same short loop over its
+transport (``_transports``), which only moves bytes::
 
-    call = pipeline.begin(request, retries, timeout)
-    while (delay := call.next_delay(<one attempt>)) is not None:
+    call = pipeline.begin(plan)
+    while (delay := call.settle(<one attempt>)) is not None:
         <sleep delay, the edge's way>
     return call.result()                     # from the 2xx answer, or raises
 
-where one attempt is: ``call.attempt_headers()``, send, read the body within
-``call.body_limit(status)``, then ``call.answered(response)`` or
-``call.failed(exc, retryable)``.
+where one attempt is: ``request = call.ready(transport.prepare(..., call.start_attempt(),
+...))``, then ``transport.send(request, call.spec)``: a ``Received`` answer, or a
+transport error (``models.errors.TransportError``) as the outcome.
 
-The edges differ only in how bytes move; nothing here imports an HTTP library.
+Nothing here imports an HTTP library.
 """
 
 from __future__ import annotations
@@ -42,15 +42,18 @@ from speakeasy._answers import MAX_BODY_BYTES, REDACT_SLACK, map_error, sdk_erro
 from speakeasy._body import ACCEPT_ENCODING
 from speakeasy._hooks import Hooks
 from speakeasy._logging import logger
-from speakeasy._rawresponse import HttpResponse
+from speakeasy._rawresponse import HttpResponse, detach
 from speakeasy._redact import NO_SECRETS, Redactor
 from speakeasy._retry import POST_RETRY_STATUSES, describe, next_delay, retry_after_seconds
+from speakeasy._transports._base import Bound, Received, Spec
 from speakeasy.models.errors import ClientClosedError
+from speakeasy.models.errors._transport import ConnectError, TransportError
 from speakeasy.utils.retries import RetryConfig
 
 HeaderSource = Callable[[], Dict[str, str]]
 _R = TypeVar("_R", bound=HttpResponse)
 _T = TypeVar("_T")
+_Q = TypeVar("_Q")
 Outcome = Union[HttpResponse, BaseException]
 
 
@@ -154,18 +157,34 @@ class Pipeline:
 
 
 class Call:
-    """One call in flight: its attempts, their outcomes and the decision after each."""
+    """One call in flight: its attempts, their outcomes and the decision after each.
+
+    Its steps, in order, each either a command or a question, never both:
+
+    - ``start_attempt()`` counts an attempt, starts its clock and returns its headers
+      (credentials fetched now: they may rotate);
+    - ``ready(request)`` runs the ``before_request`` hooks on the transport's request
+      and records the headers that go out (for redaction); returns what to send;
+    - ``spec`` is the attempt's terms for the transport: deadline, body bounds;
+    - ``settle(outcome)`` records what the attempt gave (a ``Received`` answer or an
+      exception), runs the ``after_*`` hooks, and returns the verdict: seconds to
+      wait before the next attempt, or None to stop;
+    - ``result()`` returns the call's result or raises its error, with a note.
+    """
 
     __slots__ = (
         "attempts",
         "began",
         "config",
+        "final",
         "hooks",
         "outcome",
         "pipeline",
         "redact",
         "request",
+        "spec",
         "start",
+        "tail",
         "timeout",
         "url",
     )
@@ -188,11 +207,15 @@ class Call:
         self.attempts = 0
         self.redact: Redactor = NO_SECRETS
         self.outcome: Outcome = _NOT_SENT
+        self.tail = b""
+        #: An error the core made of an answer (it needs no give-up note).
+        self.final = False
+        self.spec = Spec(timeout, self.bound, request.direct, f"{request.method} {request.path}")
 
     # -- one attempt ------------------------------------------------------------------------
 
-    def attempt_headers(self) -> Dict[str, str]:
-        """The headers of the next attempt; credentials are fetched now (they may rotate)."""
+    def start_attempt(self) -> Dict[str, str]:
+        """Count a new attempt, start its clock; its headers, with fresh credentials."""
         self.attempts += 1
         self.began = time.monotonic()
         return {
@@ -201,53 +224,53 @@ class Call:
             **self.pipeline.auth_headers(),
         }
 
-    def sent(self, headers: Mapping[str, object]) -> None:
-        """The headers that actually go out (after hooks): their secrets are redacted."""
-        self.redact = Redactor.from_headers(headers)
+    def ready(self, request: _Q) -> _Q:
+        """Run the ``before_request`` hooks on the transport's request; record the headers
+        that actually go out (their secrets are redacted from everything after)."""
+        if self.hooks.before_request_hooks:
+            request = self.hooks.run_before_request(request)
+        self.redact = Redactor.from_headers(request.headers)  # type: ignore[attr-defined]
+        return request
 
-    def body_limit(self, status: int) -> int:
-        """How much of the body to read: the result's bound, or an error's (plus slack)."""
+    def bound(self, status: int) -> Bound:
+        """How much of a body of ``status`` to read and keep (see ``_transports._base.Bound``)."""
+        over = MAX_BODY_BYTES + REDACT_SLACK
         if 200 <= status < 300:
-            return self.request.max_body or MAX_BODY_BYTES
-        return MAX_BODY_BYTES + REDACT_SLACK
-
-    def answered(self, response: _R, complete: bool) -> _R:
-        """Judge a response whose body is read (``complete``: within its bound)."""
-        hooks = self.hooks
-        if 200 <= response.status_code < 300:
-            if not complete and self.request.max_body is not None:
-                raise sdk_error(
-                    f"response body larger than {self.request.max_body} bytes: not read",
-                    response,
-                    self.redact,
-                )
-            if self.request.on_accepted is not None:
-                self.request.on_accepted(response)
-            if hooks.after_success_hooks:
-                response = hooks.run_after_success(response)
-        elif hooks.after_error_hooks:
-            hooks.run_after_error(response)
-        return response
-
-    def failed(self, exc: BaseException, retryable: bool) -> BaseException:
-        """A failed attempt: returned as its outcome when worth retrying, else raised."""
-        if self.hooks.after_error_hooks:
-            self.hooks.run_after_error(exc)
-        if retryable:
-            return exc
-        raise exc
-
-    def deadline_message(self) -> str:
-        return (
-            f"{self.request.method} {self.request.path}: no complete response within the "
-            f"attempt's deadline of {self.timeout:g} s"
-        )
+            read = self.request.max_body or MAX_BODY_BYTES
+            return Bound(read, read, over)
+        return Bound(over, MAX_BODY_BYTES, over)
 
     # -- the decision -----------------------------------------------------------------------
 
-    def next_delay(self, outcome: Outcome) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None to stop here (then ``result()``)."""
-        self.outcome = outcome
+    def settle(self, outcome: Union[Received[HttpResponse], BaseException]) -> Optional[float]:
+        """Record the attempt's outcome and run its hooks; seconds to wait before the next
+        attempt, or None to stop here (then ``result()``)."""
+        if isinstance(outcome, BaseException):
+            if self.hooks.after_error_hooks:
+                self.hooks.run_after_error(outcome)
+            self.outcome = outcome
+        else:
+            response = outcome.response
+            self.tail = outcome.tail
+            if 200 <= response.status_code < 300:
+                if not outcome.complete and self.request.max_body is not None:
+                    self.outcome = sdk_error(
+                        f"response body larger than {self.request.max_body} bytes: not read",
+                        response,
+                        self.redact,
+                    )
+                    self.final = True
+                    return None
+                if self.request.on_accepted is not None:
+                    self.request.on_accepted(response)
+                if self.hooks.after_success_hooks:
+                    response = self.hooks.run_after_success(response)
+            elif self.hooks.after_error_hooks:
+                self.hooks.run_after_error(response)
+            self.outcome = response
+        return self._verdict(self.outcome)
+
+    def _verdict(self, outcome: Outcome) -> Optional[float]:
         retryable = self._retryable(outcome)
         delay = None
         if retryable:
@@ -259,6 +282,13 @@ class Call:
             )
         if logger.isEnabledFor(logging.DEBUG):
             self._log_attempt(outcome, delay)
+        if delay is not None and self.attempts == 1 and isinstance(outcome, ConnectError):
+            # Said at once, not after the whole retry budget: nothing is listening there.
+            logger.warning(
+                "%s; retrying for up to %.0f s",
+                outcome,
+                self.config.backoff.max_elapsed_time / 1000 if self.config.backoff else 0,
+            )
         if delay is None and retryable and self.config.strategy == "backoff":
             logger.warning(
                 "%s %s: giving up after %d attempt(s): %s",
@@ -273,25 +303,29 @@ class Call:
         """The call's result, made from its last 2xx answer; or the exception for what happened."""
         outcome = self.outcome
         if isinstance(outcome, BaseException):
-            add_note(outcome, self._summary())
+            if isinstance(outcome, TransportError) and outcome.raw_response is not None:
+                outcome.raw_response = detach(outcome.raw_response, self.redact, MAX_BODY_BYTES)
+            if not self.final:
+                add_note(outcome, self._summary(outcome))
             raise outcome
         if 200 <= outcome.status_code < 300:
             return self.request.result(outcome, self.redact)
-        error = map_error(outcome, self.redact)
-        # The body was read a little past the cap for redaction; keep the cap's promise.
-        if len(outcome.content) > MAX_BODY_BYTES:
-            outcome._content = outcome.content[:MAX_BODY_BYTES]  # type: ignore[attr-defined]
+        error = map_error(outcome, self.redact, self.tail)
         if self.attempts > 1:
-            add_note(error, self._summary())
+            add_note(error, self._summary(error))
         raise error
 
     def _retryable(self, outcome: Outcome) -> bool:
         if isinstance(outcome, BaseException):
+            if isinstance(outcome, ConnectError) and outcome.tls:
+                return False  # another attempt would fail the same way
             return self.config.retry_connection_errors
         return outcome.status_code in self.request.retry_statuses
 
-    def _summary(self) -> str:
+    def _summary(self, error: BaseException) -> str:
         retries = "" if self.config.strategy == "backoff" else ", retries off"
+        if isinstance(error, ConnectError) and error.tls:
+            retries = ", a TLS failure is not retried"
         return (
             f"speakeasy: {self.request.method} {self.request.path}: gave up after "
             f"{self.attempts} attempt(s) over {time.monotonic() - self.start:.1f} s{retries}"

@@ -13,7 +13,8 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Protocol
 
 
 class HttpResponse(Protocol):
-    """What every ``raw_response`` offers, on both edges."""
+    """What every ``raw_response`` offers, on both edges: a sync call's
+    ``requests.Response`` and an async call's ``DetachedResponse`` alike."""
 
     @property
     def status_code(self) -> int: ...
@@ -25,6 +26,18 @@ class HttpResponse(Protocol):
     def text(self) -> str: ...
     @property
     def url(self) -> str: ...
+    @property
+    def ok(self) -> bool:
+        """True for a status below 400."""
+
+    @property
+    def reason(self) -> str:
+        """The status line's reason phrase (``"Not Found"``); may be empty."""
+
+    @property
+    def encoding(self) -> Optional[str]:
+        """The body's declared charset, or None."""
+
     def json(self, **kwargs: Any) -> Any: ...
 
 

@@ -23,6 +23,7 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Mapping, Optional, Union
 
+from speakeasy.models.errors import TransportError
 from speakeasy.utils.retries import BackoffStrategy, RetryConfig
 
 #: The API's own policy for postWorkspaceEvents (see the wire contract).
@@ -144,12 +145,20 @@ def batch_delay(
 
 
 def status_of(outcome: object) -> Optional[int]:
-    """The HTTP status of an attempt's outcome (a response or an SDK error); None otherwise."""
+    """The HTTP status of an attempt's outcome (a response or an SDK error); None otherwise.
+
+    A network error has none, even when the answer's head arrived before it broke
+    (its ``raw_response``): the status was never a whole answer.
+    """
+    if isinstance(outcome, TransportError):
+        return None
     status = getattr(outcome, "status_code", None)
     response = getattr(outcome, "raw_response", None)
     if response is not None:
         status = getattr(response, "status_code", status)
-    return status if isinstance(status, int) and not isinstance(status, bool) else None
+    if not isinstance(status, int) or isinstance(status, bool) or status == 0:
+        return None  # 0: a malformed answer (an SDKError with no status to trust)
+    return status
 
 
 def describe(outcome: Union[object, BaseException]) -> str:

@@ -74,7 +74,7 @@ def test_a_server_that_is_down_is_warned_at_close(tmp_path: Path) -> None:
         assert batcher.close(timeout=0.5) is False
     [message] = [str(w.message) for w in caught]
     assert message.startswith("3 events were not delivered: the batcher closed")
-    assert "ConnectionError" in message and WRONG_KEY not in message
+    assert "ConnectError" in message and WRONG_KEY not in message
     assert_stats(batcher.stats, failed=3, pending=0)
 
 
@@ -173,7 +173,7 @@ def test_a_script_that_exits_is_told_on_stderr_by_default(server: EventsServer, 
     assert done.returncode == 0, done.stderr
     assert "EventsNotDeliveredWarning: 3 events were not delivered" in done.stderr, done.stderr
     assert done.stderr.count("EventsNotDeliveredWarning") == 1
-    assert ("401" if fault == "wrong key" else "ConnectionError") in done.stderr
+    assert ("401" if fault == "wrong key" else "ConnectError") in done.stderr
     assert WRONG_KEY not in done.stderr and "evt-" not in done.stderr
 
 

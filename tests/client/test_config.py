@@ -221,7 +221,7 @@ def test_context_manager_closes_only_its_own_session(sdk, server):
     assert closed == []
     with sdk(security=KEY, workspace_id="w", server_url=server.url) as s:
         _post(s)
-        own = s._sync.session
+        own = s._sync.transport.session
         own_closed = []
         original = own.close
         own.close = lambda: (own_closed.append(True), original())  # type: ignore[method-assign]

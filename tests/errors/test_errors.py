@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -107,3 +108,52 @@ def test_error_offers_the_methods_of_a_5x_model() -> None:
     assert errors.Error.from_dict({"message": "m", "status_code": 503}).status_code == 503
     assert errors.Error.schema().dump(error) == {"message": "boom", "status_code": 500}
     assert isinstance(errors.Error.schema().load({"message": "m", "status_code": 1}), errors.Error)
+
+
+# -- errors.HttpResponse: what both edges' responses have, as the type checker sees it ----
+
+_HTTP_RESPONSE_USER = """
+from typing import Optional
+
+import requests
+
+from speakeasy.models import errors
+
+
+def describe(error: errors.SDKError) -> str:
+    response = error.raw_response
+    ok: bool = response.ok
+    reason: str = response.reason
+    encoding: Optional[str] = response.encoding
+    return f"{response.status_code} {reason} {ok} {encoding} {response.url} {response.text}"
+
+
+def from_requests(response: requests.Response) -> errors.HttpResponse:
+    return response
+
+
+def from_async(response: errors.DetachedResponse) -> errors.HttpResponse:
+    return response
+"""
+
+
+def test_http_response_offers_ok_reason_and_encoding_to_the_type_checker(tmp_path: Any) -> None:
+    """5.x code such as ``e.raw_response.reason`` type-checks (mypy --strict), and both
+    edges' responses (requests.Response, DetachedResponse) are HttpResponses."""
+    from tests.support.factories import run_mypy_on_folder
+
+    (tmp_path / "user.py").write_text(_HTTP_RESPONSE_USER)
+    done = run_mypy_on_folder(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_http_response_attributes_are_there_on_both_edges(sdk: Any, server: Any) -> None:
+    """At run time too: an SDKError's raw_response has ok, reason and encoding on either edge."""
+    server.replies.append(
+        Reply(404, body="missing", headers={"Content-Type": "text/plain; charset=utf-8"})
+    )
+    with pytest.raises(errors.SDKError) as info:
+        _post(sdk, server)
+    response = info.value.raw_response
+    assert response.ok is False and response.reason == "Not Found"
+    assert response.encoding in ("utf-8", "UTF-8")

@@ -7,11 +7,11 @@ import socket
 import aiohttp
 import pytest
 import requests
-import urllib3
 
+from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.support.edges import BROKEN_BODY, CONNECTION_ERROR, NETWORK_ERROR, TIMEOUT, fault_error
+from tests.support.edges import CONNECTION_ERROR, NETWORK_ERROR, TIMEOUT, fault_error
 from tests.support.factories import FAST_RETRIES, NO_RETRIES
 from tests.support.hostile import MakeClient, make_request
 
@@ -45,10 +45,10 @@ def test_fault_not_retried_raises_connection_error(
     server: EventsServer, make_client: MakeClient, action: str, retries: RetryConfig, edge: str
 ) -> None:
     """With retries off, or retry_connection_errors=False under a backoff strategy: one
-    attempt, and every fault reaches the caller as the edge's connection error (sync:
-    requests.ConnectionError; async: aiohttp's, ClientPayloadError for a broken body)."""
+    attempt, and every fault reaches the caller as errors.BrokenResponseError on both
+    edges (the connection was made: the answer broke)."""
     server.replies.append(Reply(200, action=action))
-    with pytest.raises(CONNECTION_ERROR[edge] if edge == "sync" else fault_error(edge, action)):
+    with pytest.raises(fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), retries)
     assert len(server.received) == 1
 
@@ -57,9 +57,9 @@ def test_fault_not_retried_raises_connection_error(
 def test_fault_that_never_clears_raises_connection_error(
     server: EventsServer, make_client: MakeClient, action: str, edge: str
 ) -> None:
-    """When the budget runs out, the last network exception is raised itself."""
+    """When the budget runs out, the last network error is raised (BrokenResponseError)."""
     server.handler = lambda rec: Reply(200, action=action)
-    with pytest.raises(CONNECTION_ERROR[edge] if edge == "sync" else fault_error(edge, action)):
+    with pytest.raises(fault_error(edge, action)):
         make_client().events.post_workspace_events(make_request(), EXHAUSTED)
     assert len(server.received) >= 2
 
@@ -67,30 +67,39 @@ def test_fault_that_never_clears_raises_connection_error(
 def test_reset_mid_body_is_translated_from_chunked_encoding_error(
     server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
-    """A break while reading the body is a ConnectionError, caused by the wire's own error
-    (async: aiohttp's ClientPayloadError, untranslated)."""
+    """A break while reading the body is the tree's BrokenResponseError on both edges, and
+    still what 5.x code caught: requests' ConnectionError and ChunkedEncodingError on the
+    sync edge, aiohttp's ClientPayloadError (a ClientError) on the async one."""
     server.replies.append(Reply(200, action="reset_mid_body"))
-    with pytest.raises(BROKEN_BODY[edge]) as info:
+    with pytest.raises(errors.BrokenResponseError) as info:
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
+    assert not isinstance(info.value, errors.ConnectError)
     if edge == "async":
-        assert not isinstance(info.value, aiohttp.ClientConnectionError)
+        assert isinstance(info.value, aiohttp.ClientPayloadError)
+        assert isinstance(info.value, aiohttp.ClientError)
         return
     assert isinstance(info.value, requests.ConnectionError)
     assert isinstance(
         info.value, requests.exceptions.ChunkedEncodingError
     )  # code written for requests
-    # The SDK reads the raw stream (to bound what it inflates): the cause is urllib3's.
-    assert isinstance(info.value.__cause__, (urllib3.exceptions.HTTPError, OSError))
+    # The cause is the wire's own OS error, never requests' (which holds the request).
+    assert isinstance(info.value.__cause__, OSError)
+    assert not isinstance(info.value.__cause__, requests.RequestException)
 
 
-def test_reset_before_response_is_plain_connection_error(
+def test_reset_before_response_is_a_broken_answer(
     server: EventsServer, make_client: MakeClient, edge: str
 ) -> None:
-    """A reset before any byte is the library's own ConnectionError, untranslated."""
+    """A reset after the request went out, before any byte of the answer: the connection
+    was made, so it is a broken answer (BrokenResponseError), not a failed connect; and
+    still the library's class 5.x code caught."""
     server.replies.append(Reply(200, action="reset"))
-    with pytest.raises(CONNECTION_ERROR[edge]) as info:
+    with pytest.raises(errors.BrokenResponseError) as info:
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
-    assert not isinstance(info.value, BROKEN_BODY[edge])
+    assert not isinstance(info.value, errors.ConnectError)
+    assert isinstance(
+        info.value, requests.ConnectionError if edge == "sync" else aiohttp.ClientError
+    )
 
 
 def test_connection_refused_raises_connection_error(make_client: MakeClient, edge: str) -> None:

@@ -211,3 +211,130 @@ def test_a_gzip_read_within_the_bound_is_decoded(server: EventsServer, on_edge: 
     res = client.events.search_workspace_events(operations.SearchWorkspaceEventsRequest())
     assert res.status_code == 200
     assert res.cli_event_batch == []
+
+
+# -- a 1 GiB gzip answer: peak memory stays under the cap plus 64 MiB ----------------------
+
+#: What the bomb inflates to.
+GIB = 1 << 30
+#: The documented cap of a read (``_events.MAX_RESPONSE_BYTES``), and the slack allowed.
+CAP_SLACK = 64 << 20
+
+_BOMB_CLIENT = r"""
+import asyncio, json, resource, sys
+
+import speakeasy
+from speakeasy.models import errors, shared
+from speakeasy.utils import RetryConfig
+
+edge, url = sys.argv[1], sys.argv[2]
+client = speakeasy.Speakeasy(
+    security=shared.Security(api_key="k"), server_url=url, workspace_id="ws",
+    retry_config=RetryConfig("none"), timeout_ms=120_000,
+)
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+async def on_async():
+    await client.events.search_workspace_events_async()  # warm-up: every module loaded
+    before = peak()
+    try:
+        await client.events.search_workspace_events_async()
+    except errors.SDKError as exc:
+        return before, str(exc).splitlines()[0]
+    return before, "no error"
+
+def on_sync():
+    client.events.search_workspace_events()
+    before = peak()
+    try:
+        client.events.search_workspace_events()
+    except errors.SDKError as exc:
+        return before, str(exc).splitlines()[0]
+    return before, "no error"
+
+before, outcome = asyncio.run(on_async()) if edge == "async" else on_sync()
+print(json.dumps({"before": before, "after": peak(), "outcome": outcome}))
+"""
+
+
+@pytest.fixture(scope="module")
+def gib_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A gzip stream of 1 GiB of JSON-ish spaces (about 1 MiB), made without holding it."""
+    import zlib
+
+    path = tmp_path_factory.mktemp("bomb") / "gib.gz"
+    pack = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = b" " * (1 << 20)
+    with path.open("wb") as out:
+        out.write(pack.compress(b"["))
+        for _ in range(GIB >> 20):
+            out.write(pack.compress(block))
+        out.write(pack.compress(b"]") + pack.flush())
+    return path
+
+
+def test_a_gib_gzip_read_bomb_grows_memory_by_less_than_the_cap_plus_64_mib(
+    edge: str, gib_bomb: Path
+) -> None:
+    """A search answered with 1 GiB of gzip (the first answer is a small ``[]`` to load
+    every module): SDKError, and the client process's peak RSS (ru_maxrss, measured in a
+    fresh interpreter) grows by less than the 256 MiB cap plus 64 MiB, on both edges."""
+    import json
+    import subprocess
+    import sys
+    import threading
+
+    bomb = gib_bomb.read_bytes()
+    calls: List[int] = []
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            read_head_of(conn)
+            calls.append(1)
+            if len(calls) == 1:
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 2\r\nConnection: close\r\n\r\n[]"
+                )
+                return
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip"
+                b"\r\nContent-Length: " + str(len(bomb)).encode() + b"\r\nConnection: close\r\n\r\n"
+            )
+            try:
+                conn.sendall(bomb)
+            except OSError:
+                pass  # the client stopped reading at its bound: what is tested
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+
+        def serve() -> None:
+            for _ in range(2):
+                conn, _ = listener.accept()
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=serve, daemon=True).start()
+        done = subprocess.run(
+            [sys.executable, "-c", _BOMB_CLIENT, edge, f"http://127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    growth = result["after"] - result["before"]
+    print(f"{edge}: peak RSS grew by {growth / (1 << 20):.1f} MiB for a 1 GiB gzip answer")
+    assert "larger than" in result["outcome"], result
+    assert growth < _events.MAX_RESPONSE_BYTES + CAP_SLACK, f"{growth / (1 << 20):.1f} MiB"
+
+
+def read_head_of(conn: socket.socket) -> None:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk

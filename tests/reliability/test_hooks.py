@@ -9,7 +9,7 @@ import requests
 
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
-from tests.support.edges import CONNECTION_ERROR, HOOK_REQUEST, RAW_RESPONSE, TIMEOUT
+from tests.support.edges import BROKEN_BODY, HOOK_REQUEST, RAW_RESPONSE, TIMEOUT
 from tests.support.factories import FAST_RETRIES, NO_RETRIES
 from tests.support.hostile import MakeClient, make_request
 
@@ -92,7 +92,7 @@ def test_after_error_sees_each_failed_attempt(
     client.events.post_workspace_events(make_request(), FAST_RETRIES)
     first, second, third = errors_seen
     assert isinstance(first, RAW_RESPONSE[edge]) and first.status_code == 503
-    assert isinstance(second, CONNECTION_ERROR[edge])
+    assert isinstance(second, BROKEN_BODY[edge])
     assert isinstance(third, RAW_RESPONSE[edge]) and third.status_code == 429
     assert len(successes) == 1
 

@@ -14,7 +14,7 @@ import pytest
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.support.edges import CONNECTION_ERROR, FAULT_NAMES
+from tests.support.edges import BROKEN_BODY, FAULT_NAMES
 from tests.support.factories import FAST_RETRIES, NO_RETRIES, run_captured
 from tests.support.hostile import (
     API_KEY,
@@ -87,7 +87,7 @@ def test_warning_when_connection_errors_never_clear(
 ) -> None:
     """Retries given up on a network error: one WARNING naming the exception class."""
     server.handler = lambda rec: Reply(200, action="drop")
-    with pytest.raises(CONNECTION_ERROR[edge]):
+    with pytest.raises(BROKEN_BODY[edge]):
         make_client().events.post_workspace_events(make_request(), SHORT_BUDGET)
     (warning,) = sdk_log.lines(logging.WARNING)
     assert "giving up after" in warning
@@ -100,7 +100,7 @@ def test_no_warning_when_retries_are_off(
 ) -> None:
     """With retries off nothing is given up: the error is raised, no WARNING."""
     server.replies.append(reply)
-    with pytest.raises((errors.SpeakeasyError, CONNECTION_ERROR[edge])):
+    with pytest.raises((errors.SpeakeasyError, BROKEN_BODY[edge])):
         make_client().events.post_workspace_events(make_request(), NO_RETRIES)
     assert not sdk_log.lines(logging.WARNING)
     assert len(attempts(sdk_log)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+import types
 from typing import Any, Iterator, List, Set
 
 import pytest
@@ -12,7 +13,7 @@ import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.support.edges import CONNECTION_ERROR, NETWORK_ERROR, unwrap
+from tests.support.edges import BROKEN_BODY, NETWORK_ERROR, unwrap
 from tests.support.factories import FAST_RETRIES, NO_RETRIES
 from tests.support.hostile import API_KEY, MakeClient, make_request
 
@@ -80,11 +81,11 @@ def test_session_is_never_given_the_key(make_client: MakeClient, edge: str) -> N
     """The key goes on each request, never into the session's headers (either edge's)."""
     client = make_client()
     client.events.post_workspace_events(make_request())
-    session = client._sync.session
+    session = client._sync.transport.session
     assert API_KEY not in repr(dict(session.headers))
     assert API_KEY not in repr(session.cookies)
     if edge == "async":
-        aio = unwrap(client)._async._session
+        aio = unwrap(client)._async.transport._session
         assert aio is not None
         assert API_KEY not in repr(dict(aio.headers))
         assert API_KEY not in repr(list(aio.cookie_jar))
@@ -156,7 +157,7 @@ def test_retried_then_exhausted_exception_hides_the_key(
     """The exception that ends a run of retries is as clean as a first one."""
     server.handler = lambda rec: Reply(200, action="reset")
     quick = RetryConfig("backoff", BackoffStrategy(1, 2, 1, 50), True)
-    with pytest.raises(CONNECTION_ERROR[edge]) as info:
+    with pytest.raises(BROKEN_BODY[edge]) as info:
         make_client().events.post_workspace_events(make_request(), quick)
     assert API_KEY not in rendered(info.value)
 
@@ -219,3 +220,45 @@ def test_key_is_sent_only_as_the_header(server: EventsServer, make_client: MakeC
     assert all(API_KEY not in v for v in others)
     assert API_KEY not in rec.path + rec.query
     assert API_KEY.encode() not in rec.body
+
+
+@pytest.mark.parametrize("header", ["Authorization", "proxy-authorization", "Cookie"])
+def test_a_session_whose_headers_carry_credentials_is_refused_before_sending(
+    server: EventsServer, edge: str, header: str
+) -> None:
+    """A caller's session (``client=`` or ``async_client=``) whose default headers carry
+    credentials would send them with the SDK's key: refused on both edges, naming the
+    setting and the header, before any byte is sent."""
+    import asyncio
+
+    import aiohttp
+
+    request = make_request()
+    if edge == "sync":
+        session = requests.Session()
+        session.headers[header] = "Bearer someone-elses"
+        client = speakeasy.Speakeasy(
+            security=shared.Security(api_key=API_KEY), server_url=server.url, client=session
+        )
+        with pytest.raises(errors.ValidationError) as info:
+            client.events.post_workspace_events(request)
+        session.close()
+    else:
+
+        async def main() -> errors.ValidationError:
+            async with aiohttp.ClientSession(headers={header: "Bearer someone-elses"}) as mine:
+                client = speakeasy.Speakeasy(
+                    security=shared.Security(api_key=API_KEY),
+                    server_url=server.url,
+                    async_client=mine,
+                )
+                try:
+                    await client.events.post_workspace_events_async(request)
+                except errors.ValidationError as exc:
+                    return exc
+                raise AssertionError("not refused")
+
+        info = types.SimpleNamespace(value=asyncio.run(main()))
+    assert info.value.field == ("client" if edge == "sync" else "async_client")
+    assert header in str(info.value)
+    assert server.received == []

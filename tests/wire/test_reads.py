@@ -12,7 +12,7 @@ import pytest
 import speakeasy
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
-from tests.support.edges import CONNECTION_ERROR
+from tests.support.edges import BROKEN_BODY
 from tests.support.factories import FAST_RETRIES, NO_RETRIES, T0, cli_event
 
 
@@ -276,7 +276,7 @@ def test_a_400_on_a_read_is_not_retried(sdk, server: EventsServer) -> None:
 def test_requests_session_errors_are_not_swallowed(sdk, server: EventsServer, edge: str) -> None:
     """With retries off, a network failure surfaces as the edge's exception (requests')."""
     server.replies.append(Reply(200, action="drop"))
-    with pytest.raises(CONNECTION_ERROR[edge]):
+    with pytest.raises(BROKEN_BODY[edge]):
         _client(sdk, server, retry_config=NO_RETRIES).events.search_workspace_events()
     # One attempt: nothing underneath resends the read (aiohttp would, by default).
     assert len(server.received) == 1

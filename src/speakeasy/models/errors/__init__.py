@@ -12,24 +12,24 @@ from speakeasy.models.errors._base import (
     SpeakeasyError,
     ValidationError,
 )
+from speakeasy.models.errors._transport import (
+    BrokenResponseError,
+    ConnectError,
+    DeadlineError,
+    TransportError,
+)
 
 if TYPE_CHECKING:
-    from speakeasy.models.errors._broken import BrokenResponseError
     from speakeasy.models.errors._errordata import ErrorData
 
 
 if not TYPE_CHECKING:  # type checkers see the imports above: a misspelt name is an error
 
     def __getattr__(name: str) -> object:
-        # Of the sync edge (a requests exception): imported when first asked for.
         if name == "ErrorData":  # a model (7.x's ``e.data``): built on first use
             from speakeasy.models.errors._errordata import ErrorData
 
             return ErrorData
-        if name == "BrokenResponseError":
-            from speakeasy.models.errors._broken import BrokenResponseError
-
-            return BrokenResponseError
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -37,6 +37,8 @@ __all__ = [
     "BatcherClosedError",
     "BrokenResponseError",
     "ClientClosedError",
+    "ConnectError",
+    "DeadlineError",
     "DetachedResponse",
     "Error",
     "ErrorData",
@@ -44,5 +46,6 @@ __all__ = [
     "HttpResponse",
     "SDKError",
     "SpeakeasyError",
+    "TransportError",
     "ValidationError",
 ]
