@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from speakeasy._transports import _aiohttp, _deadline, _requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def declared_ranges() -> Dict[str, SpecifierSet]:
