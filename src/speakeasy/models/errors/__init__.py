@@ -1,6 +1,8 @@
 """Exceptions raised by the SDK (see the tree in ``_base``)."""
 
-from typing import TYPE_CHECKING
+# ``Optional`` and ``DetachedResponse``: the transport errors' ``__module__`` is this package
+# (their public home), so ``typing.get_type_hints`` reads their annotations here.
+from typing import TYPE_CHECKING, Optional  # noqa: F401
 
 from speakeasy._rawresponse import DetachedResponse, HttpResponse
 from speakeasy.models.errors._base import (
