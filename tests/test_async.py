@@ -122,10 +122,14 @@ def test_forty_concurrent_calls_start_no_threads() -> None:
 
 
 def test_the_loop_stays_responsive_during_forty_slow_calls() -> None:
-    """A ticker task asking for 10 ms sleeps keeps ticking while 40 slow calls are in flight."""
+    """A ticker task asking for 10 ms sleeps keeps ticking while 40 slow calls are in flight.
+
+    A call that blocked the loop would hold a tick up for the server's whole second (and
+    the 40 calls would take 40 s); a busy machine only delays ticks by scheduling noise,
+    so the bound on the worst tick is most of that second, not a few milliseconds."""
 
     async def main() -> List[float]:
-        async with SlowServer(0.5) as server:
+        async with SlowServer(1.0) as server:
             client = _client(server.url)
             lags: List[float] = []
             stop = asyncio.Event()
@@ -146,9 +150,9 @@ def test_the_loop_stays_responsive_during_forty_slow_calls() -> None:
             return lags
 
     lags = sorted(asyncio.run(main()))
-    assert len(lags) >= 20  # ~0.5 s of 10 ms ticks (at most ~45)
-    assert lags[len(lags) // 2] < 0.02, lags  # median lag
-    assert lags[-1] < 0.2, lags  # no tick held up for long
+    assert len(lags) >= 20  # ~1 s of 10 ms ticks (at most ~90)
+    assert lags[len(lags) // 2] < 0.05, lags  # median lag
+    assert lags[-1] < 0.8, lags  # no tick held up for a server's delay
 
 
 # -- cancellation ----------------------------------------------------------------------
