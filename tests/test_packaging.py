@@ -1,8 +1,9 @@
 """The wheel holds the package and its metadata, and nothing else; the sdist holds the tree.
 
 Both are built offline (setuptools, wheel and build come from the ``dev`` extra) from a copy
-of the work tree, so that a stale ``build/`` directory cannot leak old files into them and
-parallel runs do not share one. The sdist must be a working source tree: ``pytest`` inside it
+of the work tree, so that a stale ``build/`` directory cannot leak old files into them; the
+wheel is built once a session and shared with every test that installs it
+(tests/support/built.py). The sdist must be a working source tree: ``pytest`` inside it
 collects the same tests as here (scripts/check-install runs them all there).
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -27,6 +27,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 import speakeasy
+from tests.support.built import built_wheel, copy_tree
+from tests.support.built import not_copied as _not_copied
 from tests.support.factories import env_without, run_captured, run_pytest_suite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,19 +54,6 @@ UPSTREAM_RELEASES = {
         "5.9.14 5.9.15 5.10.1 6.0.0 6.0.1 6.2.0 6.3.0"
     ).split()
 }
-_IGNORED = shutil.ignore_patterns(
-    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
-)
-
-
-def _not_copied(directory: str, entries: List[str]) -> Set[str]:
-    """Local state the build must not see (and bench results, which can be large)."""
-    ignored = set(_IGNORED(directory, entries))
-    if Path(directory) == ROOT / "bench":
-        ignored.add("results")
-    return ignored
-
-
 #: What the sdist must hold besides the package: everything the tests read or link to.
 SDIST_DIRECTORIES = ("src", "tests", "docs", "scripts", "bench", ".ci")
 SDIST_FILES = ("README.md", "USAGE.md", "SECURITY.md", "LICENSE", "openapi.yaml", "pyproject.toml")
@@ -73,9 +62,7 @@ SDIST_FILES = ("README.md", "USAGE.md", "SECURITY.md", "LICENSE", "openapi.yaml"
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the work tree without local state, to build from."""
-    copy = tmp_path_factory.mktemp("tree") / "src-tree"
-    shutil.copytree(ROOT, copy, ignore=_not_copied)
-    return copy
+    return copy_tree(tmp_path_factory.mktemp("tree") / "src-tree")
 
 
 def _build(tree: Path, out: Path, command: List[str], pattern: str) -> Path:
@@ -88,10 +75,9 @@ def _build(tree: Path, out: Path, command: List[str], pattern: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def wheel(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    offline = ["--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check"]
-    command = ["pip", "wheel", "-q", *offline, "-w"]
-    return _build(tree, tmp_path_factory.mktemp("wheel"), command, "*.whl")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's wheel, built offline from a copy of the tree (tests/support/built.py)."""
+    return built_wheel(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -1,22 +1,20 @@
 """``speakeasy-events`` as users get it: the wheel built once per session, installed into a
-fresh virtual environment (its dependencies from the configured package index, which pip's
-cache makes quick), and run as a subprocess against the local events server.
+fresh virtual environment with its dependencies (offline, from a wheelhouse downloaded once;
+tests/support/built.py), and run as a subprocess against the local events server.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
 from typing import Iterator, List, Mapping, Optional
 
 import pytest
 
 from speakeasy.testing import EventsServer
-from tests.support.factories import ROOT, env_without, run_captured
+from tests.support.built import fresh_venv
+from tests.support.factories import env_without
 
 KEY = "cli-test-key-0123"
 WORKSPACE = "ws-cli"
@@ -24,33 +22,9 @@ WORKSPACE = "ws-cli"
 
 @pytest.fixture(scope="session")
 def cli_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv holding the wheel built from a copy of this tree (and nothing else of it)."""
-    tree = tmp_path_factory.mktemp("cli-tree") / "tree"
-    shutil.copytree(
-        ROOT,
-        tree,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "results"
-        ),
-    )
-    wheels = tmp_path_factory.mktemp("cli-wheel")
-    offline = ["--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check"]
-    built = run_captured(
-        [sys.executable, "-m", "pip", "wheel", "-q", *offline, "-w", wheels, "."],
-        cwd=tree,
-        timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = wheels.glob("*.whl")
-    home = tmp_path_factory.mktemp("cli-venv") / "venv"
-    venv.EnvBuilder(with_pip=False).create(home)
-    python = home / "bin" / "python"
-    installed = run_captured(
-        [sys.executable, "-m", "pip", "--python", python, "install", "-q", wheel],
-        env=env_without("PIP_REQUIRE_VIRTUALENV"),
-        timeout=600,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    """A fresh venv holding the wheel built from a copy of this tree (and nothing else of it),
+    shared with tests/migrating/from_6x_7x (tests/support/built.py)."""
+    home = fresh_venv(tmp_path_factory)
     assert (home / "bin" / "speakeasy-events").exists()
     return home
 

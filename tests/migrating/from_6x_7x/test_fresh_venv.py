@@ -1,10 +1,11 @@
 """A 6.x/7.x user's environment: a fresh virtualenv holding only this wheel with ``[async]``.
 
-The wheel is built once (as tests/test_packaging.py builds it) and installed, with its
-dependencies, into a new virtualenv; pydantic and httpx must not be there. From that
-environment, with nothing of this checkout importable, upstream's 6.3.0 and 7.0.0rc2 blocks
-(upstream_snippets/ beside this file) end as they do from the source tree, sync and async, and a
-7.x-style program (seven_x_program.py) runs against the local events server.
+The wheel is built once a session and installed, with its dependencies, into a new
+virtualenv (tests/support/built.py, shared with tests/cli and tests/test_packaging.py);
+pydantic and httpx must not be there. From that environment, with nothing of this checkout
+importable, upstream's 6.3.0 and 7.0.0rc2 blocks (upstream_snippets/ beside this file) end as
+they do from the source tree, sync and async, and a 7.x-style program (seven_x_program.py)
+runs against the local events server.
 
 The dependencies' wheels are downloaded from the package index once (again when the
 wheel's requirements change), into ``.venv/compat-wheelhouse`` (ignored by git, like
@@ -14,13 +15,11 @@ offline from there, new on every run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -29,17 +28,13 @@ import pytest
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer, Reply
 from tests.migrating.from_6x_7x import _snippets
-from tests.test_packaging import _build, _not_copied
+from tests.support.built import clean_env as _clean_env
+from tests.support.built import fresh_venv
 
 ROOT = Path(__file__).resolve().parents[3]
-WHEELHOUSE = ROOT / ".venv" / "compat-wheelhouse"
 PROGRAM = Path(__file__).resolve().parent / "seven_x_program.py"
 #: The codec branch (issue 27 item 3) gives the models pydantic's ``model_dump()``.
 HAS_MODEL_DUMP = hasattr(shared.CliEvent, "model_dump")
-
-
-def _python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
 def _run(command: list[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -48,51 +43,13 @@ def _run(command: list[str], timeout: float = 600) -> subprocess.CompletedProces
     )
 
 
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SPEAKEASY_"))}
-
-
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = tmp_path_factory.mktemp("tree") / "src-tree"
-    shutil.copytree(ROOT, tree, ignore=_not_copied)
-    offline = ["--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check"]
-    command = ["pip", "wheel", "-q", *offline, "-w"]
-    return _build(tree, tmp_path_factory.mktemp("wheel"), command, "*.whl")
-
-
-def _wheelhouse(wheel: Path) -> Path:
-    """The dependencies' wheels (with [async]), downloaded once per set of requirements."""
-    with zipfile.ZipFile(wheel) as archive:
-        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
-        text = archive.read(metadata).decode("utf-8")
-    requires = sorted(line for line in text.splitlines() if line.startswith("Requires-Dist:"))
-    digest = hashlib.sha256("\n".join(requires).encode("utf-8")).hexdigest()[:16]
-    ready = WHEELHOUSE / f".complete-{digest}"
-    if ready.is_file():
-        return WHEELHOUSE
-    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
-    pip = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check"]
-    result = _run([*pip, "-d", str(WHEELHOUSE), f"{wheel}[async]"], timeout=900)
-    if result.returncode != 0:
-        pytest.fail(f"could not download the dependencies:\n{result.stderr[-3000:]}")
-    for own in WHEELHOUSE.glob("speakeasy_client_sdk_python-*"):
-        own.unlink()  # this run's wheel is installed from where it was built
-    ready.write_text("ok", encoding="utf-8")
-    return WHEELHOUSE
-
-
-@pytest.fixture(scope="module")
-def fresh_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtualenv with the wheel and ``[async]``, installed offline."""
-    venv = tmp_path_factory.mktemp("fresh") / "venv"
-    created = _run([sys.executable, "-m", "venv", str(venv)])
-    assert created.returncode == 0, created.stderr
-    python = _python(venv)
-    offline = ["--no-index", "--find-links", str(_wheelhouse(wheel)), "--disable-pip-version-check"]
-    installed = _run([str(python), "-m", "pip", "install", "-q", *offline, f"{wheel}[async]"])
-    assert installed.returncode == 0, installed.stderr[-3000:]
-    return python
+def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtualenv with the wheel and ``[async]``, installed offline (shared with
+    tests/cli; tests/support/built.py)."""
+    return fresh_venv(tmp_path_factory) / (
+        "Scripts/python.exe" if os.name == "nt" else "bin/python"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +80,9 @@ def test_the_fresh_venv_has_no_pydantic_nor_httpx(fresh_python: Path, tmp_path: 
     assert found["missing"] == ["pydantic", "httpx", "pydantic_core"]
     assert found["async"] is True
     assert str(ROOT) not in found["file"]  # the installed copy, not this checkout's
-    listed = _run([str(fresh_python), "-m", "pip", "list", "--format=json"])
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--python"]
+    listed = _run([*pip, str(fresh_python), "list", "--format=json"])
+    assert listed.returncode == 0, listed.stderr
     names = {d["name"].lower() for d in json.loads(listed.stdout)}
     assert "speakeasy-client-sdk-python" in names
     assert not names & {"pydantic", "httpx", "httpcore", "pydantic-core"}
