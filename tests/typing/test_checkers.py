@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Set
+from typing import List, Set, Tuple
 
 import pytest
 
@@ -148,6 +148,10 @@ def flagged_lines(output: str, name: str) -> Set[int]:
     return {int(n) for n in re.findall(re.escape(name) + r"[:(](\d+)", output)}
 
 
+#: The wrong expressions: each one an error for both checkers.
+WRONG = MISSPELT + WRONG_TWIN_CALLS + WRONG_HOOKS
+
+
 def run_mypy(path: Path) -> str:
     mypy = [sys.executable, "-m", "mypy", "--strict", "--show-traceback"]
     mypy += ["--cache-dir", str(MYPY_CACHE)]  # the SDK's modules analysed once (factories.py)
@@ -158,16 +162,19 @@ def run_mypy(path: Path) -> str:
     return done.stdout
 
 
-def run_pyright(path: Path) -> str:
+def run_pyright(*paths: Path) -> str:
+    """Strict pyright over ``paths`` (files of one folder), in one run: it takes seconds to
+    start, so the tests of this module that need it share one run (``pyright_output``)."""
     pyright = shutil.which("pyright", path=str(BIN))
     if pyright is None:
         pytest.skip("pyright is not installed (the dev extra installs it)")
-    path.with_name("pyrightconfig.json").write_text(
+    folder = paths[0].parent
+    (folder / "pyrightconfig.json").write_text(
         '{"typeCheckingMode": "strict", "pythonVersion": "3.9"}', encoding="utf-8"
     )
     done = subprocess.run(
-        [pyright, "--pythonpath", sys.executable, path.name],
-        cwd=path.parent,
+        [pyright, "--pythonpath", sys.executable, *(path.name for path in paths)],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=300,
@@ -176,47 +183,67 @@ def run_pyright(path: Path) -> str:
     return done.stdout
 
 
-CHECKERS = {"mypy": run_mypy, "pyright": run_pyright}
+def names_module(path: Path) -> Tuple[List[int], List[str]]:
+    """Write the module of public names, right and misspelt; its lines and expressions,
+    the clean ones first, then ``WRONG``."""
+    expressions = public_names() + twin_results() + GOOD_HOOKS + WRONG
+    return write(path, expressions), expressions
 
 
-@pytest.mark.parametrize("checker", sorted(CHECKERS))
+def hover_module(path: Path) -> List[str]:
+    """Write the module revealing what an editor shows; the expressions revealed."""
+    shown = ["speakeasy.Speakeasy.__init__", "s.hooks.before_request"] + [
+        f"s.events.{name}" for name in [*sorted(n for pair in PAIRS for n in pair), "batcher"]
+    ]
+    path.write_text(
+        "import speakeasy\n\ns = speakeasy.Speakeasy()\n"
+        + "".join(f"reveal_type({e})\n" for e in shown),
+        encoding="utf-8",
+    )
+    return shown
+
+
+@pytest.fixture(scope="module")
+def pyright_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One strict pyright run over both modules (names_pyright.py and hover.py)."""
+    folder = tmp_path_factory.mktemp("pyright")
+    names_module(folder / "names_pyright.py")
+    hover_module(folder / "hover.py")
+    return run_pyright(folder / "names_pyright.py", folder / "hover.py")
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
 def test_misspelt_public_names_are_errors_and_real_ones_are_not(
-    checker: str, tmp_path: Path
+    checker: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """``speakeasy.Speakeasyy`` and its like: an error each, not an ``Any``; every public
     name spelt right: no error. Each async twin awaited gives its sync twin's response
     type; a call its sync twin refuses is an error. A hook of its kind, typed for one
     edge or both, is accepted; one of the wrong kind is an error. (One checker run for
     all: it is slow.)"""
-    path = tmp_path / f"names_{checker}.py"
-    clean = public_names() + twin_results() + GOOD_HOOKS
-    wrong = MISSPELT + WRONG_TWIN_CALLS + WRONG_HOOKS
-    lines = write(path, clean + wrong)
-    output = CHECKERS[checker](path)
-    flagged = flagged_lines(output, path.name)
-    named = dict(zip(lines, clean + wrong))
-    assert flagged <= set(lines[len(clean) :]), output  # nothing else: the header is clean
-    assert [named[n] for n in lines[: len(clean)] if n in flagged] == [], output
-    assert [named[n] for n in lines[len(clean) :] if n not in flagged] == [], output
+    name = f"names_{checker}.py"
+    lines, expressions = names_module(tmp_path / name)  # for pyright: what pyright_output ran on
+    if checker == "mypy":
+        output = run_mypy(tmp_path / name)
+    else:
+        output = request.getfixturevalue("pyright_output")
+    flagged = flagged_lines(output, name)
+    named = dict(zip(lines, expressions))
+    clean = len(expressions) - len(WRONG)
+    assert flagged <= set(lines[clean:]), output  # nothing else: the header is clean
+    assert [named[n] for n in lines[:clean] if n in flagged] == [], output
+    assert [named[n] for n in lines[clean:] if n not in flagged] == [], output
 
 
 #: The private aliases hover used to show, which a user cannot import.
 PRIVATE_ALIASES = ["PostRequest", "SearchRequest", "ByTargetRequest", "TargetsRequest", "Headers"]
 
 
-def test_hover_shows_only_importable_names(tmp_path: Path) -> None:
+def test_hover_shows_only_importable_names(tmp_path: Path, pyright_output: str) -> None:
     """What an editor shows for the client and each operation (pyright's ``reveal_type``,
     what Pylance hovers): spelt-out request types, no private alias."""
-    shown = ["speakeasy.Speakeasy.__init__", "s.hooks.before_request"] + [
-        f"s.events.{name}" for name in [*sorted(n for pair in PAIRS for n in pair), "batcher"]
-    ]
-    path = tmp_path / "hover.py"
-    path.write_text(
-        "import speakeasy\n\ns = speakeasy.Speakeasy()\n"
-        + "".join(f"reveal_type({e})\n" for e in shown),
-        encoding="utf-8",
-    )
-    output = run_pyright(path)
+    shown = hover_module(tmp_path / "hover.py")  # what pyright_output checked
+    output = pyright_output
     revealed = re.findall(r'Type of "([^"]+)" is "(.*)"', output)
     assert [e for e, _ in revealed] == shown, output
     for expression, text in revealed:
