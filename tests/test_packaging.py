@@ -286,7 +286,8 @@ PLUGIN_SUITE = (ROOT / "scripts" / "_plugin_user_test.py").read_text(encoding="u
 
 @pytest.fixture(scope="module")
 def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the wheel installed by its own pip, offline.
+    """A fresh virtual environment with the wheel installed, offline (by this interpreter's
+    pip: ``--python``; a venv's own pip would cost seconds of CPU to set up).
 
     The runtime dependencies and pytest come from this interpreter's environment through a
     ``.pth`` file listing a folder of links to its packages, all but this package's own
@@ -297,12 +298,13 @@ def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Without PYTHONPATH & co.: inside an unpacked sdist the suite runs with its src/ on
     # PYTHONPATH, whose egg-info would make pip take the wheel as installed already.
     clean = env_without("PYTHON")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300, env=clean)
+    command = [sys.executable, "-m", "venv", "--without-pip", str(venv)]
+    subprocess.run(command, check=True, timeout=300, env=clean)
     python = venv / "bin" / "python"
     offline = ["--no-index", "--no-deps", "--disable-pip-version-check", "-q"]
-    subprocess.run(
-        [python, "-m", "pip", "install", *offline, wheel], check=True, timeout=300, env=clean
-    )
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", *offline]
+    clean.pop("PIP_REQUIRE_VIRTUALENV", None)
+    subprocess.run([*pip, wheel], check=True, timeout=300, env=clean)
     deps = base / "deps"
     deps.mkdir()
     outer = Path(pytest.__file__).resolve().parent.parent  # where pytest and the rest live
