@@ -20,7 +20,13 @@ import pytest
 from speakeasy._codegen import MISSING
 from speakeasy.models import errors, operations, shared
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.support.factories import ROOT, cli_event, run_in_fresh_interpreter, run_mypy_strict
+from tests.support.factories import (
+    MYPY_CACHE,
+    ROOT,
+    cli_event,
+    run_in_fresh_interpreter,
+    run_mypy_strict,
+)
 
 
 def _targets() -> List[type]:
@@ -215,7 +221,7 @@ def _marked() -> set[int]:
 def test_mypy_sees_the_generated_models_as_dataclasses(tmp_path: Path) -> None:
     (tmp_path / "user_code.py").write_text(USER_CODE, encoding="utf-8")
     result = run_mypy_strict(
-        tmp_path, ["user_code.py"], "--no-incremental", "--config-file", os.devnull
+        tmp_path, ["user_code.py"], "--cache-dir", str(MYPY_CACHE), "--config-file", os.devnull
     )
     failing = {int(m) for m in re.findall(r"^user_code\.py:(\d+): error", result.stdout, re.M)}
     assert failing == _marked(), result.stdout + result.stderr

@@ -18,6 +18,7 @@ from speakeasy._decoding import decoder_for
 from speakeasy._model import JsonModel, off_wire, wire
 from speakeasy.models import shared
 from tests.support.factories import (
+    MYPY_CACHE,
     T0,
     WIRE_EVENT,
     cli_event,
@@ -125,7 +126,7 @@ def test_mypy_sees_required_fields_and_retry_strategies(tmp_path: Path):
     """mypy --strict on user code: a CliEvent missing required fields is an error, as is a
     misspelt retry strategy; complete events and the 5.x model methods type-check."""
     (tmp_path / "user_code.py").write_text(USER_CODE, encoding="utf-8")
-    options = ("--no-incremental", "--config-file", os.devnull)
+    options = ("--cache-dir", str(MYPY_CACHE), "--config-file", os.devnull)
     result = run_mypy_strict(tmp_path, ["user_code.py"], *options)
     failing = {
         int(m.group(1)) for m in re.finditer(r"^user_code\.py:(\d+): error", result.stdout, re.M)
