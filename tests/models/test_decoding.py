@@ -511,7 +511,7 @@ def wire_objects(draw: st.DrawFn) -> Dict[str, Any]:
     return data
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(wire_objects())
 def test_every_decoding_path_gives_the_same_model_or_error(data: Dict[str, Any]) -> None:
     decoders = paths(CliEvent)
