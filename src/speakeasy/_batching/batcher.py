@@ -21,13 +21,19 @@ import logging
 import os
 import threading
 import time
+import warnings
 from typing import Iterable, List, Optional, Set, Tuple
 
 from speakeasy._batching import options
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import REJECTED_NAME, Spool, UnsafeDirectoryError
+from speakeasy._batching.spool import (
+    REJECTED_NAME,
+    Spool,
+    SpoolRemovedError,
+    UnsafeDirectoryError,
+)
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
@@ -40,8 +46,9 @@ __all__ = ["BatcherStats", "EventBatcher"]
 
 logger = logging.getLogger("speakeasy.batcher")
 
-#: Of close(timeout), the part kept for stopping the worker after the flush.
-_STOP_RESERVE = 0.1
+#: Of close(timeout), the part kept for stopping the worker after the flush (at most a
+#: quarter of it): time for a loaded machine to let the worker hand the rest to on_error.
+_STOP_RESERVE = 0.5
 
 
 class EventBatcher:
@@ -121,6 +128,7 @@ class EventBatcher:
             raise ValidationError("spool_fsync", "needs a spool_dir to make events durable in")
         self._fsync = spool_fsync
         self._spool = None if spool_dir is None else _open_spool(spool_dir)
+        self._spool_warned = False
         self._start_fresh(closed=False)
         _live.add(self)
         if self._journal is not None:
@@ -173,24 +181,34 @@ class EventBatcher:
         if size > self._max_event_bytes:
             raise options.too_large("event", size, self._max_batch_bytes)
         queue = self._queue
-        with queue.lock:
-            if queue.closed:
-                raise BatcherClosedError("add() on a closed EventBatcher")
-            queued = queue.offer(data)
-            if not queued:
-                if not self._make_room(1, size + 1):
-                    queue.drop(1)
-                    self._notices.dropped(1)
-                    return False
+        try:
+            with queue.lock:
+                if queue.closed:
+                    raise BatcherClosedError("add() on a closed EventBatcher")
                 queued = queue.offer(data)
-            written = self._journal.written if self._fsync and self._journal is not None else 0
-            if queued == 2 and self._worker.thread is None:
-                self._worker.start()
-        if queued == 2 and not queue.wake.is_set():
-            queue.wake.set()
-        if self._fsync:
-            self._commit(written)
+                if not queued:
+                    if not self._make_room(1, size + 1):
+                        queue.drop(1)
+                        self._notices.dropped(1)
+                        return False
+                    queued = queue.offer(data)
+                written = self._journal.written if self._fsync and self._journal is not None else 0
+                if queued == 2 and self._worker.thread is None:
+                    self._worker.start()
+            if queued == 2 and not queue.wake.is_set():
+                queue.wake.set()
+            if self._fsync:
+                self._commit(written)
+        except SpoolRemovedError as exc:
+            self._spool_removed(exc)
+            raise
         return True
+
+    def _spool_removed(self, exc: SpoolRemovedError) -> None:
+        """The spool directory is gone: warn once (``add`` raises ``exc`` after this)."""
+        if not self._spool_warned:
+            self._spool_warned = True
+            warnings.warn(exc.strerror or str(exc), RuntimeWarning, stacklevel=3)
 
     def _commit(self, written: int) -> None:
         """``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
@@ -209,24 +227,30 @@ class EventBatcher:
         parts = self._encode_all(events)
         nbytes = sum(map(len, parts)) + len(parts)
         queue = self._queue
-        with queue.lock:
-            if queue.closed:
-                raise BatcherClosedError("add_many() on a closed EventBatcher")
-            dropped = 0
-            if not queue.has_room(len(parts), nbytes) and not self._make_room(len(parts), nbytes):
-                fit = queue.fitting(parts)
-                dropped, parts = len(parts) - fit, parts[:fit]
+        try:
+            with queue.lock:
+                if queue.closed:
+                    raise BatcherClosedError("add_many() on a closed EventBatcher")
+                dropped = 0
+                if not queue.has_room(len(parts), nbytes) and not self._make_room(
+                    len(parts), nbytes
+                ):
+                    fit = queue.fitting(parts)
+                    dropped, parts = len(parts) - fit, parts[:fit]
+                if parts:
+                    queue.put_many(parts)
+                    if self._worker.thread is None:
+                        self._worker.start()
+                queue.drop(dropped)
+                written = self._journal.written if self._journal is not None else 0
+            self._notices.dropped(dropped)
             if parts:
-                queue.put_many(parts)
-                if self._worker.thread is None:
-                    self._worker.start()
-            queue.drop(dropped)
-            written = self._journal.written if self._journal is not None else 0
-        self._notices.dropped(dropped)
-        if parts:
-            queue.wake.set()
-            if self._fsync:
-                self._commit(written)
+                queue.wake.set()
+                if self._fsync:
+                    self._commit(written)
+        except SpoolRemovedError as exc:
+            self._spool_removed(exc)
+            raise
         return len(parts)
 
     def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
@@ -356,7 +380,7 @@ class EventBatcher:
             queue.abort.set()
         queue.wake.set()
         thread.join(options.remaining(deadline))
-        if thread.is_alive() and self._journal is None:
+        if thread.is_alive() and (self._journal is None or self._journal.gone()):
             # A request is still on the wire: give up everything else now, so
             # that close() keeps its bound; that batch counts when it ends.
             with queue.lock:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import threading
+import time
 from collections import deque
 from typing import Deque, Dict, Iterable, List, Optional, Tuple
 
 from speakeasy._batching import spool as files
-from speakeasy._batching.spool import Mark, Segment, Spool
+from speakeasy._batching.spool import Mark, Segment, Spool, SpoolRemovedError
+
+logger = logging.getLogger("speakeasy.batcher")
+
+#: Without ``spool_fsync``, ``append`` looks at most this often (seconds) whether the
+#: spool directory still exists (two ``fstat``: too dear for every event).
+CHECK_INTERVAL = 0.001
 
 
 class Journal:
@@ -29,6 +38,9 @@ class Journal:
         self.held: List[Segment] = []
         #: Claimed from dead owners, not read yet (each is also in ``held``).
         self.claimed: Deque[Segment] = deque()
+        #: Why events can no longer be spooled (the directory was removed), else None.
+        self.lost: Optional[str] = None
+        self._next_check = 0.0
 
     def append(self, part: str) -> Mark:
         """Write one event; where it ends. Raises ``OSError``; then nothing was written."""
@@ -46,6 +58,7 @@ class Journal:
 
     def _write(self, text: str) -> Tuple[Segment, int]:
         data = text.encode("latin-1")
+        self.check()
         segment = self.segment
         if segment is None:
             segment = self._writable()
@@ -68,6 +81,48 @@ class Journal:
         if end >= files.SEGMENT_BYTES:
             self._retire(segment)
         return segment, end
+
+    def check(self, now: bool = False) -> None:
+        """Raise ``SpoolRemovedError`` once the spool directory is gone (``rm -rf``).
+
+        Events written then would have no name on disk: a ``kill -9`` would
+        lose them although ``add`` returned. Looked at on every write with
+        ``spool_fsync`` (or ``now``), else at most every ``CHECK_INTERVAL``: the
+        held directory's link count, and the open segment's. A segment deleted
+        alone is retired (its events are kept in memory; the next write starts
+        a new segment); a directory deleted stays so: every write raises.
+        """
+        if self.lost is None:
+            clock = time.monotonic()
+            if not (now or self.fsync) and clock < self._next_check:
+                return
+            self._next_check = clock + CHECK_INTERVAL
+            if not self.gone():
+                segment = self.segment
+                if segment is not None and os.fstat(segment.fd).st_nlink == 0:
+                    logger.warning(
+                        "spool: segment %s was deleted by someone else; its events are "
+                        "kept in memory only (a new segment is started)",
+                        segment.name,
+                    )
+                    self._retire(segment)
+                return
+        assert self.lost is not None
+        raise SpoolRemovedError(errno.ENOENT, self.lost)
+
+    def gone(self) -> bool:
+        """Whether the spool directory was removed (looked at now; any thread, no lock)."""
+        if self.lost is None:
+            if os.fstat(self.spool.fd).st_nlink > 0:
+                return False
+            self.lost = (
+                f"spool_dir {self.spool.directory!r} was removed while the batcher ran: "
+                "events added now could not survive the process, so add() refuses them "
+                "(those accepted before are still delivered while this process lives); "
+                "build a new batcher to spool again"
+            )
+            logger.error("spool: %s", self.lost)
+        return True
 
     def _writable(self) -> Segment:
         if self.segment is None:
@@ -129,6 +184,8 @@ class Journal:
                 datasync(fd)
             if directory:
                 self.spool.sync_directory()
+            with lock:
+                self.check(now=True)  # synced into a file without a name is not durable
         except BaseException:
             with lock:
                 for s in segments:
@@ -149,6 +206,9 @@ class Journal:
         for segment, end in ends.items():
             if segment.fd < 0:
                 continue  # closed already: nothing left to record
+            if self.lost is not None:
+                segment.acked = max(segment.acked, end)  # no file left to record it in
+                continue
             try:
                 segment.ack(end)
             except OSError as exc:  # delivered anyway; a later batcher may resend them

@@ -43,6 +43,8 @@ class BatcherStats:
     r"""Event sends repeated after a retryable failure (one event retried twice counts 2)."""
     recovered: int
     r"""Events found in the spool, left by an earlier batcher (included in ``added``)."""
+    spool_error: Optional[str] = None
+    r"""Why ``add`` refuses events (the spool directory was removed), else None."""
 
 
 class Batch:
@@ -221,6 +223,7 @@ class BatchQueue:
             pending=self.pending,
             retried=self.retried,
             recovered=self.recovered,
+            spool_error=None if self.journal is None else self.journal.lost,
         )
 
     # -- the callers' side (lock held) ----------------------------------------------------

@@ -70,6 +70,10 @@ class UnsafeDirectoryError(ValueError):
     """The spool directory could let another user read or plant events."""
 
 
+class SpoolRemovedError(FileNotFoundError):
+    """The spool directory was removed while the batcher ran: events can no longer be kept."""
+
+
 class Segment:
     """One segment file, locked by this process for as long as it is open."""
 

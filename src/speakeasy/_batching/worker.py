@@ -111,7 +111,7 @@ class Worker:
         assert journal is not None
         self._next_scan = time.monotonic() + RESCAN_INTERVAL
         room = MAX_CLAIMED - len(journal.claimed)
-        if room <= 0:
+        if room <= 0 or journal.lost is not None:
             return
         found, more = journal.spool.claim(room)  # disk only: outside the lock
         queue = self._queue
@@ -126,7 +126,8 @@ class Worker:
         count = sum(map(len, batches))
         if not count:
             return
-        if self._journal is not None:
+        journal = self._journal
+        if journal is not None and not journal.gone():
             logger.warning("%d events left undelivered in the spool for the next batcher", count)
             return
         logger.warning("%d events undelivered at close: given up", count)
