@@ -158,8 +158,8 @@ def test_interpreter_exit_is_bounded(server: EventsServer) -> None:
     script = """
         batcher = client.events.batcher(
             retries=FAST_RETRIES,
-            exit_timeout=0.3,
-            on_error=lambda items, exc: print(len(items), type(exc).__name__),
+            exit_timeout=2,  # of which 0.5 s to stop and report, time enough under load
+            on_error=lambda items, exc: print(len(items), type(exc).__name__, flush=True),
         )
         for i in range(count):
             batcher.add(event(i))
@@ -177,8 +177,8 @@ def test_interpreter_exit_closes_every_batcher_at_once(server: EventsServer) -> 
         for name in ("a", "b"):
             batcher = client.events.batcher(
                 retries=FAST_RETRIES,
-                exit_timeout=0.3,
-                on_error=lambda items, exc, name=name: print(name, len(items)),
+                exit_timeout=2,  # of which 0.5 s to stop and report, time enough under load
+                on_error=lambda items, exc, name=name: print(name, len(items), flush=True),
             )
             batcher.add_many([event(i) for i in range(count)])
     """
