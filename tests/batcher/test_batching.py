@@ -47,7 +47,7 @@ def test_event_larger_than_max_batch_bytes_is_rejected_by_add(
     server: EventsServer, make_batcher: MakeBatcher
 ) -> None:
     """add() raises ValidationError naming the event; nothing is queued or sent."""
-    batcher = make_batcher(max_batch_bytes=200)
+    batcher = make_batcher(max_batch_bytes=400)
     with pytest.raises(errors.ValidationError) as info:
         batcher.add(event(0, raw_command="x" * 500))
     assert info.value.field == "event"
@@ -262,6 +262,25 @@ def test_bad_options_are_named(client: speakeasy.Speakeasy, option: str, value: 
     with pytest.raises(errors.ValidationError) as info:
         client.events.batcher(**{option: value})
     assert info.value.field == option
+
+
+@pytest.mark.parametrize("size", [1, 2, 100, 215])
+def test_a_max_batch_bytes_no_event_fits_is_refused_naming_the_smallest_useful_value(
+    server: EventsServer, client: speakeasy.Speakeasy, size: int
+) -> None:
+    """Issue 28 item 6: max_batch_bytes=2 used to be accepted, and then every add failed."""
+    with pytest.raises(errors.ValidationError) as info:
+        client.events.batcher(max_batch_bytes=size)
+    assert info.value.field == "max_batch_bytes"
+    assert "the smallest useful value is 216" in str(info.value)
+    # 216 is useful indeed: the smallest event goes, alone in its batch.
+    from speakeasy._batching.options import smallest_event
+
+    with client.events.batcher(max_batch_bytes=216) as batcher:
+        assert batcher.add(smallest_event())
+        assert batcher.flush(timeout=30)
+        assert batcher.stats.sent == 1
+    assert [len(r.body) for r in server.received] == [216]
 
 
 def test_batcher_is_importable_from_the_package() -> None:

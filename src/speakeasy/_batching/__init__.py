@@ -13,7 +13,7 @@ module         owns                                            imports (in the p
 ``queue``      shared state under one lock; every count write  journal, spool
 ``delivery``   the verdict after one attempt (pure)            (``speakeasy._retry``)
 ``journal``    one batcher's segments: append, ack, release    spool
-``spool``      the directory and its files, safely opened      nothing
+``spool``      the directory and its files, safely opened      options
 ``transport``  what a client hands a batcher                   nothing
 ``options``    checks of the options                           nothing
 =============  ==============================================  =========================

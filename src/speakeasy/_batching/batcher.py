@@ -22,24 +22,24 @@ import os
 import threading
 import time
 import warnings
-from typing import Iterable, List, Optional, Set, Tuple
+from typing import Iterable, List, NoReturn, Optional, Set, Tuple
 
 from speakeasy._batching import options
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import (
-    REJECTED_NAME,
-    Spool,
-    SpoolRemovedError,
-    UnsafeDirectoryError,
-)
+from speakeasy._batching.spool import REJECTED_NAME, SpoolRemovedError, open_spool
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
 from speakeasy.models import shared
-from speakeasy.models.errors import BatcherClosedError, FieldTypeError, ValidationError
+from speakeasy.models.errors import (
+    BatcherClosedError,
+    ClientClosedError,
+    FieldTypeError,
+    ValidationError,
+)
 from speakeasy.utils.retries import RetryConfig
 
 __all__ = ["BatcherStats", "EventBatcher"]
@@ -104,7 +104,8 @@ class EventBatcher:
     ) -> None:
         self._transport = transport
         self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
-        self._max_batch_bytes = options.positive_int("max_batch_bytes", max_batch_bytes)
+        self._encode = encoder_for(shared.CliEvent)
+        self._max_batch_bytes = options.batch_bytes(max_batch_bytes, self._encode)
         self._max_event_bytes = self._max_batch_bytes - 2  # the brackets of the array
         self._max_queue = options.positive_int("max_queue_events", max_queue_events)
         self._max_queue_bytes = options.positive_int("max_queue_bytes", max_queue_bytes)
@@ -121,13 +122,12 @@ class EventBatcher:
         if on_error is not None and not callable(on_error):
             raise FieldTypeError("on_error", f"expected a callable, got {type(on_error).__name__}")
         self._on_error = on_error
-        self._encode = encoder_for(shared.CliEvent)
         if not isinstance(spool_fsync, bool):
             raise FieldTypeError("spool_fsync", f"expected bool, got {type(spool_fsync).__name__}")
         if spool_fsync and spool_dir is None:
             raise ValidationError("spool_fsync", "needs a spool_dir to make events durable in")
         self._fsync = spool_fsync
-        self._spool = None if spool_dir is None else _open_spool(spool_dir)
+        self._spool = None if spool_dir is None else open_spool(spool_dir)
         self._spool_warned = False
         self._start_fresh(closed=False)
         _live.add(self)
@@ -180,6 +180,8 @@ class EventBatcher:
         size = len(data)
         if size > self._max_event_bytes:
             raise options.too_large("event", size, self._max_batch_bytes)
+        if self._transport.closed():
+            self._refuse(1)
         queue = self._queue
         try:
             with queue.lock:
@@ -204,6 +206,15 @@ class EventBatcher:
             raise
         return True
 
+    def _refuse(self, count: int) -> NoReturn:
+        """The client was closed: nothing can be sent; count the events refused, and say so."""
+        with self._queue.lock:
+            self._queue.refuse(count)
+        raise ClientClosedError(
+            "the Speakeasy client of this EventBatcher is closed: events cannot be sent "
+            "(refused, counted in stats.refused); close the batcher before its client"
+        )
+
     def _spool_removed(self, exc: SpoolRemovedError) -> None:
         """The spool directory is gone: warn once (``add`` raises ``exc`` after this)."""
         if not self._spool_warned:
@@ -225,6 +236,8 @@ class EventBatcher:
         spool, they are written with one system call.
         """
         parts = self._encode_all(events)
+        if self._transport.closed():
+            self._refuse(len(parts))
         nbytes = sum(map(len, parts)) + len(parts)
         queue = self._queue
         try:
@@ -475,15 +488,3 @@ def _after_fork_in_child() -> None:
 atexit.register(_close_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _open_spool(spool_dir: object) -> Spool:
-    path = options.directory("spool_dir", spool_dir)
-    try:
-        return Spool(path)
-    except UnsafeDirectoryError as exc:
-        raise ValidationError("spool_dir", f"{path!r} {exc}") from None
-    except OSError as exc:
-        raise ValidationError(
-            "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"
-        ) from exc

@@ -43,6 +43,8 @@ class BatcherStats:
     r"""Event sends repeated after a retryable failure (one event retried twice counts 2)."""
     recovered: int
     r"""Events found in the spool, left by an earlier batcher (included in ``added``)."""
+    refused: int = 0
+    r"""Events ``add``/``add_many`` refused because the client was closed (not in ``added``)."""
     spool_error: Optional[str] = None
     r"""Why ``add`` refuses events (the spool directory was removed), else None."""
 
@@ -105,6 +107,7 @@ class BatchQueue:
         "not_full",
         "progress",
         "recovered",
+        "refused",
         "replay_done",
         "replay_left",
         "retried",
@@ -160,7 +163,7 @@ class BatchQueue:
 
         # The counts of ``BatcherStats`` (pending is derived).
         self.added = self.sent = self.failed = self.dropped = 0
-        self.retried = self.recovered = 0
+        self.retried = self.recovered = self.refused = 0
         # For flush: live events taken off the queue, resolved, and the most
         # that a flush asked to send at once; recovered events resolved, and
         # those left on disk unread (pending still, but nobody waits for them).
@@ -223,6 +226,7 @@ class BatchQueue:
             pending=self.pending,
             retried=self.retried,
             recovered=self.recovered,
+            refused=self.refused,
             spool_error=None if self.journal is None else self.journal.lost,
         )
 
@@ -257,6 +261,10 @@ class BatchQueue:
         self.events.extend(parts)
         self.nbytes += sum(map(len, parts)) + len(parts)
         self.added += len(parts)
+
+    def refuse(self, count: int) -> None:
+        """Count events refused because the client is closed (not queued, not added)."""
+        self.refused += count
 
     def drop(self, count: int) -> None:
         """Count events refused for want of room (``on_full="drop"``)."""

@@ -45,6 +45,9 @@ try:
 except ImportError:  # pragma: no cover - Windows: batchers work, without a spool
     fcntl = None  # type: ignore[assignment]
 
+from speakeasy._batching import options
+from speakeasy.models.errors import ValidationError
+
 logger = logging.getLogger("speakeasy.batcher")
 
 #: A segment is closed for writing once it holds this many bytes (so that
@@ -358,6 +361,19 @@ class Spool:
                 os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def open_spool(spool_dir: object) -> Spool:
+    """The ``spool_dir`` option, checked and held; ``ValidationError`` naming it otherwise."""
+    path = options.directory("spool_dir", spool_dir)
+    try:
+        return Spool(path)
+    except UnsafeDirectoryError as exc:
+        raise ValidationError("spool_dir", f"{path!r} {exc}") from None
+    except OSError as exc:
+        raise ValidationError(
+            "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"
+        ) from exc
 
 
 def check_directory(fd: int) -> None:

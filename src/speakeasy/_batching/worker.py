@@ -28,7 +28,7 @@ from speakeasy._batching.queue import Batch, BatchQueue
 from speakeasy._batching.spool import Mark, Segment
 from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
-from speakeasy.models.errors import BatcherClosedError
+from speakeasy.models.errors import BatcherClosedError, ClientClosedError
 from speakeasy.utils.retries import BackoffStrategy
 
 logger = logging.getLogger("speakeasy.batcher")
@@ -288,6 +288,8 @@ class Worker:
             if batch is None:
                 return  # nothing left, or close() is out of time: _exit accounts for the rest
             error = self._post(batch)
+            if isinstance(error, ClientClosedError) and self._park(error):
+                return
             verdict = self._verdict(error, batch, failures)
             if verdict is DELIVERED:
                 queue.pop(batch)
@@ -324,6 +326,23 @@ class Worker:
             with queue.lock:
                 queue.count_retry(len(batch))
 
+    def _park(self, error: ClientClosedError) -> bool:
+        """The client was closed: nothing can be sent any more. True: stop here.
+
+        With a spool, the events stay there for the next batcher (pending) and
+        the worker stops; without one, each batch is given up (``on_error``)
+        as it comes, since no later attempt can succeed (False).
+        """
+        self._last_error = error
+        journal = self._journal
+        if journal is None or journal.gone():
+            return False
+        queue = self._queue
+        queue.end_attempt()
+        logger.warning("the client was closed: events stay in the spool for the next batcher")
+        queue.abort.set()
+        return True
+
     def _post(self, batch: Batch) -> Optional[BaseException]:
         """One attempt: None if the server accepted the batch, else what went wrong.
 
@@ -349,6 +368,8 @@ class Worker:
 
     def _verdict(self, error: Optional[BaseException], batch: Batch, failures: int) -> Verdict:
         """``delivery.decide``, with a wait the thread can take (the policy is the user's)."""
+        if isinstance(error, ClientClosedError):
+            return GIVE_UP  # no attempt through a closed client can succeed
         try:
             verdict = decide(error, len(batch), failures, self._backoff, time.time())
         except Exception:  # a backoff the maths cannot handle: retry at a steady pace
