@@ -15,7 +15,15 @@ from speakeasy import BatcherStats, EventBatcher, EventsNotDeliveredWarning
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer, Reply
 
-from ._helpers import MakeBatcher, assert_balanced, delivered, event, events, expected_ids
+from ._helpers import (
+    MakeBatcher,
+    assert_balanced,
+    delivered,
+    event,
+    events,
+    expected_ids,
+    wait_for,
+)
 
 
 def test_batches_hold_at_most_max_batch_events(
@@ -192,14 +200,17 @@ def test_close_wakes_an_add_blocked_on_a_full_queue(
     blocked.start()
     blocked.join(0.2)
     assert blocked.is_alive() and outcome == []  # still waiting for room
-    with pytest.warns(EventsNotDeliveredWarning, match=r"^2 events were not delivered"):
+    # Both events are given up; under load the first may still be on the wire when close()
+    # returns: then the warning counts the other one, and that one is counted when it ends.
+    with pytest.warns(EventsNotDeliveredWarning, match=r"^(2 events were|1 event was) not deliv"):
         assert batcher.close(timeout=0.2) is False
     blocked.join(10)
     [error] = outcome
     assert isinstance(error, errors.BatcherClosedError)
     assert "while add() waited" in str(error)  # raised by the wait, not by a later add
+    wait_for(lambda: batcher.stats.pending == 0, timeout=60)
     stats = batcher.stats
-    assert stats.added == 2  # the blocked event was never counted
+    assert (stats.added, stats.failed) == (2, 2)  # the blocked event was never counted
     assert_balanced(stats)
 
 
