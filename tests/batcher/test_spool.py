@@ -34,7 +34,11 @@ from ._helpers import (
 
 
 def _lines(spool: Path) -> List[Any]:
-    return [json.loads(line) for p in segments(spool) for line in p.read_text().splitlines()]
+    return [
+        json.loads(line)
+        for p in segments(spool)
+        for line in p.read_bytes().rstrip(b"\0").decode().splitlines()  # zeros: reserved room
+    ]
 
 
 def test_event_is_on_disk_when_add_returns(

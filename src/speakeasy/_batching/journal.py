@@ -11,7 +11,8 @@ from collections import deque
 from typing import Deque, Dict, Iterable, List, Optional, Tuple
 
 from speakeasy._batching import spool as files
-from speakeasy._batching.spool import Mark, Segment, Spool, SpoolRemovedError
+from speakeasy._batching.segment import Segment
+from speakeasy._batching.spool import Mark, Spool, SpoolRemovedError
 
 logger = logging.getLogger("speakeasy.batcher")
 
@@ -60,8 +61,11 @@ class Journal:
         data = text.encode("latin-1")
         self.check()
         segment = self.segment
+        if segment is not None and not segment.fits(len(data)):
+            self._retire(segment)  # full: trimmed (and deleted, if all delivered)
+            segment = None
         if segment is None:
-            segment = self._writable()
+            segment = self._writable(len(data))
         try:
             end = segment.write(data)
         except OSError:
@@ -69,7 +73,7 @@ class Journal:
             # room now, and the write goes to a new segment.
             if not (self._retire(segment) and segment.size):
                 raise
-            segment = self._writable()
+            segment = self._writable(len(data))
             try:
                 end = segment.write(data)
             except OSError:
@@ -78,7 +82,7 @@ class Journal:
         if self.fsync:
             self.written += len(data)
             self.dirty[segment] = None
-        if end >= files.SEGMENT_BYTES:
+        if end >= max(files.SEGMENT_BYTES, segment.capacity):
             self._retire(segment)
         return segment, end
 
@@ -99,7 +103,7 @@ class Journal:
             self._next_check = clock + CHECK_INTERVAL
             if not self.gone():
                 segment = self.segment
-                if segment is not None and os.fstat(segment.fd).st_nlink == 0:
+                if segment is not None and _unlinked(segment):
                     logger.warning(
                         "spool: segment %s was deleted by someone else; its events are "
                         "kept in memory only (a new segment is started)",
@@ -124,16 +128,16 @@ class Journal:
             logger.error("spool: %s", self.lost)
         return True
 
-    def _writable(self) -> Segment:
+    def _writable(self, need: int) -> Segment:
         if self.segment is None:
-            self.segment = self.spool.create()
+            self.segment = self.spool.create(need)
             self.held.append(self.segment)
             self.new_names = True
         return self.segment
 
     def _retire(self, segment: Segment) -> bool:
-        """No more appends to ``segment``; True when it was resolved, so deleted now."""
-        segment.writing = False
+        """No more appends to ``segment`` (trimmed); True when it was resolved, so deleted now."""
+        segment.seal()
         if self.segment is segment:
             self.segment = None
         if segment.done:
@@ -233,10 +237,18 @@ class Journal:
         self.segment = None
         self.claimed.clear()
         for segment in held:
-            segment.writing = False
+            segment.seal()
             self.spool.release(segment)
 
     def forget(self) -> None:
         """In a forked child: close our copies of the descriptors (the parent keeps its locks)."""
         for segment in self.held:
             segment.forget()
+
+
+def _unlinked(segment: Segment) -> bool:
+    """Whether the segment lost its name (an error here is the write's to report)."""
+    try:
+        return os.fstat(segment.fd).st_nlink == 0
+    except OSError:
+        return False

@@ -25,7 +25,8 @@ from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, Verdict, dec
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import Batch, BatchQueue
-from speakeasy._batching.spool import Mark, Segment
+from speakeasy._batching.segment import Segment
+from speakeasy._batching.spool import Mark
 from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
 from speakeasy.models.errors import BatcherClosedError, ClientClosedError
