@@ -368,7 +368,9 @@ class EventBatcher:
         queue.wake.set()
         return thread
 
-    def _finish_close(self, thread: Optional[threading.Thread], deadline: Optional[float]) -> bool:
+    def _finish_close(
+        self, thread: Optional[threading.Thread], deadline: Optional[float], at_exit: bool = False
+    ) -> bool:
         queue = self._queue
         worker = self._worker
         if thread is None:
@@ -398,7 +400,7 @@ class EventBatcher:
             # that close() keeps its bound; that batch counts when it ends.
             with queue.lock:
                 queue.abort.set()
-                leftovers = queue.orphan()
+                leftovers = queue.orphan(everything=at_exit)  # at exit no answer will come
             worker.abandon(leftovers)
         return flushed
 
@@ -473,7 +475,7 @@ def _close_at_exit() -> None:
             logger.error("closing a batcher at exit failed", exc_info=True)
     for batcher, thread in closing:
         try:
-            batcher._finish_close(thread, started + batcher._exit_timeout)
+            batcher._finish_close(thread, started + batcher._exit_timeout, at_exit=True)
         except BaseException:
             logger.error("closing a batcher at exit failed", exc_info=True)
         finally:

@@ -52,11 +52,13 @@ class BatcherStats:
 class Batch:
     """Encoded events, and where each ends in its spool segment (None in memory)."""
 
-    __slots__ = ("marks", "parts", "replay")
+    __slots__ = ("abandoned", "marks", "parts", "replay")
 
     def __init__(self, parts: List[str], marks: Optional[List[Mark]], replay: bool) -> None:
         self.parts = parts
         self.marks = marks
+        #: Given up at interpreter exit while on the wire: its outcome no longer counts.
+        self.abandoned = False
         #: Recovered from the spool (counted apart from live events, for flush).
         self.replay = replay
 
@@ -302,12 +304,17 @@ class BatchQueue:
         """The worker sends what is queued, then stops."""
         self.stopping = True
 
-    def orphan(self) -> List[Batch]:
+    def orphan(self, everything: bool = False) -> List[Batch]:
         """Take over from a worker stuck on the wire every batch but the one it sends.
 
-        That one stays the worker's: it is accounted for by its outcome.
+        That one stays the worker's: it is accounted for by its outcome. With
+        ``everything`` (at interpreter exit, when no outcome will ever come)
+        that one is taken too, and its outcome is ignored if it comes.
         """
         inflight = self.inflight
+        if inflight is not None and everything:
+            inflight.abandoned = True
+            self.inflight = inflight = None
         if inflight is not None:
             self.stack.remove(inflight)
         batches = self.take_everything()
@@ -393,13 +400,19 @@ class BatchQueue:
         with self.lock:
             self.inflight = None
 
-    def pop(self, batch: Batch, *replacements: Batch) -> None:
-        """The batch on the wire is done: off the stack, ``replacements`` on (takes the lock)."""
+    def pop(self, batch: Batch, *replacements: Batch) -> bool:
+        """The batch on the wire is done: off the stack, ``replacements`` on (takes the lock).
+
+        False when it was given up meanwhile (``orphan(everything=True)``): nothing done.
+        """
         with self.lock:
+            if batch.abandoned:
+                return False
             popped = self.stack.pop()
             assert popped is batch
             self.stack.extend(replacements)
             self.inflight = None
+        return True
 
     def settle(self, batch: Batch, delivered: bool) -> None:
         """Count ``batch`` as sent or failed, and wake ``flush`` (takes the lock)."""

@@ -293,7 +293,8 @@ class Worker:
                 return
             verdict = self._verdict(error, batch, failures)
             if verdict is DELIVERED:
-                queue.pop(batch)
+                if not queue.pop(batch):
+                    return  # given up at interpreter exit meanwhile
                 if failures:
                     logger.info(
                         "batch of %d events delivered after %d retries", len(batch), failures
@@ -304,12 +305,14 @@ class Worker:
             assert error is not None
             if verdict is SPLIT:
                 first, second = batch.halves()
-                queue.pop(batch, second, first)
+                if not queue.pop(batch, second, first):
+                    return
                 logger.debug("batch of %d events: %s; splitting", len(batch), describe(error))
                 continue
             self._last_error = error
             if verdict is GIVE_UP:
-                queue.pop(batch)
+                if not queue.pop(batch):
+                    return
                 self._settle(batch, error)
                 continue
             queue.end_attempt()
