@@ -52,7 +52,7 @@ from speakeasy._results import (
 )
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
-from speakeasy.models.errors import ValidationError
+from speakeasy.models.errors import ClientClosedError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if sys.version_info >= (3, 11):
@@ -271,6 +271,9 @@ class Events(Operations):
         from speakeasy._batching.batcher import EventBatcher
         from speakeasy._batching.transport import Transport
 
+        pipeline = self._sync.pipeline
+        if pipeline.closed:
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         template = self._post_request(_Route.of(self), workspace_id, b"", no_result)
         timeout = timeout_of(timeout_ms)
         send = self._sync.send
@@ -286,6 +289,7 @@ class Events(Operations):
             ),
             reset=self._sync.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,
+            closed=lambda: pipeline.closed,
         )
         return EventBatcher(
             transport,
