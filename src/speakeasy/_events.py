@@ -203,7 +203,9 @@ class Events(Operations):
         req = coerce(request, operations.GetWorkspaceEventsByTargetRequest)
         target = segment(req.target_id, "request.target_id")
         url = self._workspace_url(route, req.workspace_id) + f"/events/targets/{target}/events"
-        api = self._get(route, url, query(req), by_target_result)
+        api = self._get(
+            route, url, query(req, path=("workspace_id", "target_id")), by_target_result
+        )
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _targets(
