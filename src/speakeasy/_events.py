@@ -318,6 +318,8 @@ class Events(Operations):
         """A run recorded as one event when its ``with`` / ``async with`` block ends."""
         from speakeasy._tracking.run import start
 
+        if self._sync.pipeline.closed:  # its event could never be delivered
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         auth = self._sync.pipeline.auth_headers
         return start(self, interaction_type, options, self._workspace_id, auth)
 
