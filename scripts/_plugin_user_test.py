@@ -48,3 +48,31 @@ def test_posts_through_the_fixtures(speakeasy_server, speakeasy_client):
 
 def test_each_test_starts_empty(speakeasy_server):
     assert speakeasy_server.events == [] and speakeasy_server.received == []
+
+
+def test_a_give_up_note_reads_in_the_message_before_3_11():
+    """docs/errors.md "Give-up notes": on 3.9 and 3.10, which print no PEP 678 notes, the
+    note is also folded into the message; on 3.11+ it is a note only (run by
+    scripts/check-install on Python 3.9 and 3.13)."""
+    import socket
+
+    import pytest
+
+    import speakeasy
+    from speakeasy.models import errors, shared
+    from speakeasy.utils import BackoffStrategy, RetryConfig
+
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = speakeasy.Speakeasy(
+        security=shared.Security(api_key="key"),
+        workspace_id="ws-1",
+        server_url=f"http://127.0.0.1:{port}",
+        retry_config=RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 200), True),
+    )
+    with pytest.raises(errors.ConnectError) as info:
+        post(client)
+    notes = getattr(info.value, "__notes__", [])
+    assert len(notes) == 1 and "gave up after" in notes[0], notes
+    assert (notes[0] in str(info.value)) == (sys.version_info < (3, 11)), str(info.value)

@@ -174,8 +174,10 @@ def indent(text: str, prefix: str) -> str:
 
 def docstring(op: Op, is_async: bool) -> str:
     request_doc = op.request_doc.replace("\n", "\n        ")
-    body = op.summary + "\n" + ARGS.format(
-        request_doc=request_doc, response=op.response, returns_doc=op.returns_doc
+    body = (
+        op.summary
+        + "\n"
+        + ARGS.format(request_doc=request_doc, response=op.response, returns_doc=op.returns_doc)
     )
     call = f"await s.events.{op.name}_async" if is_async else f"s.events.{op.name}"
     body += ERRORS + f"\nExample::\n\n    res = {call}({op.example})\n"

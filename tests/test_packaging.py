@@ -332,7 +332,7 @@ def test_installed_wheel_brings_the_pytest_fixtures(wheel_env: Path, tmp_path: P
     (tmp_path / "test_plugin.py").write_text(PLUGIN_SUITE, encoding="utf-8")
     result = _run_in(wheel_env, tmp_path, "-q")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
     # A program that imported the SDK before starting pytest gets no "already imported,
     # cannot be rewritten" warning (an error under -W error) for the plugin's package.
     script = "import speakeasy, pytest, sys; sys.exit(pytest.main(['-q', '-W', 'error']))"

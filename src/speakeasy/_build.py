@@ -61,26 +61,36 @@ def segment(value: object, field: str) -> str:
     return quote(check_workspace_id(value, field), safe="")
 
 
-def query(request: object) -> List[Tuple[str, str]]:
-    """The query of a read: set fields in model order, ``workspace_id`` (a path value) aside."""
+def query(request: object, path: Tuple[str, ...] = ("workspace_id",)) -> List[Tuple[str, str]]:
+    """The query of a read: its set fields in model order, but the ``path`` parameters.
+
+    How a value is written follows the field's declared type (``bool``, ``datetime``,
+    ``int``, else an enum's value or the text), and a ``minimum`` in the field's metadata
+    is checked: a new read operation needs no change here.
+    """
     params = []
     for f in model_fields(type(request)):
         name = f.name
-        if name in ("workspace_id", "target_id"):
+        if name in path:
             continue
         value = getattr(request, name)
         if value is not None:
-            params.append((name, _query_value(value, f"request.{name}", _QUERY_KINDS.get(name))))
+            where = f"request.{name}"
+            text = _query_value(value, where, _kind(f.type))
+            minimum = f.metadata.get("minimum")
+            if minimum is not None and value < minimum:
+                raise ValidationError(where, f"must be >= {minimum} (unset: every match)")
+            params.append((name, text))
     return params
 
 
-#: Query parameters that are not plain strings, by name (the same in every operation).
-_QUERY_KINDS = {
-    "after_created_at": "datetime",
-    "after_last_event_created_at": "datetime",
-    "success": "bool",
-    "limit": "int",
-}
+def _kind(annotation: object) -> Optional[str]:
+    """``bool``, ``datetime`` or ``int`` when the declared type is (an Optional of) one."""
+    text = str(annotation)
+    for kind in ("bool", "datetime", "int"):
+        if text in (kind, f"Optional[{kind}]"):
+            return kind
+    return None
 
 
 def _query_value(value: object, field: str, kind: Optional[str]) -> str:
@@ -95,8 +105,6 @@ def _query_value(value: object, field: str, kind: Optional[str]) -> str:
         raise FieldTypeError(field, f"expected datetime, got {type(value).__name__}")
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
-            if value < 1:  # the number of results to return; 0 is refused (docs/reliability.md)
-                raise ValidationError(field, "must be >= 1 (unset: every match)")
             return str(value)
         raise FieldTypeError(field, f"expected int, got {type(value).__name__}")
     if isinstance(value, Enum):

@@ -4,7 +4,7 @@
 metadata (wire name, encoder, exclude-when-None) and generates one function
 that validates every field and writes compact JSON with sorted keys, the
 bytes Speakeasy's generated SDKs send. The source is registered with
-``linecache`` so tracebacks show it. ``tests/unit/test_encoding.py`` proves
+``linecache`` so tracebacks show it. ``tests/models/test_encoding.py`` proves
 the output equal to dataclasses-json's own encoding.
 
 The generated function builds each object with one f-string of its

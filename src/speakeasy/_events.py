@@ -52,7 +52,7 @@ from speakeasy._results import (
 )
 from speakeasy._retry import READ_RETRY_STATUSES
 from speakeasy.models import operations, shared
-from speakeasy.models.errors import ValidationError
+from speakeasy.models.errors import ClientClosedError, ValidationError
 from speakeasy.utils.retries import RetryConfig
 
 if sys.version_info >= (3, 11):
@@ -203,7 +203,9 @@ class Events(Operations):
         req = coerce(request, operations.GetWorkspaceEventsByTargetRequest)
         target = segment(req.target_id, "request.target_id")
         url = self._workspace_url(route, req.workspace_id) + f"/events/targets/{target}/events"
-        api = self._get(route, url, query(req), by_target_result)
+        api = self._get(
+            route, url, query(req, path=("workspace_id", "target_id")), by_target_result
+        )
         return api, retries_of(retries), timeout_of(timeout_ms)
 
     def _targets(
@@ -271,6 +273,9 @@ class Events(Operations):
         from speakeasy._batching.batcher import EventBatcher
         from speakeasy._batching.transport import Transport
 
+        pipeline = self._sync.pipeline
+        if pipeline.closed:
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         template = self._post_request(_Route.of(self), workspace_id, b"", no_result)
         timeout = timeout_of(timeout_ms)
         send = self._sync.send
@@ -286,6 +291,7 @@ class Events(Operations):
             ),
             reset=self._sync.reset_connections,
             workspace_id=self._workspace_id if workspace_id is None else workspace_id,
+            closed=lambda: pipeline.closed,
         )
         return EventBatcher(
             transport,
@@ -312,6 +318,8 @@ class Events(Operations):
         """A run recorded as one event when its ``with`` / ``async with`` block ends."""
         from speakeasy._tracking.run import start
 
+        if self._sync.pipeline.closed:  # its event could never be delivered
+            raise ClientClosedError("the Speakeasy client is closed: create a new one")
         auth = self._sync.pipeline.auth_headers
         return start(self, interaction_type, options, self._workspace_id, auth)
 

@@ -11,7 +11,7 @@ Anything msgspec or that code refuses (a wrong type, a missing key, an integer
 beyond 64 bits, a bad date-time, bytes that are not JSON) returns ``None``,
 and the caller runs the pure path on the same bytes: every error, its type
 and its field path, is decided by the pure decoder alone. A differential test
-(``tests/unit/test_fastcodec.py``) runs both back ends over thousands of
+(``tests/models/test_fastcodec.py``) runs both back ends over thousands of
 random answers.
 
 Only the models the pure decoder fills directly (``CliEvent``, ``TargetSDK``:

@@ -185,7 +185,7 @@ def open_enum_decoder(enum_cls: Any) -> Callable[[Any], Any]:
 # inherits ``PydanticLike``: ``model_dump``, ``model_dump_json``,
 # ``model_validate``, ``model_validate_json``, ``model_copy`` and
 # ``model_fields``, with what 7.0.0rc2's pydantic models give for the same
-# events (``tests/upstream/test_pydantic_like.py`` compares them with the real
+# events (``tests/migrating/upstream/test_pydantic_like.py`` compares them with the real
 # package). The rest of pydantic's surface raises an ``AttributeError`` saying
 # it is not provided. Where the two must differ (docs/models/pydantic-methods.md):
 #

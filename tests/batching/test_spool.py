@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any, List
 
@@ -12,10 +13,11 @@ import pytest
 
 from speakeasy import EventsNotDeliveredWarning
 from speakeasy.models import errors
-from speakeasy.testing import EventsServer
+from speakeasy.testing import EventsServer, Reply
 from tests.support.batcher import (
     MakeBatcher,
     assert_balanced,
+    assert_stats,
     delivered,
     event,
     events,
@@ -26,11 +28,16 @@ from tests.support.batcher import (
     segments,
     server_down,
     wait_for,
+    wait_released,
 )
 
 
 def _lines(spool: Path) -> List[Any]:
-    return [json.loads(line) for p in segments(spool) for line in p.read_text().splitlines()]
+    return [
+        json.loads(line)
+        for p in segments(spool)
+        for line in p.read_bytes().rstrip(b"\0").decode().splitlines()  # zeros: reserved room
+    ]
 
 
 def test_event_is_on_disk_when_add_returns(
@@ -107,6 +114,7 @@ def test_a_live_batchers_segment_is_not_claimed(
     assert other.stats.recovered == 0
     with server_down(server):
         assert live.close(timeout=0.4) is False
+        wait_released(spool)
     resend_left(make_batcher, spool, 5)
     assert delivered(server) == {i: 1 for i in expected_ids(5)}
 
@@ -186,3 +194,34 @@ def test_debris_of_dead_processes_is_cleaned(make_batcher: MakeBatcher, spool: P
     os.utime(old_tmp, (0, 0))
     assert make_batcher(spool_dir=spool).stats.recovered == 0
     assert sorted(os.listdir(spool)) == [fresh_tmp.name]
+
+
+def test_close_timing_out_with_a_request_on_the_wire_leaves_every_event_to_the_next(
+    server: EventsServer, make_batcher: MakeBatcher, spool: Path
+) -> None:
+    """close(timeout) returns while an answer is still on the wire (as on a loaded machine):
+    its events stay pending and on disk, locked until the answer comes; then the next batcher
+    recovers every one of them. (Issue 23 item 10: the full-disk test once saw 0 recovered.)
+    """
+    arrived, answer = threading.Event(), threading.Event()
+
+    def held_503(request: Any) -> Reply:
+        arrived.set()
+        answer.wait(30)
+        return Reply(503)
+
+    server.handler = held_503
+    first = make_batcher(spool_dir=spool, flush_interval=0)
+    first.add_many(events(50))
+    assert arrived.wait(30)
+    assert first.close(timeout=0.2) is False
+    assert_stats(first.stats, added=50, pending=50, sent=0, failed=0)
+    with pytest.raises(AssertionError, match="still locked"):
+        wait_released(spool, timeout=0.2)  # the worker still holds its segment
+    answer.set()
+    wait_released(spool)  # still answering 503: nothing delivered by the first batcher
+    server.handler = None
+    second = resend_left(make_batcher, spool, 50)
+    assert second.close(timeout=30)
+    assert delivered(server) == {i: 1 for i in expected_ids(50)}
+    assert segments(spool) == []

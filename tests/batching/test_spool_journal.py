@@ -10,6 +10,7 @@ from typing import List, Tuple
 
 import pytest
 
+from speakeasy._batching import segment as segment_module
 from speakeasy._batching import spool as spool_module
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.spool import Segment, Spool
@@ -32,6 +33,11 @@ def _locked_by_someone(path: Path) -> bool:
 
 def _segments(directory: Path) -> List[Path]:
     return sorted(directory.glob("*.seg"))
+
+
+def _lines(path: Path) -> str:
+    """A segment's lines: an open one ends with the zeros of its reserved blocks."""
+    return path.read_bytes().rstrip(b"\0").decode()
 
 
 @pytest.fixture
@@ -59,7 +65,7 @@ def test_append_writes_one_line_per_event_and_locks_the_segment(spool: Spool) ->
     first = journal.append('{"a":1}')
     second = journal.append('{"b":2}')
     [path] = _segments(Path(spool.directory))
-    assert path.read_text() == '{"a":1}\n{"b":2}\n'
+    assert _lines(path) == '{"a":1}\n{"b":2}\n'
     assert (first[1], second[1]) == (8, 16) and first[0] is second[0]
     assert _locked_by_someone(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -70,7 +76,7 @@ def test_append_many_writes_every_line_and_gives_each_end(spool: Spool) -> None:
     marks = journal.append_many(["x", "yy", "zzz"])
     assert [end for _, end in marks] == [2, 5, 9]
     [path] = _segments(Path(spool.directory))
-    assert path.read_text() == "x\nyy\nzzz\n"
+    assert _lines(path) == "x\nyy\nzzz\n"
 
 
 def test_a_full_segment_is_retired_and_a_new_one_started(
@@ -166,8 +172,10 @@ def test_close_deletes_what_is_resolved_and_keeps_the_rest(spool: Spool) -> None
     assert not _locked_by_someone(path)
 
 
-def test_a_failed_write_retires_the_segment(spool: Spool) -> None:
-    """After a write error, the next append starts a new segment (a torn line ends the old)."""
+def test_a_failed_write_retires_the_segment(spool: Spool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.write segments (no posix_fallocate): after a write error, the next append starts a
+    new segment (a torn line ends the old)."""
+    monkeypatch.setattr(segment_module, "USE_MMAP", False)
     journal = Journal(spool)
     segment, _ = journal.append("x")
     os.close(segment.fd)  # the next write fails with EBADF
@@ -237,3 +245,89 @@ def test_a_failing_file_is_logged_once_and_left_alone(
     for _ in range(3):
         assert spool.claim(limit=16) == ([], False)
     assert len([r for r in caplog.records if "1-0-adir.seg" in r.getMessage()]) == 1
+
+
+# -- mapped segments (issue 26 item 4) -----------------------------------------------------
+
+
+def test_a_segment_reserves_its_blocks_and_appends_without_a_system_call(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The segment's blocks are reserved when it is created; appends then make no write()."""
+    journal = Journal(spool)
+    journal.append("first")
+    [path] = _segments(Path(spool.directory))
+    assert path.stat().st_size == spool_module.SEGMENT_BYTES
+    assert path.stat().st_blocks * 512 >= spool_module.SEGMENT_BYTES  # allocated, not sparse
+
+    def no_write(*args: object) -> int:
+        raise AssertionError("os.write called for an append")
+
+    monkeypatch.setattr(os, "write", no_write)
+    monkeypatch.setattr(os, "pwrite", no_write)
+    marks = journal.append_many(["two", "three"])
+    journal.append("four")
+    monkeypatch.undo()
+    assert _lines(path) == "first\ntwo\nthree\nfour\n"
+    assert [end for _, end in marks] == [10, 16]
+
+
+def test_a_retired_segment_is_trimmed_to_its_lines(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 64)
+    journal = Journal(spool)
+    ((old, _),) = journal.append_many(["x" * 40])
+    ((new, _),) = journal.append_many(["y" * 40])  # does not fit: old is retired
+    assert old is not new and not old.writing
+    assert os.path.getsize(old.path) == 41
+    journal.close()
+    assert os.path.getsize(new.path) == 41  # closing trims the open one too
+    assert Path(new.path).read_text() == "y" * 40 + "\n"
+
+
+def test_a_zero_filled_tail_and_a_torn_line_are_skipped_on_replay(spool: Spool) -> None:
+    """As a writer killed mid-copy leaves it: lines, half a line, then the reserved zeros."""
+    directory = Path(spool.directory)
+    (directory / "1-0-dead.seg").write_bytes(b'{"a":1}\n{"b":2}\n{"c"' + b"\0" * 4096)
+    [(segment, count)] = spool.claim(limit=16)[0]
+    assert count == 2 and segment.size == 16
+    assert spool.read(segment) == [('{"a":1}', 8), ('{"b":2}', 16)]
+
+
+def test_a_segment_the_old_code_wrote_is_read_as_before(spool: Spool) -> None:
+    """Old spools (plain lines, no reserved tail) need no upgrade."""
+    directory = Path(spool.directory)
+    (directory / "1-0-old.seg").write_text('{"a":1}\n{"b":2}\n')
+    (directory / "1-0-old.ack").write_text("8\n")
+    [(segment, count)] = spool.claim(limit=16)[0]
+    assert count == 1
+    assert spool.read(segment) == [('{"b":2}', 16)]
+
+
+def test_a_full_disk_reserves_less_and_then_refuses_at_creation(tmp_path: Path) -> None:
+    """reserve() halves what it asks for on ENOSPC, down to what the event needs; below that
+    it raises (the add fails then, never a SIGBUS later)."""
+    asked: List[int] = []
+    fd = os.open(tmp_path / "f", os.O_RDWR | os.O_CREAT, 0o600)
+    real = os.posix_fallocate
+    try:
+
+        def fallocate(fd: int, offset: int, size: int) -> None:
+            asked.append(size)
+            if size > 5000:
+                raise OSError(28, "No space left on device")
+            real(fd, offset, size)
+
+        os.posix_fallocate = fallocate  # type: ignore[assignment]
+        assert segment_module.reserve(fd, 1 << 16, 100) == 4096
+        assert asked == [65536, 32768, 16384, 8192, 4096]
+        asked.clear()
+        with pytest.raises(OSError) as info:
+            segment_module.reserve(fd, 1 << 16, 6000)
+        assert info.value.errno == 28
+        assert asked == [65536, 32768, 16384, 8192, 6000]
+        assert os.fstat(fd).st_size == 0  # nothing kept of the failed attempts
+    finally:
+        os.posix_fallocate = real
+        os.close(fd)

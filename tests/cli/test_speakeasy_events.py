@@ -274,3 +274,22 @@ def test_serve_answers_until_interrupted(cli_venv: Path) -> None:
         serve.send_signal(signal.SIGINT)
         serve.communicate(timeout=60)
     assert serve.returncode == 0
+
+
+def test_run_exits_127_for_a_command_not_found(cli_venv: Path, live: EventsServer) -> None:
+    """docs/cli.md: ``run`` exits 127 when the command is not found, as a shell does, and
+    records the run as failed."""
+    done = events_cli(cli_venv, ["run", "--", "no-such-command-5f3a"], base_env(live.url))
+    assert done.returncode == 127, done.stderr
+    (event,) = live.events
+    assert event["success"] is False and "no-such-command-5f3a" in event["raw_command"]
+
+
+def test_search_exits_1_when_the_server_cannot_be_reached(cli_venv: Path) -> None:
+    """docs/cli.md: exit 1 on an unreachable server, with a message that never shows the key."""
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    done = events_cli(cli_venv, ["search", "--limit", "1"], base_env(down), timeout=90)
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert done.stderr.strip() and KEY not in done.stderr + done.stdout

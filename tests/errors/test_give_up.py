@@ -124,6 +124,25 @@ def test_a_give_up_note_counts_attempts_and_time(on_edge: Any, edge: str) -> Non
     assert API_KEY not in note
 
 
+def test_with_retries_off_the_note_says_so_and_the_error_pickles_with_it(
+    on_edge: Any, edge: str
+) -> None:
+    """errors.md: with retries off the note ends in ``, retries off``; network errors
+    pickle with their class, message, note and (no answer arrived) ``raw_response`` None."""
+    import pickle
+
+    client = on_edge(_client(_closed_port_url()))
+    with pytest.raises(errors.ConnectError) as info:
+        client.events.post_workspace_events(make_request(), NO_RETRIES)
+    (note,) = [n for n in getattr(info.value, "__notes__", []) if n.startswith("speakeasy:")]
+    assert note.endswith(", retries off"), note
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(copy, errors.ConnectError) and isinstance(copy, CONNECTION_ERROR[edge])
+    assert str(copy) == str(info.value) and copy.raw_response is None
+    assert (copy.host, copy.port) == (info.value.host, info.value.port)
+    assert note in getattr(copy, "__notes__", [])
+
+
 def test_a_give_up_note_on_a_status_error(server: EventsServer, on_edge: Any) -> None:
     """Retried 503s that never clear: errors.Error as before, with the same note."""
     server.handler = lambda rec: Reply(503, body={"message": "down", "status_code": 503})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import shutil
@@ -111,15 +112,54 @@ def server_down(server: EventsServer) -> Iterator[None]:
 
 
 def leave_in_spool(server: EventsServer, batcher: EventBatcher, items: List[Any]) -> None:
-    """Add ``items`` one by one while the server is down, then close: they stay on disk."""
+    """Add ``items`` one by one while the server is down, then close: they stay on disk.
+
+    Returns once the batcher has let go of its segments (see ``wait_released``).
+    """
     with server_down(server):
         for item in items:
             batcher.add(item)
         assert batcher.close(timeout=0.4) is False
+        # Still down: a request on the wire when close() returned gets its 503 too.
+        held = batcher._spool
+        assert held is not None, "leave_in_spool needs a batcher with a spool"
+        wait_released(Path(held.directory))
+
+
+def wait_released(spool: Path, timeout: float = 60.0) -> None:
+    """Wait until no batcher holds the lock of any segment in ``spool``.
+
+    ``close(timeout)`` returns when its time is up, even while a request is
+    still on the wire (a loaded machine, a slow server): that batch's worker
+    keeps its segments locked until the answer comes, so a batcher built at
+    once would find them taken ("owner alive") and leave them to its next
+    re-scan, 30 seconds later. Nothing is lost (they are pending, on disk):
+    a test that wants the next batcher to recover them waits for this first,
+    while the server still refuses (else that last request may deliver them).
+    """
+    deadline = time.monotonic() + timeout
+    for path in segments(spool):
+        while True:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except FileNotFoundError:
+                break
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, f"{path.name} is still locked"
+                time.sleep(0.01)
+            finally:
+                os.close(fd)
 
 
 def resend_left(make_batcher: MakeBatcher, spool: Path, count: int) -> EventBatcher:
-    """A new batcher on ``spool``: it finds the ``count`` events left there and delivers them."""
+    """A new batcher on ``spool``: it finds the ``count`` events left there and delivers them.
+
+    It is built once the batchers that left them have let go of their segments.
+    """
+    wait_released(spool)
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
     assert batcher.stats.recovered == count
     assert batcher.flush(timeout=10)

@@ -209,6 +209,20 @@ def test_bad_options_are_refused_before_the_block(client: Any) -> None:
     no_workspace.close()
 
 
+def test_a_closed_client_refuses_to_track_and_sends_nothing(
+    client: Any, server: EventsServer
+) -> None:
+    """errors.md: any call after close() raises ClientClosedError; a run started then
+    could never be delivered, so track and tracked refuse at once (the block never runs)."""
+    client.close()
+    ran: List[bool] = []
+    with pytest.raises(errors.ClientClosedError):
+        tracked(client, lambda run: ran.append(True))
+    with pytest.raises(errors.ClientClosedError):
+        client.events.tracked("LINT")
+    assert ran == [] and server.received == []
+
+
 def test_a_given_batcher_gets_the_event(client: Any, server: EventsServer) -> None:
     with client.client.events.batcher() as batcher:
         tracked(client, lambda run: None, batcher=batcher)

@@ -12,8 +12,9 @@ module         owns                                            imports (in the p
                                                                spool, transport
 ``queue``      shared state under one lock; every count write  journal, spool
 ``delivery``   the verdict after one attempt (pure)            (``speakeasy._retry``)
-``journal``    one batcher's segments: append, ack, release    spool
-``spool``      the directory and its files, safely opened      nothing
+``journal``    one batcher's segments: append, ack, release    spool, segment
+``spool``      the directory and its files, safely opened      segment, options
+``segment``    one segment file: mapped appends, acks, trim    nothing
 ``transport``  what a client hands a batcher                   nothing
 ``options``    checks of the options                           nothing
 =============  ==============================================  =========================

@@ -21,27 +21,34 @@ import logging
 import os
 import threading
 import time
-from typing import Iterable, List, Optional, Set, Tuple
+import warnings
+from typing import Iterable, List, NoReturn, Optional, Set, Tuple
 
 from speakeasy._batching import options
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import BatcherStats, BatchQueue
-from speakeasy._batching.spool import REJECTED_NAME, Spool, UnsafeDirectoryError
+from speakeasy._batching.spool import REJECTED_NAME, SpoolRemovedError, open_spool
 from speakeasy._batching.transport import ErrorCallback, Transport
 from speakeasy._batching.worker import Worker
 from speakeasy._encoding import encoder_for
 from speakeasy._retry import DEFAULT_RETRY_CONFIG
 from speakeasy.models import shared
-from speakeasy.models.errors import BatcherClosedError, FieldTypeError, ValidationError
+from speakeasy.models.errors import (
+    BatcherClosedError,
+    ClientClosedError,
+    FieldTypeError,
+    ValidationError,
+)
 from speakeasy.utils.retries import RetryConfig
 
 __all__ = ["BatcherStats", "EventBatcher"]
 
 logger = logging.getLogger("speakeasy.batcher")
 
-#: Of close(timeout), the part kept for stopping the worker after the flush.
-_STOP_RESERVE = 0.1
+#: Of close(timeout), the part kept for stopping the worker after the flush (at most a
+#: quarter of it): time for a loaded machine to let the worker hand the rest to on_error.
+_STOP_RESERVE = 0.5
 
 
 class EventBatcher:
@@ -97,7 +104,8 @@ class EventBatcher:
     ) -> None:
         self._transport = transport
         self._max_batch_events = options.positive_int("max_batch_events", max_batch_events)
-        self._max_batch_bytes = options.positive_int("max_batch_bytes", max_batch_bytes)
+        self._encode = encoder_for(shared.CliEvent)
+        self._max_batch_bytes = options.batch_bytes(max_batch_bytes, self._encode)
         self._max_event_bytes = self._max_batch_bytes - 2  # the brackets of the array
         self._max_queue = options.positive_int("max_queue_events", max_queue_events)
         self._max_queue_bytes = options.positive_int("max_queue_bytes", max_queue_bytes)
@@ -114,13 +122,13 @@ class EventBatcher:
         if on_error is not None and not callable(on_error):
             raise FieldTypeError("on_error", f"expected a callable, got {type(on_error).__name__}")
         self._on_error = on_error
-        self._encode = encoder_for(shared.CliEvent)
         if not isinstance(spool_fsync, bool):
             raise FieldTypeError("spool_fsync", f"expected bool, got {type(spool_fsync).__name__}")
         if spool_fsync and spool_dir is None:
             raise ValidationError("spool_fsync", "needs a spool_dir to make events durable in")
         self._fsync = spool_fsync
-        self._spool = None if spool_dir is None else _open_spool(spool_dir)
+        self._spool = None if spool_dir is None else open_spool(spool_dir)
+        self._spool_warned = False
         self._start_fresh(closed=False)
         _live.add(self)
         if self._journal is not None:
@@ -172,25 +180,46 @@ class EventBatcher:
         size = len(data)
         if size > self._max_event_bytes:
             raise options.too_large("event", size, self._max_batch_bytes)
+        if self._transport.closed():
+            self._refuse(1)
         queue = self._queue
-        with queue.lock:
-            if queue.closed:
-                raise BatcherClosedError("add() on a closed EventBatcher")
-            queued = queue.offer(data)
-            if not queued:
-                if not self._make_room(1, size + 1):
-                    queue.drop(1)
-                    self._notices.dropped(1)
-                    return False
+        try:
+            with queue.lock:
+                if queue.closed:
+                    raise BatcherClosedError("add() on a closed EventBatcher")
                 queued = queue.offer(data)
-            written = self._journal.written if self._fsync and self._journal is not None else 0
-            if queued == 2 and self._worker.thread is None:
-                self._worker.start()
-        if queued == 2 and not queue.wake.is_set():
-            queue.wake.set()
-        if self._fsync:
-            self._commit(written)
+                if not queued:
+                    if not self._make_room(1, size + 1):
+                        queue.drop(1)
+                        self._notices.dropped(1)
+                        return False
+                    queued = queue.offer(data)
+                written = self._journal.written if self._fsync and self._journal is not None else 0
+                if queued == 2 and self._worker.thread is None:
+                    self._worker.start()
+            if queued == 2 and not queue.wake.is_set():
+                queue.wake.set()
+            if self._fsync:
+                self._commit(written)
+        except SpoolRemovedError as exc:
+            self._spool_removed(exc)
+            raise
         return True
+
+    def _refuse(self, count: int) -> NoReturn:
+        """The client was closed: nothing can be sent; count the events refused, and say so."""
+        with self._queue.lock:
+            self._queue.refuse(count)
+        raise ClientClosedError(
+            "the Speakeasy client of this EventBatcher is closed: events cannot be sent "
+            "(refused, counted in stats.refused); close the batcher before its client"
+        )
+
+    def _spool_removed(self, exc: SpoolRemovedError) -> None:
+        """The spool directory is gone: warn once (``add`` raises ``exc`` after this)."""
+        if not self._spool_warned:
+            self._spool_warned = True
+            warnings.warn(exc.strerror or str(exc), RuntimeWarning, stacklevel=3)
 
     def _commit(self, written: int) -> None:
         """``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
@@ -207,26 +236,34 @@ class EventBatcher:
         spool, they are written with one system call.
         """
         parts = self._encode_all(events)
+        if self._transport.closed():
+            self._refuse(len(parts))
         nbytes = sum(map(len, parts)) + len(parts)
         queue = self._queue
-        with queue.lock:
-            if queue.closed:
-                raise BatcherClosedError("add_many() on a closed EventBatcher")
-            dropped = 0
-            if not queue.has_room(len(parts), nbytes) and not self._make_room(len(parts), nbytes):
-                fit = queue.fitting(parts)
-                dropped, parts = len(parts) - fit, parts[:fit]
+        try:
+            with queue.lock:
+                if queue.closed:
+                    raise BatcherClosedError("add_many() on a closed EventBatcher")
+                dropped = 0
+                if not queue.has_room(len(parts), nbytes) and not self._make_room(
+                    len(parts), nbytes
+                ):
+                    fit = queue.fitting(parts)
+                    dropped, parts = len(parts) - fit, parts[:fit]
+                if parts:
+                    queue.put_many(parts)
+                    if self._worker.thread is None:
+                        self._worker.start()
+                queue.drop(dropped)
+                written = self._journal.written if self._journal is not None else 0
+            self._notices.dropped(dropped)
             if parts:
-                queue.put_many(parts)
-                if self._worker.thread is None:
-                    self._worker.start()
-            queue.drop(dropped)
-            written = self._journal.written if self._journal is not None else 0
-        self._notices.dropped(dropped)
-        if parts:
-            queue.wake.set()
-            if self._fsync:
-                self._commit(written)
+                queue.wake.set()
+                if self._fsync:
+                    self._commit(written)
+        except SpoolRemovedError as exc:
+            self._spool_removed(exc)
+            raise
         return len(parts)
 
     def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
@@ -331,7 +368,9 @@ class EventBatcher:
         queue.wake.set()
         return thread
 
-    def _finish_close(self, thread: Optional[threading.Thread], deadline: Optional[float]) -> bool:
+    def _finish_close(
+        self, thread: Optional[threading.Thread], deadline: Optional[float], at_exit: bool = False
+    ) -> bool:
         queue = self._queue
         worker = self._worker
         if thread is None:
@@ -356,12 +395,12 @@ class EventBatcher:
             queue.abort.set()
         queue.wake.set()
         thread.join(options.remaining(deadline))
-        if thread.is_alive() and self._journal is None:
+        if thread.is_alive() and (self._journal is None or self._journal.gone()):
             # A request is still on the wire: give up everything else now, so
             # that close() keeps its bound; that batch counts when it ends.
             with queue.lock:
                 queue.abort.set()
-                leftovers = queue.orphan()
+                leftovers = queue.orphan(everything=at_exit)  # at exit no answer will come
             worker.abandon(leftovers)
         return flushed
 
@@ -436,7 +475,7 @@ def _close_at_exit() -> None:
             logger.error("closing a batcher at exit failed", exc_info=True)
     for batcher, thread in closing:
         try:
-            batcher._finish_close(thread, started + batcher._exit_timeout)
+            batcher._finish_close(thread, started + batcher._exit_timeout, at_exit=True)
         except BaseException:
             logger.error("closing a batcher at exit failed", exc_info=True)
         finally:
@@ -451,15 +490,3 @@ def _after_fork_in_child() -> None:
 atexit.register(_close_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _open_spool(spool_dir: object) -> Spool:
-    path = options.directory("spool_dir", spool_dir)
-    try:
-        return Spool(path)
-    except UnsafeDirectoryError as exc:
-        raise ValidationError("spool_dir", f"{path!r} {exc}") from None
-    except OSError as exc:
-        raise ValidationError(
-            "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"
-        ) from exc

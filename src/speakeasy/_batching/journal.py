@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import threading
+import time
 from collections import deque
 from typing import Deque, Dict, Iterable, List, Optional, Tuple
 
 from speakeasy._batching import spool as files
-from speakeasy._batching.spool import Mark, Segment, Spool
+from speakeasy._batching.segment import Segment
+from speakeasy._batching.spool import Mark, Spool, SpoolRemovedError
+
+logger = logging.getLogger("speakeasy.batcher")
+
+#: Without ``spool_fsync``, ``append`` looks at most this often (seconds) whether the
+#: spool directory still exists (two ``fstat``: too dear for every event).
+CHECK_INTERVAL = 0.001
 
 
 class Journal:
@@ -29,6 +39,9 @@ class Journal:
         self.held: List[Segment] = []
         #: Claimed from dead owners, not read yet (each is also in ``held``).
         self.claimed: Deque[Segment] = deque()
+        #: Why events can no longer be spooled (the directory was removed), else None.
+        self.lost: Optional[str] = None
+        self._next_check = 0.0
 
     def append(self, part: str) -> Mark:
         """Write one event; where it ends. Raises ``OSError``; then nothing was written."""
@@ -46,9 +59,13 @@ class Journal:
 
     def _write(self, text: str) -> Tuple[Segment, int]:
         data = text.encode("latin-1")
+        self.check()
         segment = self.segment
+        if segment is not None and not segment.fits(len(data)):
+            self._retire(segment)  # full: trimmed (and deleted, if all delivered)
+            segment = None
         if segment is None:
-            segment = self._writable()
+            segment = self._writable(len(data))
         try:
             end = segment.write(data)
         except OSError:
@@ -56,7 +73,7 @@ class Journal:
             # room now, and the write goes to a new segment.
             if not (self._retire(segment) and segment.size):
                 raise
-            segment = self._writable()
+            segment = self._writable(len(data))
             try:
                 end = segment.write(data)
             except OSError:
@@ -65,20 +82,62 @@ class Journal:
         if self.fsync:
             self.written += len(data)
             self.dirty[segment] = None
-        if end >= files.SEGMENT_BYTES:
+        if end >= max(files.SEGMENT_BYTES, segment.capacity):
             self._retire(segment)
         return segment, end
 
-    def _writable(self) -> Segment:
+    def check(self, now: bool = False) -> None:
+        """Raise ``SpoolRemovedError`` once the spool directory is gone (``rm -rf``).
+
+        Events written then would have no name on disk: a ``kill -9`` would
+        lose them although ``add`` returned. Looked at on every write with
+        ``spool_fsync`` (or ``now``), else at most every ``CHECK_INTERVAL``: the
+        held directory's link count, and the open segment's. A segment deleted
+        alone is retired (its events are kept in memory; the next write starts
+        a new segment); a directory deleted stays so: every write raises.
+        """
+        if self.lost is None:
+            clock = time.monotonic()
+            if not (now or self.fsync) and clock < self._next_check:
+                return
+            self._next_check = clock + CHECK_INTERVAL
+            if not self.gone():
+                segment = self.segment
+                if segment is not None and _unlinked(segment):
+                    logger.warning(
+                        "spool: segment %s was deleted by someone else; its events are "
+                        "kept in memory only (a new segment is started)",
+                        segment.name,
+                    )
+                    self._retire(segment)
+                return
+        assert self.lost is not None
+        raise SpoolRemovedError(errno.ENOENT, self.lost)
+
+    def gone(self) -> bool:
+        """Whether the spool directory was removed (looked at now; any thread, no lock)."""
+        if self.lost is None:
+            if os.fstat(self.spool.fd).st_nlink > 0:
+                return False
+            self.lost = (
+                f"spool_dir {self.spool.directory!r} was removed while the batcher ran: "
+                "events added now could not survive the process, so add() refuses them "
+                "(those accepted before are still delivered while this process lives); "
+                "build a new batcher to spool again"
+            )
+            logger.error("spool: %s", self.lost)
+        return True
+
+    def _writable(self, need: int) -> Segment:
         if self.segment is None:
-            self.segment = self.spool.create()
+            self.segment = self.spool.create(need)
             self.held.append(self.segment)
             self.new_names = True
         return self.segment
 
     def _retire(self, segment: Segment) -> bool:
-        """No more appends to ``segment``; True when it was resolved, so deleted now."""
-        segment.writing = False
+        """No more appends to ``segment`` (trimmed); True when it was resolved, so deleted now."""
+        segment.seal()
         if self.segment is segment:
             self.segment = None
         if segment.done:
@@ -129,6 +188,8 @@ class Journal:
                 datasync(fd)
             if directory:
                 self.spool.sync_directory()
+            with lock:
+                self.check(now=True)  # synced into a file without a name is not durable
         except BaseException:
             with lock:
                 for s in segments:
@@ -149,6 +210,9 @@ class Journal:
         for segment, end in ends.items():
             if segment.fd < 0:
                 continue  # closed already: nothing left to record
+            if self.lost is not None:
+                segment.acked = max(segment.acked, end)  # no file left to record it in
+                continue
             try:
                 segment.ack(end)
             except OSError as exc:  # delivered anyway; a later batcher may resend them
@@ -173,10 +237,18 @@ class Journal:
         self.segment = None
         self.claimed.clear()
         for segment in held:
-            segment.writing = False
+            segment.seal()
             self.spool.release(segment)
 
     def forget(self) -> None:
         """In a forked child: close our copies of the descriptors (the parent keeps its locks)."""
         for segment in self.held:
             segment.forget()
+
+
+def _unlinked(segment: Segment) -> bool:
+    """Whether the segment lost its name (an error here is the write's to report)."""
+    try:
+        return os.fstat(segment.fd).st_nlink == 0
+    except OSError:
+        return False

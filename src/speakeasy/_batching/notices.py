@@ -27,7 +27,7 @@ import warnings
 from typing import Dict, Optional, Set, Tuple
 
 from speakeasy._retry import describe, status_of
-from speakeasy.models.errors import BatcherClosedError
+from speakeasy.models.errors import BatcherClosedError, ClientClosedError
 
 #: Seconds a counted cause may wait for more events of its kind before its warning.
 GATHER_SECONDS = 1.0
@@ -90,6 +90,8 @@ def cause_of(error: BaseException) -> Tuple[str, str]:
         last = error.__cause__
         why = "nothing had been tried yet" if last is None else f"last attempt: {describe(last)}"
         return "closed", f"the batcher closed before the server took them ({why})"
+    if isinstance(error, ClientClosedError):
+        return "client closed", "the Speakeasy client was closed before they were sent"
     status = status_of(error)
     if status is not None:
         hint = _HINTS.get(status)

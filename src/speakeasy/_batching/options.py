@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Optional
+from datetime import datetime, timezone
+from typing import Callable, Optional
 
+from speakeasy.models import shared
 from speakeasy.models.errors import FieldTypeError, ValidationError
 
 
@@ -16,6 +18,35 @@ def positive_int(name: str, value: object) -> int:
     if value < 1:
         raise ValidationError(name, "must be >= 1")
     return value
+
+
+def batch_bytes(value: object, encode: Callable[[shared.CliEvent], str]) -> int:
+    """``max_batch_bytes``: at least what the smallest event needs (else every add fails)."""
+    size = positive_int("max_batch_bytes", value)
+    smallest = len(encode(smallest_event())) + 2  # the brackets of the array
+    if size < smallest:
+        raise ValidationError(
+            "max_batch_bytes",
+            f"is {size}: no event fits; the smallest useful value is {smallest} "
+            f"(the smallest CliEvent encodes to {smallest - 2} bytes, plus 2 for the brackets)",
+        )
+    return size
+
+
+def smallest_event() -> shared.CliEvent:
+    """The CliEvent with the shortest JSON: required fields only, each as short as it gets."""
+    when = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    return shared.CliEvent(
+        created_at=when,
+        execution_id="",
+        id="",
+        interaction_type=shared.InteractionType.RUN,
+        local_started_at=when,
+        speakeasy_api_key_name="",
+        speakeasy_version="",
+        success=True,
+        workspace_id="",
+    )
 
 
 def seconds(name: str, value: object) -> float:

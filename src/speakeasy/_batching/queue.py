@@ -43,16 +43,22 @@ class BatcherStats:
     r"""Event sends repeated after a retryable failure (one event retried twice counts 2)."""
     recovered: int
     r"""Events found in the spool, left by an earlier batcher (included in ``added``)."""
+    refused: int = 0
+    r"""Events ``add``/``add_many`` refused because the client was closed (not in ``added``)."""
+    spool_error: Optional[str] = None
+    r"""Why ``add`` refuses events (the spool directory was removed), else None."""
 
 
 class Batch:
     """Encoded events, and where each ends in its spool segment (None in memory)."""
 
-    __slots__ = ("marks", "parts", "replay")
+    __slots__ = ("abandoned", "marks", "parts", "replay")
 
     def __init__(self, parts: List[str], marks: Optional[List[Mark]], replay: bool) -> None:
         self.parts = parts
         self.marks = marks
+        #: Given up at interpreter exit while on the wire: its outcome no longer counts.
+        self.abandoned = False
         #: Recovered from the spool (counted apart from live events, for flush).
         self.replay = replay
 
@@ -103,6 +109,7 @@ class BatchQueue:
         "not_full",
         "progress",
         "recovered",
+        "refused",
         "replay_done",
         "replay_left",
         "retried",
@@ -158,7 +165,7 @@ class BatchQueue:
 
         # The counts of ``BatcherStats`` (pending is derived).
         self.added = self.sent = self.failed = self.dropped = 0
-        self.retried = self.recovered = 0
+        self.retried = self.recovered = self.refused = 0
         # For flush: live events taken off the queue, resolved, and the most
         # that a flush asked to send at once; recovered events resolved, and
         # those left on disk unread (pending still, but nobody waits for them).
@@ -221,6 +228,8 @@ class BatchQueue:
             pending=self.pending,
             retried=self.retried,
             recovered=self.recovered,
+            refused=self.refused,
+            spool_error=None if self.journal is None else self.journal.lost,
         )
 
     # -- the callers' side (lock held) ----------------------------------------------------
@@ -254,6 +263,10 @@ class BatchQueue:
         self.events.extend(parts)
         self.nbytes += sum(map(len, parts)) + len(parts)
         self.added += len(parts)
+
+    def refuse(self, count: int) -> None:
+        """Count events refused because the client is closed (not queued, not added)."""
+        self.refused += count
 
     def drop(self, count: int) -> None:
         """Count events refused for want of room (``on_full="drop"``)."""
@@ -291,12 +304,17 @@ class BatchQueue:
         """The worker sends what is queued, then stops."""
         self.stopping = True
 
-    def orphan(self) -> List[Batch]:
+    def orphan(self, everything: bool = False) -> List[Batch]:
         """Take over from a worker stuck on the wire every batch but the one it sends.
 
-        That one stays the worker's: it is accounted for by its outcome.
+        That one stays the worker's: it is accounted for by its outcome. With
+        ``everything`` (at interpreter exit, when no outcome will ever come)
+        that one is taken too, and its outcome is ignored if it comes.
         """
         inflight = self.inflight
+        if inflight is not None and everything:
+            inflight.abandoned = True
+            self.inflight = inflight = None
         if inflight is not None:
             self.stack.remove(inflight)
         batches = self.take_everything()
@@ -382,13 +400,19 @@ class BatchQueue:
         with self.lock:
             self.inflight = None
 
-    def pop(self, batch: Batch, *replacements: Batch) -> None:
-        """The batch on the wire is done: off the stack, ``replacements`` on (takes the lock)."""
+    def pop(self, batch: Batch, *replacements: Batch) -> bool:
+        """The batch on the wire is done: off the stack, ``replacements`` on (takes the lock).
+
+        False when it was given up meanwhile (``orphan(everything=True)``): nothing done.
+        """
         with self.lock:
+            if batch.abandoned:
+                return False
             popped = self.stack.pop()
             assert popped is batch
             self.stack.extend(replacements)
             self.inflight = None
+        return True
 
     def settle(self, batch: Batch, delivered: bool) -> None:
         """Count ``batch`` as sent or failed, and wake ``flush`` (takes the lock)."""

@@ -23,8 +23,9 @@ are opened without following symlinks, and only regular files are read (a
 FIFO named ``x.seg`` must not hang us). A failure on one file is logged once
 and stays with that file: the others are still delivered.
 
-Writes are plain ``os.write`` calls on ``O_APPEND`` descriptors: the page cache
-keeps them when the process is killed (a power cut may lose them). A write
+Segments are appended to through a shared memory map of blocks reserved
+when the segment is created (``segment.py``): the page cache keeps them when
+the process is killed (a power cut may lose them). A write
 that fails is cut back off the segment. The content is never logged; names,
 counts and sizes are.
 """
@@ -45,24 +46,25 @@ try:
 except ImportError:  # pragma: no cover - Windows: batchers work, without a spool
     fcntl = None  # type: ignore[assignment]
 
+from speakeasy._batching import options
+from speakeasy._batching import segment as segments
+from speakeasy._batching.segment import ACK_SUFFIX, SEGMENT_SUFFIX, Segment, open_file
+from speakeasy.models.errors import ValidationError
+
 logger = logging.getLogger("speakeasy.batcher")
 
 #: A segment is closed for writing once it holds this many bytes (so that
 #: delivered events free their disk space while the batcher keeps running).
 SEGMENT_BYTES = 4 << 20
 
-SEGMENT_SUFFIX = ".seg"
-ACK_SUFFIX = ".ack"
 TMP_SUFFIX = ".tmp"
 REJECTED_NAME = "rejected.jsonl"
 
 #: Where an event ends in its segment: acking it acks everything before.
-Mark = Tuple["Segment", int]
+Mark = Tuple[Segment, int]
 
 _READ_CHUNK = 1 << 20
 _TMP_AGE = 60.0  # seconds
-# Never follow a symlink; never wait on a FIFO's other end.
-_SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -70,89 +72,8 @@ class UnsafeDirectoryError(ValueError):
     """The spool directory could let another user read or plant events."""
 
 
-class Segment:
-    """One segment file, locked by this process for as long as it is open."""
-
-    __slots__ = ("ack_fd", "acked", "dir_fd", "events", "fd", "path", "size", "writing")
-
-    def __init__(
-        self, path: str, fd: int, size: int, acked: int, writing: bool, dir_fd: Optional[int]
-    ) -> None:
-        #: For messages; the file is reached by its name in ``dir_fd`` (the held directory).
-        self.path = path
-        self.dir_fd = dir_fd
-        self.fd = fd
-        #: End of the last complete line (a torn last line is not counted).
-        self.size = size
-        #: Every event before this offset is resolved (recorded on disk when possible).
-        self.acked = acked
-        #: True while this batcher may still append to it.
-        self.writing = writing
-        self.ack_fd = -1
-        #: Events found unresolved when claimed (a recovered segment).
-        self.events = 0
-
-    @property
-    def name(self) -> str:
-        return os.path.basename(self.path)
-
-    @property
-    def ack_path(self) -> str:
-        return self.path[: -len(SEGMENT_SUFFIX)] + ACK_SUFFIX
-
-    @property
-    def ack_name(self) -> str:
-        return os.path.basename(self.ack_path)
-
-    @property
-    def done(self) -> bool:
-        """Closed for writing and resolved to its end: may be deleted."""
-        return not self.writing and self.acked >= self.size
-
-    def write(self, data: bytes) -> int:
-        """Append whole lines; returns the new end offset.
-
-        On any error the segment is closed for writing and what was written of
-        ``data`` is cut off again, so that a failed append leaves nothing behind.
-        """
-        try:
-            written = os.write(self.fd, data)
-            while written < len(data):  # short writes: only on a full disk, in practice
-                written += os.write(self.fd, data[written:])
-        except BaseException:
-            self.writing = False
-            try:
-                os.ftruncate(self.fd, self.size)
-            except OSError:
-                pass  # a torn last line is ignored by replay anyway
-            raise
-        self.size += written
-        return self.size
-
-    def ack(self, offset: int) -> None:
-        """Record that every event before ``offset`` is resolved: in memory, then on disk.
-
-        Raises ``OSError`` when the ``.ack`` cannot be written; the segment
-        counts as resolved that far anyway (a later batcher may resend those).
-        """
-        if offset <= self.acked:
-            return
-        self.acked = offset
-        if self.ack_fd < 0:
-            self.ack_fd = open_file(
-                self.ack_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.dir_fd
-            )
-        os.write(self.ack_fd, b"%d\n" % offset)
-
-    def forget(self) -> None:
-        """Close the descriptors (and so the lock) without deleting anything."""
-        for fd in (self.ack_fd, self.fd):
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self.fd = self.ack_fd = -1
+class SpoolRemovedError(FileNotFoundError):
+    """The spool directory was removed while the batcher ran: events can no longer be kept."""
 
 
 class Spool:
@@ -182,13 +103,20 @@ class Spool:
             self._failed.add(name)
             logger.error("spool: cannot %s %s: %s", action, name, exc.strerror or exc)
 
-    def create(self) -> Segment:
-        """A new segment, locked, under a name no other process uses."""
+    def create(self, need: int = 0) -> Segment:
+        """A new segment, locked, under a name no other process uses.
+
+        Mapped, its blocks reserved: ``SEGMENT_BYTES``, fewer on a fuller disk,
+        at least ``need``; ``OSError`` (``ENOSPC``) when not even that fits.
+        """
         stem = f"{os.getpid()}-{time.time_ns():x}-{secrets.token_hex(4)}"
         tmp = stem + TMP_SUFFIX
-        fd = open_file(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, self.fd)
+        mapped = segments.USE_MMAP
+        flags = os.O_RDWR if mapped else os.O_WRONLY | os.O_APPEND
+        fd = open_file(tmp, flags | os.O_CREAT | os.O_EXCL, self.fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            capacity = segments.reserve(fd, SEGMENT_BYTES, need) if mapped else 0
             # Locked before it gets a name that others scan: nobody can claim it empty.
             os.rename(tmp, stem + SEGMENT_SUFFIX, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except BaseException:
@@ -197,7 +125,15 @@ class Spool:
             raise
         logger.debug("spool: new segment %s", stem + SEGMENT_SUFFIX)
         path = os.path.join(self.directory, stem + SEGMENT_SUFFIX)
-        return Segment(path, fd, 0, 0, writing=True, dir_fd=self.fd)
+        segment = Segment(path, fd, 0, 0, writing=True, dir_fd=self.fd)
+        if capacity:
+            try:
+                segment.mapped(capacity)
+            except BaseException:
+                segment.forget()
+                _unlink(stem + SEGMENT_SUFFIX, self.fd)
+                raise
+        return segment
 
     def sync_directory(self) -> None:
         """``fsync`` the directory itself: the names of new segments survive a power cut."""
@@ -309,7 +245,7 @@ class Spool:
         # latin-1 maps bytes to str one to one: what was written is what is sent.
         for line in data.decode("latin-1").split("\n")[:-1]:
             offset += len(line) + 1
-            if line:
+            if line and line.strip("\0"):  # zeros: a reserved tail, never an event
                 out.append((line, offset))
         return out
 
@@ -356,6 +292,19 @@ class Spool:
             os.close(fd)
 
 
+def open_spool(spool_dir: object) -> Spool:
+    """The ``spool_dir`` option, checked and held; ``ValidationError`` naming it otherwise."""
+    path = options.directory("spool_dir", spool_dir)
+    try:
+        return Spool(path)
+    except UnsafeDirectoryError as exc:
+        raise ValidationError("spool_dir", f"{path!r} {exc}") from None
+    except OSError as exc:
+        raise ValidationError(
+            "spool_dir", f"cannot be used as a spool directory: {exc.strerror}"
+        ) from exc
+
+
 def check_directory(fd: int) -> None:
     """Raise ``UnsafeDirectoryError`` unless the open ``fd`` is a directory only we can write."""
     info = os.fstat(fd)  # the directory held, whatever path led to it
@@ -371,24 +320,6 @@ def check_directory(fd: int) -> None:
             f"is writable by other users (mode {stat.S_IMODE(info.st_mode):o}); "
             "use a directory only you can write (chmod go-w)"
         )
-
-
-def open_file(path: str, flags: int, dir_fd: Optional[int] = None) -> int:
-    """``os.open`` of a regular file only, never through a symlink; created ``0600``.
-
-    ``path`` is a name in the directory ``dir_fd`` when given.
-    """
-    fd = os.open(path, flags | _SAFE, 0o600, dir_fd=dir_fd)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", os.path.basename(path))
-        # Plain blocking I/O from now on (O_NONBLOCK was only against FIFOs).
-        if _SAFE & getattr(os, "O_NONBLOCK", 0):
-            os.set_blocking(fd, True)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 def _unlink(name: str, dir_fd: int) -> None:
@@ -432,7 +363,7 @@ def _scan_lines(fd: int, start: int) -> Tuple[int, int]:
     if last < 0:
         return start, 0  # only a torn line: its add() never returned
     lines = data[: last + 1].split(b"\n")[:-1]
-    return start + last + 1, len(lines) - lines.count(b"")
+    return start + last + 1, sum(1 for line in lines if line.strip(b"\0"))
 
 
 def _pread_all(fd: int, offset: int, length: int) -> bytes:

@@ -32,3 +32,5 @@ class Transport:
     r"""Drops pooled connections: a forked child must not share its parent's sockets."""
     workspace_id: Optional[str]
     r"""Where the batches go (already checked); for ``repr`` only."""
+    closed: Callable[[], bool] = lambda: False
+    r"""Whether the client was closed: ``add`` then refuses events (``ClientClosedError``)."""

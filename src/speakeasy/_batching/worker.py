@@ -25,10 +25,11 @@ from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, Verdict, dec
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
 from speakeasy._batching.queue import Batch, BatchQueue
-from speakeasy._batching.spool import Mark, Segment
+from speakeasy._batching.segment import Segment
+from speakeasy._batching.spool import Mark
 from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
-from speakeasy.models.errors import BatcherClosedError
+from speakeasy.models.errors import BatcherClosedError, ClientClosedError
 from speakeasy.utils.retries import BackoffStrategy
 
 logger = logging.getLogger("speakeasy.batcher")
@@ -111,7 +112,7 @@ class Worker:
         assert journal is not None
         self._next_scan = time.monotonic() + RESCAN_INTERVAL
         room = MAX_CLAIMED - len(journal.claimed)
-        if room <= 0:
+        if room <= 0 or journal.lost is not None:
             return
         found, more = journal.spool.claim(room)  # disk only: outside the lock
         queue = self._queue
@@ -126,7 +127,8 @@ class Worker:
         count = sum(map(len, batches))
         if not count:
             return
-        if self._journal is not None:
+        journal = self._journal
+        if journal is not None and not journal.gone():
             logger.warning("%d events left undelivered in the spool for the next batcher", count)
             return
         logger.warning("%d events undelivered at close: given up", count)
@@ -287,9 +289,12 @@ class Worker:
             if batch is None:
                 return  # nothing left, or close() is out of time: _exit accounts for the rest
             error = self._post(batch)
+            if isinstance(error, ClientClosedError) and self._park(error):
+                return
             verdict = self._verdict(error, batch, failures)
             if verdict is DELIVERED:
-                queue.pop(batch)
+                if not queue.pop(batch):
+                    return  # given up at interpreter exit meanwhile
                 if failures:
                     logger.info(
                         "batch of %d events delivered after %d retries", len(batch), failures
@@ -300,12 +305,14 @@ class Worker:
             assert error is not None
             if verdict is SPLIT:
                 first, second = batch.halves()
-                queue.pop(batch, second, first)
+                if not queue.pop(batch, second, first):
+                    return
                 logger.debug("batch of %d events: %s; splitting", len(batch), describe(error))
                 continue
             self._last_error = error
             if verdict is GIVE_UP:
-                queue.pop(batch)
+                if not queue.pop(batch):
+                    return
                 self._settle(batch, error)
                 continue
             queue.end_attempt()
@@ -322,6 +329,23 @@ class Worker:
                 return
             with queue.lock:
                 queue.count_retry(len(batch))
+
+    def _park(self, error: ClientClosedError) -> bool:
+        """The client was closed: nothing can be sent any more. True: stop here.
+
+        With a spool, the events stay there for the next batcher (pending) and
+        the worker stops; without one, each batch is given up (``on_error``)
+        as it comes, since no later attempt can succeed (False).
+        """
+        self._last_error = error
+        journal = self._journal
+        if journal is None or journal.gone():
+            return False
+        queue = self._queue
+        queue.end_attempt()
+        logger.warning("the client was closed: events stay in the spool for the next batcher")
+        queue.abort.set()
+        return True
 
     def _post(self, batch: Batch) -> Optional[BaseException]:
         """One attempt: None if the server accepted the batch, else what went wrong.
@@ -348,6 +372,8 @@ class Worker:
 
     def _verdict(self, error: Optional[BaseException], batch: Batch, failures: int) -> Verdict:
         """``delivery.decide``, with a wait the thread can take (the policy is the user's)."""
+        if isinstance(error, ClientClosedError):
+            return GIVE_UP  # no attempt through a closed client can succeed
         try:
             verdict = decide(error, len(batch), failures, self._backoff, time.time())
         except Exception:  # a backoff the maths cannot handle: retry at a steady pace

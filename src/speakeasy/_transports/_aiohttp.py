@@ -8,7 +8,7 @@ clauses keep working. No aiohttp exception leaves this module: several carry the
 request's headers (``request_info``), and with them the key.
 
 What is particular to aiohttp (written for aiohttp 3.9-3.x, the range
-pyproject.toml declares; ``tests/core/test_transports.py`` pins it):
+pyproject.toml declares; ``tests/test_transports.py`` pins it):
 
 - an attempt's deadline is a cancellation (``asyncio.wait_for``): no thread,
   no watchdog; cancelling the caller's task aborts the attempt the same way,

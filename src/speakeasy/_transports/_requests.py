@@ -6,7 +6,7 @@ SDK's transport errors, which are also requests' own (``ConnectionError``,
 ``Timeout``, ``SSLError``) so that 5.x ``except`` clauses keep working.
 
 What is particular to requests (written for requests 2.31-2.x, urllib3 1.26-2.x,
-the ranges pyproject.toml declares; ``tests/core/test_transports.py`` pins them):
+the ranges pyproject.toml declares; ``tests/test_transports.py`` pins them):
 
 - the SDK's credentials are applied through ``auth=``, so that neither
   ``~/.netrc`` nor ``user:password@`` in a URL can replace or add to them,

@@ -37,7 +37,10 @@ class TransportError(SpeakeasyError):
         self.raw_response = None
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        state: Dict[str, Any] = {"raw_response": self.raw_response}
+        # What the SDK set (never a library's ``request``): the head, where it connected.
+        state: Dict[str, Any] = {
+            k: v for k, v in self.__dict__.items() if k in ("raw_response", "host", "port", "tls")
+        }
         notes = getattr(self, "__notes__", None)
         if notes:
             state["__notes__"] = list(notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, TypedDict, Union
 
-from speakeasy._codegen import Model
+from speakeasy._codegen import Model, field
 from speakeasy.models.operations._response import SearchWorkspaceEventsResponse
 from speakeasy.models.shared.interactiontype import InteractionType
 
@@ -34,8 +34,9 @@ class SearchWorkspaceEventsRequest(Model):
     r"""Shared execution ID for cli events across a single action."""
     success: Optional[bool] = None
     r"""Whether the event was successful or not."""
-    limit: Optional[int] = None
-    r"""Number of results to return."""
+    limit: Optional[int] = field(default=None, metadata={"minimum": 1})
+    r"""Number of results to return: at least 1 (0 is refused: the API does not say what it
+    means); unset, every match."""
 
 
 class SearchWorkspaceEventsRequestTypedDict(TypedDict, total=False):
