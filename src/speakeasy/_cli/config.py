@@ -36,9 +36,18 @@ def client(args: argparse.Namespace, need_workspace: bool = True) -> Speakeasy:
         raise ConfigError("no API key: set SPEAKEASY_API_KEY (or pass --api-key)")
     if need_workspace and not workspace:
         raise ConfigError("no workspace: set SPEAKEASY_WORKSPACE_ID (or pass --workspace-id)")
+    retries = None
+    budget = getattr(args, "retry_budget", None)
+    if budget is not None:  # the reads' --timeout: how long retries may go on, in all
+        from speakeasy.utils import BackoffStrategy, RetryConfig
+
+        retries = RetryConfig("backoff", BackoffStrategy(500, 5000, 1.5, int(budget * 1000)), True)
     try:
         return speakeasy.Speakeasy(
-            security=shared.Security(api_key=key), workspace_id=workspace, server_url=server_url
+            security=shared.Security(api_key=key),
+            workspace_id=workspace,
+            server_url=server_url,
+            retry_config=retries,
         )
     except errors.SpeakeasyError as exc:
         raise ConfigError(str(exc)) from None

@@ -137,9 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     _filters(search)
     search.add_argument("--limit", type=int, metavar="N", help="at most N events")
     search.add_argument("--format", choices=FORMATS, default="table")
+    _retry_budget(search)
 
     targets = sub.add_parser("targets", parents=[common], help="list the workspace's targets")
     targets.add_argument("--format", choices=FORMATS, default="table")
+    _retry_budget(targets)
 
     tail = sub.add_parser(
         "tail",
@@ -164,6 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="the only key accepted (default: any non-empty key)"
     )
     return parser
+
+
+def _retry_budget(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--timeout",
+        dest="retry_budget",
+        type=_seconds,
+        default=30.0,
+        metavar="S",
+        help="seconds the read may keep retrying an unreachable or busy server (default 30)",
+    )
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be a number of seconds, above 0 and at most 3600")
+    return value
 
 
 def main(argv: Optional[List[str]] = None) -> int:
