@@ -8,38 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
 
+from speakeasy.models import errors as _target
 from speakeasy_client_sdk_python._forward import forward as _forward
 
 if TYPE_CHECKING:
-    from speakeasy.models.errors import (
-        BatcherClosedError,
-        BrokenResponseError,
-        ClientClosedError,
-        DetachedResponse,
-        Error,
-        ErrorData,
-        FieldTypeError,
-        HttpResponse,
-        SDKError,
-        SpeakeasyError,
-        ValidationError,
-    )
+    from speakeasy.models.errors import *  # noqa: F403 (the names of __all__)
 
-__all__ = [
-    "BatcherClosedError",
-    "BrokenResponseError",
-    "ClientClosedError",
-    "DetachedResponse",
-    "Error",
-    "ErrorData",
-    "FieldTypeError",
-    "HttpResponse",
-    "SDKError",
-    "SpeakeasyError",
-    "ValidationError",
-]
+__all__: List[str] = []
+__all__ += _target.__all__
 
-__getattr__ = _forward(__name__, "speakeasy.models.errors", __all__)
+__getattr__ = _forward(__name__, _target.__name__, __all__)
 
 
 def __dir__() -> List[str]:

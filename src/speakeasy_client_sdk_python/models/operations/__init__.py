@@ -8,52 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
 
+from speakeasy.models import operations as _target
 from speakeasy_client_sdk_python._forward import forward as _forward
 
 if TYPE_CHECKING:
-    from speakeasy.models.operations import (
-        GetTargetsRequest,
-        GetTargetsRequestTypedDict,
-        GetTargetsResponse,
-        GetWorkspaceEventsByTargetRequest,
-        GetWorkspaceEventsByTargetRequestTypedDict,
-        GetWorkspaceEventsByTargetResponse,
-        GetWorkspaceTargetsDeprecatedRequest,
-        GetWorkspaceTargetsDeprecatedRequestTypedDict,
-        GetWorkspaceTargetsDeprecatedResponse,
-        GetWorkspaceTargetsRequest,
-        GetWorkspaceTargetsRequestTypedDict,
-        GetWorkspaceTargetsResponse,
-        PostWorkspaceEventsRequest,
-        PostWorkspaceEventsRequestTypedDict,
-        PostWorkspaceEventsResponse,
-        SearchWorkspaceEventsRequest,
-        SearchWorkspaceEventsRequestTypedDict,
-        SearchWorkspaceEventsResponse,
-    )
+    from speakeasy.models.operations import *  # noqa: F403 (the names of __all__)
 
-__all__ = [
-    "GetTargetsRequest",
-    "GetTargetsRequestTypedDict",
-    "GetTargetsResponse",
-    "GetWorkspaceEventsByTargetRequest",
-    "GetWorkspaceEventsByTargetRequestTypedDict",
-    "GetWorkspaceEventsByTargetResponse",
-    "GetWorkspaceTargetsDeprecatedRequest",
-    "GetWorkspaceTargetsDeprecatedRequestTypedDict",
-    "GetWorkspaceTargetsDeprecatedResponse",
-    "GetWorkspaceTargetsRequest",
-    "GetWorkspaceTargetsRequestTypedDict",
-    "GetWorkspaceTargetsResponse",
-    "PostWorkspaceEventsRequest",
-    "PostWorkspaceEventsRequestTypedDict",
-    "PostWorkspaceEventsResponse",
-    "SearchWorkspaceEventsRequest",
-    "SearchWorkspaceEventsRequestTypedDict",
-    "SearchWorkspaceEventsResponse",
-]
+__all__: List[str] = []
+__all__ += _target.__all__
 
-__getattr__ = _forward(__name__, "speakeasy.models.operations", __all__)
+__getattr__ = _forward(__name__, _target.__name__, __all__)
 
 
 def __dir__() -> List[str]:

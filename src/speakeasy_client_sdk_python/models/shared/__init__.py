@@ -8,30 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
 
+from speakeasy.models import shared as _target
 from speakeasy_client_sdk_python._forward import forward as _forward
 
 if TYPE_CHECKING:
-    from speakeasy.models.shared import (
-        CliEvent,
-        CliEventTypedDict,
-        GenerateBumpType,
-        InteractionType,
-        OpenapiDiffBumpType,
-        Security,
-        TargetSDK,
-    )
+    from speakeasy.models.shared import *  # noqa: F403 (the names of __all__)
 
-__all__ = [
-    "CliEvent",
-    "CliEventTypedDict",
-    "GenerateBumpType",
-    "InteractionType",
-    "OpenapiDiffBumpType",
-    "Security",
-    "TargetSDK",
-]
+__all__: List[str] = []
+__all__ += _target.__all__
 
-__getattr__ = _forward(__name__, "speakeasy.models.shared", __all__)
+__getattr__ = _forward(__name__, _target.__name__, __all__)
 
 
 def __dir__() -> List[str]:
