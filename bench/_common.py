@@ -17,6 +17,7 @@ import socketserver
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Tuple
 
@@ -286,3 +287,13 @@ def spread(results: Dict[str, Samples], cases: Dict[str, Case]) -> str:
         (a1, a3), (b1, b3), u, k = quartiles(a), quartiles(b), cases[key].unit, cases[key].scale
         rows.append(f"{key} SDK {a1 * k:.1f}-{a3 * k:.1f}, plain {b1 * k:.1f}-{b3 * k:.1f} {u}")
     return "quartiles (p25-p75): " + "; ".join(rows)
+
+
+def run_threads(threads: List[threading.Thread]) -> float:
+    """Start every thread, wait for all of them; the seconds that took."""
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start

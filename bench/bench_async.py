@@ -20,7 +20,16 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List
 
-from _common import API_KEY, WORKSPACE, KeepAliveHandler, arguments, machine, serve, server_process
+from _common import (
+    API_KEY,
+    WORKSPACE,
+    KeepAliveHandler,
+    arguments,
+    machine,
+    run_threads,
+    serve,
+    server_process,
+)
 
 POSTS = 640
 IN_FLIGHT = 64
@@ -70,12 +79,7 @@ def plain_threads(url: str) -> float:
             assert r.status_code == 200
 
     threads = [threading.Thread(target=work, args=(s,)) for s in sessions]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed = run_threads(threads)
     for s in sessions:
         s.close()
     return elapsed

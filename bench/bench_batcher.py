@@ -40,6 +40,8 @@ import time
 from datetime import timedelta
 from typing import List, Optional
 
+from _common import run_threads
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # -- the sink (runs in its own process) --------------------------------------------------
@@ -112,8 +114,8 @@ def _sink_stats(port: int) -> List[int]:
 def _events(count: int) -> list:  # type: ignore[type-arg]
     """The tests' event with three optional fields; each has its own id, times and duration."""
     if ROOT not in sys.path:
-        sys.path.append(ROOT)  # for ``tests._factories``
-    from tests._factories import T0, cli_event
+        sys.path.append(ROOT)  # for ``tests.support.factories``
+    from tests.support.factories import T0, cli_event
 
     template = cli_event(
         speakeasy_api_key_name="bench-key",
@@ -216,10 +218,7 @@ def _fsync_throughput(port: int, events: list, total: int, spool_dir: str, mode:
                 )
                 for n in range(8)
             ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_threads(threads)
             total = share * 8
         if not batcher.flush(120):
             raise SystemExit("flush() timed out")
@@ -252,12 +251,7 @@ def _raw_fsync_loop(events: list, total: int, directory: str, threads: int = 8) 
 
     workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
     try:
-        start = time.perf_counter()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        elapsed = time.perf_counter() - start
+        elapsed = run_threads(workers)
     finally:
         os.close(fd)
         os.unlink(path)

@@ -2,8 +2,9 @@
 
 The twins are written out (not made at run time) so that editors, ``help()`` and
 ``typing.get_type_hints`` see each one's parameters, docstring and result. One row of
-``OPERATIONS`` per operation; tests/typing/test_twins.py fails when the file is not what
-this script writes. Run: ``python scripts/gen_operations.py`` (then ``ruff format``).
+``OPERATIONS`` per operation; the module's head, above ``MARKER``, is written by hand there.
+tests/typing/test_twins.py fails when the file is not what this script writes.
+Run: ``python scripts/gen_operations.py`` (then ``ruff format``).
 """
 
 from __future__ import annotations
@@ -113,37 +114,17 @@ ALIASES = [
     ("get_targets_deprecated", "get_workspace_targets"),
 ]
 
-HEAD = '''"""The public operations of ``s.events``: each a method and its awaitable ``_async`` twin.
-
-Written by scripts/gen_operations.py (edit its table, not this file): the twins are
-spelt out so that editors, ``help()`` and ``typing.get_type_hints`` see their
-parameters, docstrings and results; tests/typing/test_twins.py checks that each twin
-takes exactly its sync method's arguments. What each operation sends is built once,
-for both edges, by ``Events._<op>`` (``speakeasy._events``).
-"""
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Callable, Mapping, Optional, Union
-
-from speakeasy.models import operations
-from speakeasy.utils.retries import RetryConfig
-
-if TYPE_CHECKING:
-    from speakeasy._async import AsyncEdge
-    from speakeasy._pipeline import Plan
-    from speakeasy._sync import SyncEdge
+#: The line of the module after which this script writes. What stands above it there (the
+#: module's docstring, its imports and the head of the class) is written by hand in the module
+#: itself, and kept as it is.
+MARKER = "        # (below: written by scripts/gen_operations.py from its table)\n"
 
 
-class Operations:
-    """The operations of the events API; ``speakeasy.Events`` adds what each one sends."""
+def head() -> str:
+    """The module's hand-written head, up to and with ``MARKER``."""
+    text = TARGET.read_text(encoding="utf-8")
+    return text[: text.index(MARKER) + len(MARKER)]
 
-    if TYPE_CHECKING:  # set, and defined, by Events
-        _sync: SyncEdge
-        _async: Callable[[], AsyncEdge]
-        # what each operation sends (its ``_<op>`` plan): request, retries, timeout_ms,
-        # server_url, http_headers, positionally
-'''
 
 ERRORS = """
 Raises:
@@ -211,7 +192,7 @@ def plan_declaration(op: Op) -> str:
 
 
 def source() -> str:
-    text = HEAD + "".join(plan_declaration(op) for op in OPERATIONS)
+    text = head() + "".join(plan_declaration(op) for op in OPERATIONS)
     text += "".join(method(op, False) + method(op, True) for op in OPERATIONS)
     text += "\n    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.\n"
     for alias, name in ALIASES:

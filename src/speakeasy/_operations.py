@@ -1,6 +1,7 @@
 """The public operations of ``s.events``: each a method and its awaitable ``_async`` twin.
 
-Written by scripts/gen_operations.py (edit its table, not this file): the twins are
+Below the marker comment in the class, written by scripts/gen_operations.py (edit its
+table, not this file; the head above the marker is written here by hand): the twins are
 spelt out so that editors, ``help()`` and ``typing.get_type_hints`` see their
 parameters, docstrings and results; tests/typing/test_twins.py checks that each twin
 takes exactly its sync method's arguments. What each operation sends is built once,
@@ -28,6 +29,7 @@ class Operations:
         _async: Callable[[], AsyncEdge]
         # what each operation sends (its ``_<op>`` plan): request, retries, timeout_ms,
         # server_url, http_headers, positionally
+        # (below: written by scripts/gen_operations.py from its table)
         _post: Callable[..., Plan[operations.PostWorkspaceEventsResponse]]
         _search: Callable[..., Plan[operations.SearchWorkspaceEventsResponse]]
         _by_target: Callable[..., Plan[operations.GetWorkspaceEventsByTargetResponse]]

@@ -8,7 +8,9 @@ this package costs what importing ``speakeasy`` does.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Collection, Mapping, Union
+import sys
+from types import ModuleType
+from typing import Any, Callable, Collection, List, Mapping, Tuple, Union
 
 
 def forward(
@@ -27,3 +29,16 @@ def forward(
         return getattr(imported, name)
 
     return __getattr__
+
+
+def forward_all(
+    package: str, target: ModuleType
+) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
+    """``__getattr__`` and ``__dir__`` for ``package``, a second path to every name of
+    ``target.__all__`` (``package`` declares the same ``__all__`` for type checkers)."""
+    names = frozenset(target.__all__)
+
+    def __dir__() -> List[str]:
+        return sorted(set(vars(sys.modules[package])) | names)
+
+    return forward(package, target.__name__, names), __dir__

@@ -16,17 +16,7 @@ import speakeasy
 from speakeasy import EventsNotDeliveredWarning
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer
-from tests.support.batcher import (
-    MakeBatcher,
-    assert_balanced,
-    assert_stats,
-    delivered,
-    event,
-    events,
-    expected_ids,
-    resend_left,
-    server_down,
-)
+from tests.support import batcher as support
 from tests.support.factories import FAST_RETRIES
 
 
@@ -53,16 +43,16 @@ def test_add_after_the_client_closed_raises_and_counts_the_events_refused(
 ) -> None:
     s = _client(server, api_key)
     batcher = s.events.batcher(retries=FAST_RETRIES, flush_interval=600)
-    assert batcher.add(event(0))
+    assert batcher.add(support.event(0))
     assert batcher.flush(timeout=30)
     s.close()
     with pytest.raises(errors.ClientClosedError, match="client of this EventBatcher is closed"):
-        batcher.add(event(1))
+        batcher.add(support.event(1))
     with pytest.raises(errors.ClientClosedError):
-        batcher.add_many(events(3, start=2))
-    assert_stats(batcher.stats, added=1, sent=1, pending=0, refused=4)
+        batcher.add_many(support.events(3, start=2))
+    support.assert_stats(batcher.stats, added=1, sent=1, pending=0, refused=4)
     assert batcher.close(timeout=10)  # every event it took was delivered
-    assert set(delivered(server)) == expected_ids(1)
+    assert set(support.delivered(server)) == support.expected_ids(1)
 
 
 def test_events_held_when_the_client_closes_are_given_up_not_retried_forever(
@@ -78,10 +68,10 @@ def test_events_held_when_the_client_closes_are_given_up_not_retried_forever(
         flush_interval=600,
         on_error=lambda items, exc: reported.append((items, exc)),
     )
-    batcher.add_many(events(5))
+    batcher.add_many(support.events(5))
     s.close()
     assert batcher.flush(timeout=30)
-    assert_stats(batcher.stats, added=5, sent=0, failed=5, pending=0, retried=0)
+    support.assert_stats(batcher.stats, added=5, sent=0, failed=5, pending=0, retried=0)
     assert [len(items) for items, _ in reported] == [5]
     assert isinstance(reported[0][1], errors.ClientClosedError)
     assert server.received == []
@@ -93,26 +83,26 @@ def test_without_on_error_the_warning_names_the_closed_client(
 ) -> None:
     s = _client(server, api_key)
     batcher = s.events.batcher(retries=FAST_RETRIES, flush_interval=600)
-    batcher.add_many(events(2))
+    batcher.add_many(support.events(2))
     s.close()
     with pytest.warns(EventsNotDeliveredWarning, match="^2 events .*client was closed"):
         assert batcher.flush(timeout=30)
 
 
 def test_with_a_spool_the_events_stay_there_for_the_next_batcher(
-    server: EventsServer, api_key: str, make_batcher: MakeBatcher, spool: Path
+    server: EventsServer, api_key: str, make_batcher: support.MakeBatcher, spool: Path
 ) -> None:
     s = _client(server, api_key)
     batcher = s.events.batcher(retries=FAST_RETRIES, flush_interval=600, spool_dir=spool)
-    with server_down(server):
-        batcher.add_many(events(6))
+    with support.server_down(server):
+        batcher.add_many(support.events(6))
         s.close()
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # left in the spool: not lost, not warned of
             assert batcher.flush(timeout=30) is False
             assert batcher.close(timeout=10) is False
-    assert_stats(batcher.stats, added=6, sent=0, failed=0, pending=6)
-    assert_balanced(batcher.stats)
-    again = resend_left(make_batcher, spool, 6)
+    support.assert_stats(batcher.stats, added=6, sent=0, failed=0, pending=6)
+    support.assert_balanced(batcher.stats)
+    again = support.resend_left(make_batcher, spool, 6)
     assert again.close(timeout=30)
-    assert delivered(server) == {i: 1 for i in expected_ids(6)}
+    assert support.delivered(server) == {i: 1 for i in support.expected_ids(6)}

@@ -22,21 +22,7 @@ from speakeasy._batching.transport import Transport
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.support.batcher import (
-    Gate,
-    MakeBatcher,
-    assert_balanced,
-    assert_stats,
-    delivered,
-    encoded,
-    event,
-    events,
-    expected_ids,
-    on_error_calling,
-    recording,
-    reported_ids,
-    wait_for,
-)
+from tests.support import batcher as support
 
 # -- the worker stays alive --------------------------------------------------------------
 
@@ -50,40 +36,40 @@ from tests.support.batcher import (
     ids=["seconds", "year-9999"],
 )
 def test_an_absurd_retry_after_leaves_the_batcher_open(
-    server: EventsServer, make_batcher: MakeBatcher, retry_after: str
+    server: EventsServer, make_batcher: support.MakeBatcher, retry_after: str
 ) -> None:
     """A 503 asking to wait for ages: the wait is capped; add() still works; close() is bounded."""
     server.handler = lambda request: Reply(503, headers={"Retry-After": retry_after})
-    batcher, reported = recording(make_batcher, flush_interval=600)
-    batcher.add(event(0))
+    batcher, reported = support.recording(make_batcher, flush_interval=600)
+    batcher.add(support.event(0))
     assert batcher.flush(timeout=0.3) is False
     assert not batcher.closed
-    assert batcher.add(event(1))
+    assert batcher.add(support.event(1))
     assert batcher.close(timeout=0.3) is False
-    assert reported_ids(reported) == ["evt-0", "evt-1"]
+    assert support.reported_ids(reported) == ["evt-0", "evt-1"]
 
 
 def test_a_wait_too_long_for_a_thread_leaves_the_batcher_open(
-    server: EventsServer, make_batcher: MakeBatcher, caplog: pytest.LogCaptureFixture
+    server: EventsServer, make_batcher: support.MakeBatcher, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A backoff of three millennia overflows Event.wait: the worker waits as long as it can."""
     caplog.set_level(logging.WARNING, logger="speakeasy.batcher")
     server.handler = lambda request: Reply(503)
     ages = RetryConfig("backoff", BackoffStrategy(10**14, 10**14, 1.5, 1000), True)
-    batcher, reported = recording(make_batcher, flush_interval=600, retries=ages)
-    batcher.add(event(0))
+    batcher, reported = support.recording(make_batcher, flush_interval=600, retries=ages)
+    batcher.add(support.event(0))
     assert batcher.flush(timeout=0) is False  # send it now
-    wait_for(lambda: "retrying in" in caplog.text)
+    support.wait_for(lambda: "retrying in" in caplog.text)
     batcher.flush(timeout=0.2)  # leaves the worker time to fall over, if it would
     assert not batcher.closed
-    assert batcher.add(event(1))
+    assert batcher.add(support.event(1))
     assert batcher.close(timeout=0.3) is False
-    assert reported_ids(reported) == ["evt-0", "evt-1"]
+    assert support.reported_ids(reported) == ["evt-0", "evt-1"]
     assert "unexpected error" not in caplog.text
 
 
 def test_any_exception_from_an_attempt_is_retried(
-    server: EventsServer, client: speakeasy.Speakeasy, make_batcher: MakeBatcher
+    server: EventsServer, client: speakeasy.Speakeasy, make_batcher: support.MakeBatcher
 ) -> None:
     """A hook raising SystemExit (not an Exception) fails one attempt; the batch goes again."""
     raised: List[bool] = []
@@ -94,11 +80,11 @@ def test_any_exception_from_an_attempt_is_retried(
             raised.append(True)
             raise SystemExit(3)
 
-    batcher, reported = recording(make_batcher, flush_interval=600)
-    batcher.add_many(events(3))
+    batcher, reported = support.recording(make_batcher, flush_interval=600)
+    batcher.add_many(support.events(3))
     assert batcher.flush(timeout=10)
     assert raised and reported == []
-    assert delivered(server) == {i: 1 for i in expected_ids(3)}
+    assert support.delivered(server) == {i: 1 for i in support.expected_ids(3)}
     assert batcher.stats.retried == 3
 
 
@@ -107,7 +93,7 @@ def test_any_exception_from_an_attempt_is_retried(
 
 @pytest.mark.parametrize("raised", [SystemExit, KeyboardInterrupt])
 def test_on_error_raising_a_base_exception_is_ignored(
-    server: EventsServer, make_batcher: MakeBatcher, raised: type
+    server: EventsServer, make_batcher: support.MakeBatcher, raised: type
 ) -> None:
     """on_error raising SystemExit: logged, the event counts failed, the worker goes on."""
     server.reject_event = lambda item: item["id"] == "evt-0"
@@ -116,29 +102,29 @@ def test_on_error_raising_a_base_exception_is_ignored(
         raise raised()
 
     batcher = make_batcher(flush_interval=600, on_error=on_error, max_batch_events=2)
-    batcher.add_many(events(4))
+    batcher.add_many(support.events(4))
     assert batcher.flush(timeout=10)
-    batcher.add(event(4))
+    batcher.add(support.event(4))
     assert batcher.flush(timeout=10)
-    assert set(delivered(server)) == expected_ids(5) - {"evt-0"}
-    assert_stats(batcher.stats, sent=4, failed=1, pending=0)
+    assert set(support.delivered(server)) == support.expected_ids(5) - {"evt-0"}
+    support.assert_stats(batcher.stats, sent=4, failed=1, pending=0)
 
 
 def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """close(timeout) gives events up in its own thread: on_error's flush() must not wait."""
-    gate = Gate()
+    gate = support.Gate()
     server.handler = gate
 
     def flush_and_close(batcher: EventBatcher) -> List[bool]:
         return [batcher.flush(), batcher.close()]  # flush with no timeout: it would never end
 
-    batcher, answers = on_error_calling(
+    batcher, answers = support.on_error_calling(
         make_batcher, flush_and_close, flush_interval=600, max_batch_events=2
     )
     try:
-        batcher.add_many(events(4))
+        batcher.add_many(support.events(4))
         assert gate.arrived.wait(10)
         closing = threading.Thread(target=batcher.close, args=(0.3,))
         closing.start()
@@ -150,24 +136,26 @@ def test_flush_and_close_from_on_error_in_the_closing_thread_return_at_once(
 
 
 def test_close_from_on_error_on_the_worker_thread_returns_at_once(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """on_error closing the batcher (on the worker thread) gets False; what is held still goes."""
     server.reject_event = lambda item: item["id"] == "evt-0"
-    batcher, answers = on_error_calling(make_batcher, lambda b: b.close(), flush_interval=600)
-    batcher.add_many(events(3))
+    batcher, answers = support.on_error_calling(
+        make_batcher, lambda b: b.close(), flush_interval=600
+    )
+    batcher.add_many(support.events(3))
     assert batcher.flush(timeout=10)
     assert answers == [False] and batcher.closed
-    assert_stats(batcher.stats, sent=2, failed=1, pending=0)
+    support.assert_stats(batcher.stats, sent=2, failed=1, pending=0)
     with pytest.raises(errors.BatcherClosedError):
-        batcher.add(event(9))
+        batcher.add(support.event(9))
 
 
 def test_a_keyboard_interrupt_in_on_error_reaches_the_closing_thread_after_the_accounting(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """Ctrl-C while close() hands events to on_error: every event is counted, then it is raised."""
-    gate = Gate()
+    gate = support.Gate()
     server.handler = gate
     calls: List[int] = []
 
@@ -177,12 +165,12 @@ def test_a_keyboard_interrupt_in_on_error_reaches_the_closing_thread_after_the_a
 
     batcher = make_batcher(flush_interval=600, max_batch_events=2, on_error=on_error)
     try:
-        batcher.add_many(events(7))
+        batcher.add_many(support.events(7))
         assert gate.arrived.wait(10)
         with pytest.raises(KeyboardInterrupt):
             batcher.close(timeout=0.3)
         assert sum(calls) == 5
-        assert_stats(batcher.stats, failed=5, pending=2)  # two on the wire
+        support.assert_stats(batcher.stats, failed=5, pending=2)  # two on the wire
     finally:
         gate.open()
 
@@ -191,44 +179,44 @@ def test_a_keyboard_interrupt_in_on_error_reaches_the_closing_thread_after_the_a
 
 
 def test_a_batch_on_the_wire_at_close_is_counted_by_its_outcome(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """close(timeout) gives up what is queued; the batch in flight counts by the server's answer."""
-    gate = Gate()
+    gate = support.Gate()
     server.handler = gate
-    batcher, reported = recording(make_batcher, flush_interval=600, max_batch_events=2)
+    batcher, reported = support.recording(make_batcher, flush_interval=600, max_batch_events=2)
     try:
-        batcher.add_many(events(5))
+        batcher.add_many(support.events(5))
         assert gate.arrived.wait(10)
         assert batcher.close(timeout=0.3) is False
-        assert reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]
-        assert_stats(batcher.stats, pending=2, failed=3, sent=0)  # evt-0, evt-1 on the wire
+        assert support.reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]
+        support.assert_stats(batcher.stats, pending=2, failed=3, sent=0)  # evt-0, evt-1 on the wire
     finally:
         gate.open()
-    wait_for(lambda: batcher.stats.pending == 0)
-    assert_stats(batcher.stats, sent=2, failed=3)
-    assert set(delivered(server)) == {"evt-0", "evt-1"}
-    assert reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]  # never reported twice
-    assert_balanced(batcher.stats)
+    support.wait_for(lambda: batcher.stats.pending == 0)
+    support.assert_stats(batcher.stats, sent=2, failed=3)
+    assert set(support.delivered(server)) == {"evt-0", "evt-1"}
+    assert support.reported_ids(reported) == ["evt-2", "evt-3", "evt-4"]  # never reported twice
+    support.assert_balanced(batcher.stats)
 
 
 def test_leaving_a_with_block_is_bounded_while_the_server_is_down(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """__exit__ waits exit_timeout at most, then gives the events to on_error."""
     server.handler = lambda request: Reply(503)
-    batcher, reported = recording(make_batcher, exit_timeout=0.3)
+    batcher, reported = support.recording(make_batcher, exit_timeout=0.3)
 
     def use() -> None:
         with batcher as b:
-            b.add_many(events(3))
+            b.add_many(support.events(3))
 
     user = threading.Thread(target=use)
     user.start()
     user.join(20)
     assert not user.is_alive(), "leaving the with block did not return"
     assert batcher.closed
-    assert reported_ids(reported) == sorted(expected_ids(3))
+    assert support.reported_ids(reported) == sorted(support.expected_ids(3))
     assert batcher.stats.failed == 3
 
 
@@ -249,63 +237,63 @@ def _assert_close_warns(batcher: EventBatcher, *, dropped: int, undelivered: int
 
 
 def test_max_queue_bytes_bounds_what_is_held(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """With large events and the server down, the queue holds at most max_queue_bytes of JSON."""
     server.handler = lambda request: Reply(503)
-    big = [event(i, raw_command="x" * 10_000) for i in range(20)]
-    size = len(encoded(big[0])) + 1
+    big = [support.event(i, raw_command="x" * 10_000) for i in range(20)]
+    size = len(support.encoded(big[0])) + 1
     batcher = make_batcher(
         flush_interval=600, max_batch_events=1000, max_queue_bytes=5 * size, on_full="drop"
     )
     accepted = [batcher.add(item) for item in big]
     assert accepted == [True] * 5 + [False] * 15
     assert batcher.add_many(big[:3]) == 0
-    assert_stats(batcher.stats, added=23, dropped=18, pending=5)
+    support.assert_stats(batcher.stats, added=23, dropped=18, pending=5)
     _assert_close_warns(batcher, dropped=18, undelivered=5)
 
 
 def test_add_blocks_on_the_byte_bound_and_loses_nothing(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """on_full="block" applies to max_queue_bytes too: every event arrives, none dropped."""
-    items = [event(i, raw_command="y" * 5_000) for i in range(30)]
+    items = [support.event(i, raw_command="y" * 5_000) for i in range(30)]
     batcher = make_batcher(
-        flush_interval=600, max_batch_events=4, max_queue_bytes=3 * len(encoded(items[0]))
+        flush_interval=600, max_batch_events=4, max_queue_bytes=3 * len(support.encoded(items[0]))
     )
     for item in items:
         assert batcher.add(item)
     assert batcher.flush(timeout=20)
     assert batcher.stats.dropped == 0
-    assert delivered(server) == {i: 1 for i in expected_ids(30)}
+    assert support.delivered(server) == {i: 1 for i in support.expected_ids(30)}
 
 
 def test_add_many_with_drop_queues_what_fits_and_says_how_many(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     server.handler = lambda request: Reply(503)
     batcher = make_batcher(flush_interval=600, max_queue_events=3, on_full="drop")
-    batcher.add(event(0))
-    assert batcher.add_many(events(4, start=1)) == 2
-    assert_stats(batcher.stats, added=5, dropped=2, pending=3)
+    batcher.add(support.event(0))
+    assert batcher.add_many(support.events(4, start=1)) == 2
+    support.assert_stats(batcher.stats, added=5, dropped=2, pending=3)
     _assert_close_warns(batcher, dropped=2, undelivered=3)
 
 
 def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(
-    server: EventsServer, make_batcher: MakeBatcher
+    server: EventsServer, make_batcher: support.MakeBatcher
 ) -> None:
     """An add_many waiting for room raises when closed, and then none of its events was queued."""
     server.handler = lambda request: Reply(503)
-    batcher, reported = recording(
+    batcher, reported = support.recording(
         make_batcher, flush_interval=600, max_batch_events=1, max_queue_events=2
     )
-    batcher.add(event(0))  # on the wire, retried
-    batcher.add(event(1))  # queued: room for one more, not three
+    batcher.add(support.event(0))  # on the wire, retried
+    batcher.add(support.event(1))  # queued: room for one more, not three
     outcome: List[Any] = []
 
     def add_three() -> None:
         try:
-            outcome.append(batcher.add_many(events(3, start=10)))
+            outcome.append(batcher.add_many(support.events(3, start=10)))
         except Exception as exc:
             outcome.append(exc)
 
@@ -318,7 +306,7 @@ def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(
     [error] = outcome
     assert isinstance(error, errors.BatcherClosedError)
     assert batcher.stats.added == 2
-    assert reported_ids(reported) == ["evt-0", "evt-1"]
+    assert support.reported_ids(reported) == ["evt-0", "evt-1"]
 
 
 # -- hooks after the server accepted -----------------------------------------------------
@@ -355,17 +343,17 @@ def test_a_batch_the_server_accepted_is_not_sent_again_whatever_follows(
         exit_timeout=5.0,
     )
     try:
-        batcher.add_many(events(3))
+        batcher.add_many(support.events(3))
         assert batcher.flush(timeout=10)
         assert len(server.received) == 1
-        assert_stats(batcher.stats, sent=3, retried=0, failed=0)
+        support.assert_stats(batcher.stats, sent=3, retried=0, failed=0)
     finally:
         batcher.close(timeout=2)
         session.close()
 
 
 def test_a_raising_after_success_hook_does_not_resend_the_batch(
-    server: EventsServer, client: speakeasy.Speakeasy, make_batcher: MakeBatcher
+    server: EventsServer, client: speakeasy.Speakeasy, make_batcher: support.MakeBatcher
 ) -> None:
     """The server took the batch; a hook raising afterwards must not make the batcher resend it."""
 
@@ -374,7 +362,7 @@ def test_a_raising_after_success_hook_does_not_resend_the_batch(
         raise ValueError("bug in a hook")
 
     batcher = make_batcher(flush_interval=600, retries=RetryConfig("none"))
-    batcher.add_many(events(3))
+    batcher.add_many(support.events(3))
     assert batcher.flush(timeout=10)
     assert len(server.received) == 1
     assert (batcher.stats.sent, batcher.stats.failed) == (3, 0)

@@ -15,41 +15,31 @@ import pytest
 from speakeasy import BatcherStats
 from speakeasy._batching import worker as worker_module
 from speakeasy.testing import EventsServer, Reply
-from tests.support.batcher import (
-    MakeBatcher,
-    assert_balanced,
-    delivered,
-    event,
-    events,
-    expected_ids,
-    ids,
-    leave_segment,
-    wait_for,
-)
+from tests.support import batcher as support
 
 SPOOLED = pytest.mark.parametrize("spooled", [False, True], ids=["memory", "spool"])
 
 
 @SPOOLED
 def test_events_leave_in_the_order_they_were_added(
-    server: EventsServer, make_batcher: MakeBatcher, spool: Path, spooled: bool
+    server: EventsServer, make_batcher: support.MakeBatcher, spool: Path, spooled: bool
 ) -> None:
     batcher = make_batcher(
         spool_dir=spool if spooled else None, max_batch_events=7, flush_interval=0.005
     )
     for i in range(30):
-        batcher.add(event(i))
-    batcher.add_many(events(30, start=30))
+        batcher.add(support.event(i))
+    batcher.add_many(support.events(30, start=30))
     for i in range(60, 75):
-        batcher.add(event(i))
+        batcher.add(support.event(i))
     assert batcher.flush(timeout=30)
-    assert ids(server.events) == [f"evt-{i}" for i in range(75)]
+    assert support.ids(server.events) == [f"evt-{i}" for i in range(75)]
     assert max(len(r.events or []) for r in server.received) <= 7
 
 
 @SPOOLED
 def test_a_retried_batch_goes_before_newer_events(
-    server: EventsServer, make_batcher: MakeBatcher, spool: Path, spooled: bool
+    server: EventsServer, make_batcher: support.MakeBatcher, spool: Path, spooled: bool
 ) -> None:
     """The first batch is answered 503 only once newer events are queued: it is sent again,
     whole and first, and the newer ones follow in their order."""
@@ -68,22 +58,22 @@ def test_a_retried_batch_goes_before_newer_events(
     batcher = make_batcher(
         spool_dir=spool if spooled else None, max_batch_events=5, flush_interval=0
     )
-    batcher.add_many(events(5))
+    batcher.add_many(support.events(5))
     assert arrived.wait(30)  # the first batch is on the wire
     for i in range(5, 12):
-        batcher.add(event(i))
+        batcher.add(support.event(i))
     answer.set()
     assert batcher.flush(timeout=30)
-    bodies = [ids(r.events or []) for r in server.received]
+    bodies = [support.ids(r.events or []) for r in server.received]
     first = [f"evt-{i}" for i in range(5)]
     assert bodies[:2] == [first, first]  # refused, then the same batch again, before any newer
-    assert ids(server.events) == [f"evt-{i}" for i in range(12)]
+    assert support.ids(server.events) == [f"evt-{i}" for i in range(12)]
     assert batcher.stats.retried == 5
 
 
 @SPOOLED
 def test_flush_close_and_stats_from_many_threads_at_once(
-    server: EventsServer, make_batcher: MakeBatcher, spool: Path, spooled: bool
+    server: EventsServer, make_batcher: support.MakeBatcher, spool: Path, spooled: bool
 ) -> None:
     """8 threads add and flush, 4 read stats all along, then 6 close at once: every snapshot
     balances, every flush of a thread covers that thread's events, every close agrees."""
@@ -100,11 +90,11 @@ def test_flush_close_and_stats_from_many_threads_at_once(
         for chunk in range(5):
             first = n * 100 + chunk * 20
             for i in range(first, first + 20):
-                batcher.add(event(i))
+                batcher.add(support.event(i))
             if not batcher.flush(timeout=60):
                 problems.append(f"flush of thread {n} timed out")
-            mine = expected_ids(first + 20 - n * 100, start=n * 100)
-            if not mine <= set(delivered(server)):
+            mine = support.expected_ids(first + 20 - n * 100, start=n * 100)
+            if not mine <= set(support.delivered(server)):
                 problems.append(f"thread {n}: flush returned before its events were sent")
 
     def watch() -> None:
@@ -124,7 +114,7 @@ def test_flush_close_and_stats_from_many_threads_at_once(
     assert problems == []
     assert snapshots
     for snapshot in snapshots:
-        assert_balanced(snapshot)
+        support.assert_balanced(snapshot)
 
     closes: List[bool] = []
     go = threading.Barrier(6)
@@ -139,12 +129,15 @@ def test_flush_close_and_stats_from_many_threads_at_once(
     for thread in closers:
         thread.join(60)
     assert closes == [True] * 6
-    assert delivered(server) == {i: 1 for i in expected_ids(800)}
-    assert_balanced(batcher.stats)
+    assert support.delivered(server) == {i: 1 for i in support.expected_ids(800)}
+    support.assert_balanced(batcher.stats)
 
 
 def test_a_running_batcher_looks_for_left_segments_every_30_seconds(
-    server: EventsServer, make_batcher: MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
+    server: EventsServer,
+    make_batcher: support.MakeBatcher,
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With a fake clock for the worker: a segment left by a dead process after the batcher
     started is not claimed 29 s later, and is claimed, counted and sent once 30 s have passed."""
@@ -154,20 +147,24 @@ def test_a_running_batcher_looks_for_left_segments_every_30_seconds(
     spool.mkdir(mode=0o700)
     batcher = make_batcher(spool_dir=spool, flush_interval=0)
     assert batcher.stats.recovered == 0
-    leave_segment(spool, "1-0-dead.seg", 0, 4)
+    support.leave_segment(spool, "1-0-dead.seg", 0, 4)
     offset[0] = 29.0
-    batcher.add(event(100))  # wakes the worker: it looks at the clock
+    batcher.add(support.event(100))  # wakes the worker: it looks at the clock
     assert batcher.flush(timeout=30)
     assert batcher.stats.recovered == 0
     offset[0] = 30.5
-    batcher.add(event(101))
-    wait_for(lambda: batcher.stats.recovered == 4, timeout=30)
+    batcher.add(support.event(101))
+    support.wait_for(lambda: batcher.stats.recovered == 4, timeout=30)
     assert batcher.flush(timeout=30)
-    assert set(delivered(server)) == expected_ids(4) | {"evt-100", "evt-101"}
+    assert set(support.delivered(server)) == support.expected_ids(4) | {"evt-100", "evt-101"}
     # And again 30 s later, with the clock only.
-    leave_segment(spool, "1-1-dead.seg", 4, 2)
+    support.leave_segment(spool, "1-1-dead.seg", 4, 2)
     offset[0] = 61.0
-    batcher.add(event(102))
-    wait_for(lambda: batcher.stats.recovered == 6, timeout=30)
+    batcher.add(support.event(102))
+    support.wait_for(lambda: batcher.stats.recovered == 6, timeout=30)
     assert batcher.close(timeout=30)
-    assert set(delivered(server)) == expected_ids(6) | {"evt-100", "evt-101", "evt-102"}
+    assert set(support.delivered(server)) == support.expected_ids(6) | {
+        "evt-100",
+        "evt-101",
+        "evt-102",
+    }

@@ -19,15 +19,7 @@ import pytest
 from speakeasy._batching import segment as segment_module
 from speakeasy.models import errors
 from speakeasy.testing import EventsServer
-from tests.support.batcher import (
-    MakeBatcher,
-    delivered,
-    encoded,
-    event,
-    events,
-    expected_ids,
-    segments,
-)
+from tests.support import batcher as support
 
 #: (inode, size when synced, is a directory) of each sync call.
 Synced = List[Tuple[int, int, bool]]
@@ -69,30 +61,33 @@ def _synced_size(calls: Synced, path: Path) -> int:
 
 
 def test_each_add_is_synced_before_it_returns(
-    server: EventsServer, make_batcher: MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
+    server: EventsServer,
+    make_batcher: support.MakeBatcher,
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = _observe(monkeypatch)
     batcher = make_batcher(spool_dir=spool, spool_fsync=True, flush_interval=600)
     for i in range(5):
-        assert batcher.add(event(i))
-        [segment] = segments(spool)
+        assert batcher.add(support.event(i))
+        [segment] = support.segments(spool)
         assert _synced_size(calls, segment) == _written(segment) > 0
     spool_inode = spool.stat().st_ino
     assert any(ino == spool_inode and is_dir for ino, _, is_dir in calls)  # the new name too
     assert batcher.close(timeout=10)
-    assert delivered(server) == {i: 1 for i in expected_ids(5)}
+    assert support.delivered(server) == {i: 1 for i in support.expected_ids(5)}
 
 
 def test_add_many_is_one_write_and_one_sync(
-    make_batcher: MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
+    make_batcher: support.MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _observe(monkeypatch)
     batcher = make_batcher(spool_dir=spool, spool_fsync=True, flush_interval=600)
-    batcher.add(event(0))  # the segment and its directory entry exist from here
+    batcher.add(support.event(0))  # the segment and its directory entry exist from here
     calls.clear()
     writes: List[int] = []
     real_write = os.write
-    [segment] = segments(spool)
+    [segment] = support.segments(spool)
     inode = segment.stat().st_ino
 
     def counting_write(fd: int, data: Any) -> int:
@@ -101,7 +96,7 @@ def test_add_many_is_one_write_and_one_sync(
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", counting_write)
-    assert batcher.add_many(events(100, start=1)) == 100
+    assert batcher.add_many(support.events(100, start=1)) == 100
     monkeypatch.setattr(os, "write", real_write)
     assert len(writes) == (0 if segment_module.USE_MMAP else 1)  # a copy into the map
     assert [(ino, size) for ino, size, _ in calls] == [(inode, _written(segment))]
@@ -109,7 +104,7 @@ def test_add_many_is_one_write_and_one_sync(
 
 
 def test_concurrent_adds_share_one_sync(
-    make_batcher: MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
+    make_batcher: support.MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Adders waiting on the same sync are released together: far fewer syncs than adds."""
     calls = _observe(monkeypatch, delay=0.02)
@@ -119,10 +114,10 @@ def test_concurrent_adds_share_one_sync(
 
     def adder(start: int) -> None:
         for i in range(start, start + 10):
-            batcher.add(event(i))
-            [segment] = segments(spool)
+            batcher.add(support.event(i))
+            [segment] = support.segments(spool)
             synced = _synced_size(calls, segment)
-            line = (encoded(event(i)) + "\n").encode("latin-1")
+            line = (support.encoded(support.event(i)) + "\n").encode("latin-1")
             ends = segment.read_bytes().index(line) + len(line)
             with lock:
                 returned.append((ends, synced))
@@ -136,23 +131,23 @@ def test_concurrent_adds_share_one_sync(
     assert len(returned) == 80
     assert all(synced >= ends for ends, synced in returned), returned  # each add was covered
     assert len(file_syncs) <= 40, len(file_syncs)  # 80 adds; one sync serves many
-    [segment] = segments(spool)
+    [segment] = support.segments(spool)
     assert _synced_size(calls, segment) == _written(segment)
     assert batcher.flush(timeout=10)
 
 
 def test_without_spool_fsync_nothing_is_synced(
-    make_batcher: MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
+    make_batcher: support.MakeBatcher, spool: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _observe(monkeypatch)
     batcher = make_batcher(spool_dir=spool, flush_interval=600)
-    batcher.add_many(events(10))
-    batcher.add(event(10))
+    batcher.add_many(support.events(10))
+    batcher.add(support.event(10))
     assert batcher.close(timeout=10)
     assert calls == []
 
 
-def test_spool_fsync_is_checked(make_batcher: MakeBatcher) -> None:
+def test_spool_fsync_is_checked(make_batcher: support.MakeBatcher) -> None:
     with pytest.raises(errors.FieldTypeError) as info:
         make_batcher(spool_fsync="yes")
     assert info.value.field == "spool_fsync"

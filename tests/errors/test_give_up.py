@@ -21,10 +21,10 @@ from speakeasy._answers import MAX_BODY_BYTES
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from speakeasy.utils import BackoffStrategy, RetryConfig
-from tests.retries.test_deadlines import StallingServer, _drip
+from tests.retries.test_deadlines import _drip, stalling_server
 from tests.support.edges import CONNECTION_ERROR, TIMEOUT
 from tests.support.factories import NO_RETRIES, cli_event
-from tests.support.hostile import API_KEY, make_request
+from tests.support.hostile import API_KEY, RawServer, make_request, read_head
 
 NOTE = re.compile(
     r"^speakeasy: (?P<method>GET|POST) (?P<path>\S+): gave up after (?P<n>\d+) attempt\(s\) "
@@ -48,18 +48,18 @@ def status_line_then_drip(conn: socket.socket) -> None:
 
 @pytest.fixture
 def dripping() -> Any:
-    server = StallingServer(status_line_then_drip)
+    server = stalling_server(status_line_then_drip)
     yield server
     server.close()
 
 
 @pytest.mark.parametrize("operation", ["post", "read"])
 def test_a_status_line_then_a_dripping_header_is_a_timeout(
-    dripping: StallingServer, on_edge: Any, edge: str, operation: str
+    dripping: RawServer, on_edge: Any, edge: str, operation: str
 ) -> None:
     """At timeout_ms the call raises the edge's timeout: what was parsed of the remains
     (a 200 status line) is never taken for an answer."""
-    client = on_edge(_client(dripping.url, retry_config=NO_RETRIES))
+    client = on_edge(_client(dripping.url(), retry_config=NO_RETRIES))
     began = time.monotonic()
     with pytest.raises(TIMEOUT[edge], match=r"deadline of 0\.5 s"):
         if operation == "post":
@@ -69,13 +69,11 @@ def test_a_status_line_then_a_dripping_header_is_a_timeout(
     assert 0.4 < time.monotonic() - began < 5
 
 
-def test_the_batcher_keeps_a_stalled_batch_pending(
-    dripping: StallingServer, tmp_path: Path
-) -> None:
+def test_the_batcher_keeps_a_stalled_batch_pending(dripping: RawServer, tmp_path: Path) -> None:
     """The batcher's attempt times out: the batch is not counted sent, it stays pending.
 
     Sync only: the batcher sends from its own thread through the sync edge."""
-    client = _client(dripping.url)
+    client = _client(dripping.url())
     retries = RetryConfig("backoff", BackoffStrategy(50, 100, 1.5, 60_000), True)
     batcher = client.events.batcher(
         timeout_ms=300, retries=retries, spool_dir=tmp_path / "spool", flush_interval=0.05
@@ -310,7 +308,7 @@ def test_a_gib_gzip_read_bomb_grows_memory_by_less_than_the_cap_plus_64_mib(
 
     def answer(conn: socket.socket) -> None:
         with conn:
-            read_head_of(conn)
+            read_head(conn)
             calls.append(1)
             if len(calls) == 1:
                 conn.sendall(
@@ -348,12 +346,3 @@ def test_a_gib_gzip_read_bomb_grows_memory_by_less_than_the_cap_plus_64_mib(
     print(f"{edge}: peak RSS grew by {growth / (1 << 20):.1f} MiB for a 1 GiB gzip answer")
     assert "larger than" in result["outcome"], result
     assert growth < _events.MAX_RESPONSE_BYTES + CAP_SLACK, f"{growth / (1 << 20):.1f} MiB"
-
-
-def read_head_of(conn: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return
-        data += chunk

@@ -20,7 +20,7 @@ import speakeasy
 from speakeasy.models import errors, shared
 from speakeasy.utils import BackoffStrategy, RetryConfig
 from tests.support.factories import NO_RETRIES, cli_event
-from tests.support.hostile import API_KEY, Records, make_request, read_head
+from tests.support.hostile import API_KEY, RawServer, Records, make_request, read_head
 
 QUICK = RetryConfig("backoff", BackoffStrategy(1, 5, 1.5, 300), True)
 
@@ -37,45 +37,6 @@ def rendered(exc: BaseException) -> str:
     return "\n".join(
         [str(exc), *chain, *traceback.format_exception(type(exc), exc, exc.__traceback__)]
     )
-
-
-class RawServer:
-    """A loopback server answering every connection with ``answer(conn)``, counting them."""
-
-    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
-        self.answer = answer
-        self.connections = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.done = threading.Event()
-        self.held: List[socket.socket] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def url(self, scheme: str = "http") -> str:
-        return f"{scheme}://127.0.0.1:{self.port}"
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self.done.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            self.held.append(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        try:
-            self.answer(conn)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        self.done.set()
-        self.sock.close()
-        for conn in self.held:
-            conn.close()
 
 
 @pytest.fixture

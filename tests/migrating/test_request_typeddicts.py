@@ -17,7 +17,7 @@ import pytest
 
 import speakeasy
 from speakeasy.models import errors, operations, shared
-from tests.support.factories import T0, event, run_mypy_on_folder
+from tests.support.factories import T0, cli_event_dict, event, run_mypy_on_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,18 +98,9 @@ def test_a_typed_dict_request_posts_like_the_model(server: Any) -> None:
     client = speakeasy.Speakeasy(
         server_url=server.url, security=shared.Security(api_key="test-key"), workspace_id="ws-1"
     )
-    as_dict: shared.CliEventTypedDict = {
-        "created_at": T0,
-        "execution_id": "exec-1",
-        "id": "evt-2",
-        "interaction_type": shared.InteractionType.CLI_EXEC,
-        "local_started_at": T0,
-        "speakeasy_api_key_name": "key-name",
-        "speakeasy_version": "1.0.0",
-        "success": True,
-        "workspace_id": "ws-1",
-        "duration_ms": 12,
-    }
+    as_dict = cli_event_dict()
+    as_dict["id"] = "evt-2"
+    as_dict["duration_ms"] = 12
     request: operations.PostWorkspaceEventsRequestTypedDict = {"request_body": [event(), as_dict]}
     with client:
         client.events.post_workspace_events(request)

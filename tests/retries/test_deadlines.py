@@ -10,7 +10,6 @@ the server would have stopped.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from typing import Any, Callable, Iterator
 
@@ -21,45 +20,23 @@ import speakeasy
 from speakeasy.models import operations, shared
 from tests.support.edges import TIMEOUT
 from tests.support.factories import NO_RETRIES, cli_event
-from tests.support.hostile import read_head
+from tests.support.hostile import RawServer, read_head
 
 Stall = Callable[[socket.socket], None]
 #: How long a stalling server keeps going unless the client hangs up first.
 SERVER_LIMIT = 20.0
 
 
-class StallingServer:
-    """Accepts connections on 127.0.0.1; after reading the request head, runs ``stall``."""
+def stalling_server(stall: Stall) -> RawServer:
+    """A raw server that, after reading the request head, runs ``stall``."""
 
-    def __init__(self, stall: Stall) -> None:
-        self.stall = stall
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self.done.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
+    def answer(conn: socket.socket) -> None:
         with conn:
             conn.settimeout(SERVER_LIMIT)
-            try:
-                if b"\r\n\r\n" in read_head(conn):  # else the client closed first
-                    self.stall(conn)
-            except OSError:
-                pass  # the client hung up: what the deadline is for
+            if b"\r\n\r\n" in read_head(conn):  # else the client closed first
+                stall(conn)  # an OSError: the client hung up, what the deadline is for
 
-    def close(self) -> None:
-        self.done.set()
-        self.sock.close()
+    return RawServer(answer)
 
 
 def _drip(conn: socket.socket, data: bytes, every: float = 0.1) -> None:
@@ -95,8 +72,8 @@ def drip_read_body(conn: socket.socket) -> None:
 
 
 @pytest.fixture(params=[continue_forever, drip_headers, drip_body])
-def stalling(request: pytest.FixtureRequest) -> Iterator[StallingServer]:
-    server = StallingServer(request.param)
+def stalling(request: pytest.FixtureRequest) -> Iterator[RawServer]:
+    server = stalling_server(request.param)
     yield server
     server.close()
 
@@ -108,10 +85,10 @@ def _client(url: str, **kwargs: object) -> speakeasy.Speakeasy:
 
 
 def test_timeout_ms_bounds_a_post_whatever_the_server_does(
-    stalling: StallingServer, on_edge: Any, edge: str
+    stalling: RawServer, on_edge: Any, edge: str
 ) -> None:
     """timeout_ms=1000: the call raises the edge's timeout after about a second, not 20."""
-    s = on_edge(_client(stalling.url))
+    s = on_edge(_client(stalling.url()))
     request = operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
     began = time.monotonic()
     with pytest.raises(TIMEOUT[edge], match="deadline of 1 s"):
@@ -121,9 +98,9 @@ def test_timeout_ms_bounds_a_post_whatever_the_server_does(
 
 def test_the_client_timeout_bounds_a_read_too(on_edge: Any, edge: str) -> None:
     """Speakeasy(timeout_ms=...) bounds a read whose body drips in."""
-    server = StallingServer(drip_read_body)
+    server = stalling_server(drip_read_body)
     try:
-        s = on_edge(_client(server.url, timeout_ms=1000, retry_config=NO_RETRIES))
+        s = on_edge(_client(server.url(), timeout_ms=1000, retry_config=NO_RETRIES))
         began = time.monotonic()
         with pytest.raises(TIMEOUT[edge]):
             s.events.search_workspace_events(operations.SearchWorkspaceEventsRequest())
@@ -164,9 +141,9 @@ def test_a_deadline_timeout_is_retried_like_any_timeout(on_edge: Any, edge: str)
         attempts.append(1)
         continue_forever(conn)
 
-    server = StallingServer(count_then_stall)
+    server = stalling_server(count_then_stall)
     try:
-        s = on_edge(_client(server.url))
+        s = on_edge(_client(server.url()))
         retries = speakeasy.utils.RetryConfig(
             "backoff", speakeasy.utils.BackoffStrategy(1, 5, 1.5, 1500), True
         )

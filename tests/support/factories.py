@@ -35,9 +35,9 @@ WIRE_EVENT: Dict[str, Any] = {
 }
 
 
-def cli_event(**overrides: Any) -> shared.CliEvent:
-    """A valid event with the nine required fields, changed by ``overrides``."""
-    fields: dict[str, Any] = {
+def cli_event_dict() -> shared.CliEventTypedDict:
+    """A valid event's dict form (``CliEventTypedDict``): the nine required fields."""
+    return {
         "created_at": T0,
         "execution_id": "exec-1",
         "id": "evt-1",
@@ -48,7 +48,11 @@ def cli_event(**overrides: Any) -> shared.CliEvent:
         "success": True,
         "workspace_id": "ws-1",
     }
-    fields.update(overrides)
+
+
+def cli_event(**overrides: Any) -> shared.CliEvent:
+    """A valid event with the nine required fields, changed by ``overrides``."""
+    fields: dict[str, Any] = {**cli_event_dict(), **overrides}
     return shared.CliEvent(**fields)
 
 

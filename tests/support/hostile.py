@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 from collections.abc import Iterator
 from typing import Any, Callable, List
 
@@ -57,6 +58,61 @@ def read_head(conn: socket.socket) -> bytes:
             break
         data += chunk
     return data
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """What ``sock`` receives until the other side closes (or resets) the connection."""
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class RawServer:
+    """A loopback server answering every connection with ``answer(conn)`` on a thread of its
+    own, counting them; an ``OSError`` in ``answer`` (the client hung up) ends that one."""
+
+    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
+        self.answer = answer
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.done = threading.Event()
+        self.held: List[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            self.held.append(conn)
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            self.answer(conn)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Stop accepting, and close the connections still held."""
+        self.done.set()
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
 
 
 def make_event(**overrides: Any) -> shared.CliEvent:

@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 
 from speakeasy.testing import EventsServer
+from tests.support.hostile import read_all
 from tests.support.local_server import EVENT, KEY, wait_until
 
 PATH = "/v1/workspace/ws-1/events"
@@ -50,19 +51,6 @@ def exchange(server: EventsServer, data: bytes, timeout: float = 5.0) -> bytes:
         except OSError:
             pass  # the server may answer and close before all was sent
         return read_all(sock)
-
-
-def read_all(sock: socket.socket) -> bytes:
-    chunks = []
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def parse(answer: bytes) -> Tuple[int, Dict[str, str], Any]:

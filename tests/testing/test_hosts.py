@@ -17,6 +17,7 @@ import speakeasy
 from speakeasy.models import shared
 from speakeasy.testing import EventsServer
 from tests.support.factories import NO_RETRIES
+from tests.support.hostile import read_all
 from tests.support.local_server import EVENT, KEY, PATH
 
 BODY = json.dumps([EVENT]).encode()
@@ -84,24 +85,11 @@ def raw(
     target = address or (server.host, server.port)
     with closing(socket.create_connection(target, timeout=10)) as sock:
         sock.sendall(data)
-        answer = _read_all(sock)
+        answer = read_all(sock)
     head_bytes, _, payload = answer.partition(b"\r\n\r\n")
     lines = head_bytes.decode("latin-1").split("\r\n")
     headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
     return int(lines[0].split()[1]), headers, payload
-
-
-def _read_all(sock: socket.socket) -> bytes:
-    chunks = []
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def page_rows(server: EventsServer) -> Any:

@@ -199,8 +199,7 @@ class EventBatcher:
                     self._worker.start()
             if queued == 2 and not queue.wake.is_set():
                 queue.wake.set()
-            if self._fsync:
-                self._commit(written)
+            self._commit(written)
         except SpoolRemovedError as exc:
             self._spool_removed(exc)
             raise
@@ -222,9 +221,9 @@ class EventBatcher:
             warnings.warn(exc.strerror or str(exc), RuntimeWarning, stacklevel=3)
 
     def _commit(self, written: int) -> None:
-        """``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
+        """With ``spool_fsync``: wait until the first ``written`` spool bytes are durable."""
         journal = self._journal
-        if journal is not None:
+        if self._fsync and journal is not None:
             journal.commit(written, self._queue.lock)
 
     def add_many(self, events: Iterable[shared.CliEvent]) -> int:
@@ -259,8 +258,7 @@ class EventBatcher:
             self._notices.dropped(dropped)
             if parts:
                 queue.wake.set()
-                if self._fsync:
-                    self._commit(written)
+                self._commit(written)
         except SpoolRemovedError as exc:
             self._spool_removed(exc)
             raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
+from typing import Any, List, Optional
 
 #: Exit codes (docs/cli.md): done, failed, bad usage. ``run`` exits with its command's.
 OK, FAILED, USAGE = 0, 1, 2
@@ -47,7 +47,13 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def _filters(parser: argparse.ArgumentParser) -> None:
+def _filtering(
+    sub: Any, common: argparse.ArgumentParser, name: str, help: str, description: str
+) -> argparse.ArgumentParser:
+    """A command that lists events, with the filters on their fields."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, parents=[common], help=help, description=description
+    )
     parser.add_argument(
         "--type", choices=INTERACTION_TYPES, metavar="TYPE", help="interaction type"
     )
@@ -59,6 +65,7 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source-revision-digest", metavar="DIGEST")
     parser.add_argument("--lint-report-digest", metavar="DIGEST")
     parser.add_argument("--openapi-diff-report-digest", metavar="DIGEST")
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,13 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to wait for delivery (default 30)",
     )
 
-    search = sub.add_parser(
-        "search",
-        parents=[common],
-        help="search events",
-        description="Search the workspace's events.",
+    search = _filtering(
+        sub, common, "search", help="search events", description="Search the workspace's events."
     )
-    _filters(search)
     search.add_argument("--limit", type=int, metavar="N", help="at most N events")
     search.add_argument("--format", choices=FORMATS, default="table")
     _retry_budget(search)
@@ -143,13 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     targets.add_argument("--format", choices=FORMATS, default="table")
     _retry_budget(targets)
 
-    tail = sub.add_parser(
+    tail = _filtering(
+        sub,
+        common,
         "tail",
-        parents=[common],
         help="print new events as they arrive",
         description="Print new events as they arrive, until interrupted.",
     )
-    _filters(tail)
     tail.add_argument(
         "--interval", type=float, default=2.0, metavar="S", help="seconds between polls (default 2)"
     )

@@ -1,5 +1,9 @@
 """Upstream's example blocks (upstream_snippets/ beside this file) and how they are run here.
 
+The blocks are test data, not this project's source: each is stored as ``<name>.py.txt``
+(``stored``), so that no linter, formatter or duplicate finder reads them as code, and
+``write_block`` writes it out as a ``.py`` file wherever it is run or type-checked.
+
 A block runs as upstream wrote it, with one change: its ``Speakeasy(`` call is given
 ``server_url=`` pointing at the local events server (or, where the block already passes a
 ``server_url``, that value is replaced). ``pointed`` makes that change and nothing else;
@@ -42,8 +46,17 @@ _CLIENT_CALL = re.compile(r"\bSpeakeasy\(")
 _EVENTS_CALL = re.compile(r"\b(\w+)\.events\.(\w+)\(")
 
 
+#: What a block's file name adds to its name (``6.3.0_README_1.py`` is ``6.3.0_README_1.py.txt``).
+STORED_SUFFIX = ".txt"
+
+
+def stored(name: str) -> Path:
+    """The file that holds block ``name``, byte for byte as upstream wrote it."""
+    return SNIPPETS / f"{name}{STORED_SUFFIX}"
+
+
 def source(name: str) -> str:
-    return (SNIPPETS / name).read_text(encoding="utf-8")
+    return stored(name).read_text(encoding="utf-8")
 
 
 def pointed(code: str, server_url: str) -> str:

@@ -49,6 +49,13 @@ def debug_logger() -> Iterator[tuple[logging.Logger, ListHandler]]:
     logger.removeHandler(handler)
 
 
+def _client(security: Any, server_url: str, **options: Any) -> compat.Speakeasy:
+    """A 7.x-style client of workspace ``ws-1`` at ``server_url``."""
+    return compat.Speakeasy(
+        security=security, server_url=server_url, workspace_id="ws-1", **options
+    )
+
+
 def _post(client: Any, **options: Any) -> Any:
     request = operations.PostWorkspaceEventsRequest(request_body=[cli_event()])
     return client.events.post_workspace_events(request, **options)
@@ -67,12 +74,8 @@ def test_debug_logger_gets_each_attempt_with_the_key_masked(
     logger, handler = debug_logger
     server.fail_next(1, status=503, headers={"Retry-After": "0"})
     client = on_edge(
-        compat.Speakeasy(
-            security=shared.Security(api_key=api_key),
-            server_url=server.url,
-            workspace_id="ws-1",
-            retry_config=FAST,
-            debug_logger=logger,
+        _client(
+            shared.Security(api_key=api_key), server.url, retry_config=FAST, debug_logger=logger
         )
     )
     _post(client)
@@ -99,14 +102,7 @@ def test_debug_logger_masks_a_bearer_token_and_its_echo(
     logger, handler = debug_logger
     token = "tok-0123456789abcdef"
     server.fail_next(1, status=500, body={"message": f"bad {token}", "status_code": 500})
-    client = on_edge(
-        compat.Speakeasy(
-            security=shared.Security(bearer=token),
-            server_url=server.url,
-            workspace_id="ws-1",
-            debug_logger=logger,
-        )
-    )
+    client = on_edge(_client(shared.Security(bearer=token), server.url, debug_logger=logger))
     with pytest.raises(errors.Error):
         _post(client, retries=NO_RETRIES)
     text = "\n".join(r.getMessage() for r in handler.records)
@@ -122,11 +118,8 @@ def test_debug_logger_gets_a_network_failure_with_its_exception(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens there once closed
     client = on_edge(
-        compat.Speakeasy(
-            security=shared.Security(api_key="k-123456789"),
-            server_url=f"http://127.0.0.1:{port}",
-            workspace_id="ws-1",
-            debug_logger=logger,
+        _client(
+            shared.Security(api_key="k-123456789"), f"http://127.0.0.1:{port}", debug_logger=logger
         )
     )
     with pytest.raises(Exception):  # noqa: B017 - each edge raises its library's error
@@ -144,14 +137,7 @@ def test_unset_means_the_clients_policy(
     server: EventsServer, api_key: str, on_edge: Callable[[Any], Any]
 ) -> None:
     """7.x's defaults: ``retry_config=UNSET`` and ``retries=UNSET`` retry as if not given."""
-    client = on_edge(
-        compat.Speakeasy(
-            security=shared.Security(api_key=api_key),
-            server_url=server.url,
-            workspace_id="ws-1",
-            retry_config=UNSET,
-        )
-    )
+    client = on_edge(_client(shared.Security(api_key=api_key), server.url, retry_config=UNSET))
     server.fail_next(1, status=503, headers={"Retry-After": "0"})
     assert _post(client, retries=UNSET).status_code == 200
     assert [r.status for r in server.received] == [503, 200]
@@ -169,9 +155,7 @@ def test_a_callable_security_is_called_per_attempt(
         calls.append(key)
         return shared.Security(api_key=key)
 
-    client = on_edge(
-        compat.Speakeasy(security=security, server_url=server.url, workspace_id="ws-1")
-    )
+    client = on_edge(_client(security, server.url))
     _post(client)
     _post(client)
     assert len(calls) == 2

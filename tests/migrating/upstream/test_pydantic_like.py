@@ -11,99 +11,20 @@ import json
 import random
 import subprocess
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, List
 
 import pytest
 
 from speakeasy.models import errors, shared
+from tests.migrating.upstream import _pydantic_side
+from tests.migrating.upstream._pydantic_side import described, results
 from tests.migrating.upstream.conftest import ensure_upstream_venv
 
 VERSION_7 = "7.0.0rc2"
 
 #: Runs in 7.x's interpreter: each event's JSON in, every result out (as text).
-THEIR_SIDE = """
-import json, sys
-from speakeasy_client_sdk_python.models import errors, shared
-
-def described(values):
-    # python-mode values as text that keeps their type (pydantic has its own tzinfo class)
-    from datetime import datetime
-    from enum import Enum
-    out = {}
-    for k, v in values.items():
-        if isinstance(v, datetime):
-            out[k] = ["datetime", v.isoformat(), v.utcoffset().total_seconds()]
-        elif isinstance(v, Enum):
-            out[k] = ["enum", type(v).__name__, v.value]
-        else:
-            out[k] = [type(v).__name__, v]
-    return json.dumps(out)
-
-def results(model):
-    out = {
-        "dump_json": model.model_dump_json(),
-        "dump_json_indent": model.model_dump_json(indent=2),
-        "dump_json_exclude_none": model.model_dump_json(exclude_none=True),
-        "dump_json_by_alias": model.model_dump_json(by_alias=True, exclude_none=True),
-        "dump_mode_json": json.dumps(model.model_dump(mode="json")),
-        "dump_python": described(model.model_dump(exclude_none=True)),
-        "dump_include": described(model.model_dump(include={"id", "success"}, exclude_none=True)),
-        "dump_exclude": model.model_dump_json(exclude={"created_at"}, exclude_none=True),
-        "copy": model.model_copy(update={"id": "copied"}).model_dump_json(exclude_none=True),
-        "deep_copy": model.model_copy(deep=True).model_dump_json(exclude_none=True),
-        "fields": list(type(model).model_fields),
-        "required": [n for n, f in type(model).model_fields.items() if f.is_required()],
-    }
-    given = {k: v for k, v in json.loads(model.model_dump_json()).items() if v is not None}
-    out["unset"] = type(model).model_validate(given).model_dump_json(exclude_unset=True)
-    out["validate_same"] = type(model).model_validate(model) is model
-    return out
-
-request = json.load(sys.stdin)
-answer = [results(shared.CliEvent.model_validate_json(text)) for text in request["events"]]
-answer += [results(shared.TargetSDK.model_validate_json(text)) for text in request["targets"]]
-error = errors.ErrorData.model_validate_json(request["error"])
-error_out = [error.model_dump_json(), described(error.model_dump())]
-print(json.dumps({"models": answer, "error": error_out}))
-"""
-
-
-def described(values: Dict[str, Any]) -> str:
-    """Python-mode values as text that keeps their type (pydantic's own tzinfo class aside)."""
-    from datetime import datetime
-    from enum import Enum
-
-    out = {}
-    for k, v in values.items():
-        if isinstance(v, datetime):
-            out[k] = ["datetime", v.isoformat(), v.utcoffset().total_seconds()]
-        elif isinstance(v, Enum):
-            out[k] = ["enum", type(v).__name__, v.value]
-        else:
-            out[k] = [type(v).__name__, v]
-    return json.dumps(out)
-
-
-def results(model: Any) -> Dict[str, Any]:
-    """What THEIR_SIDE computes, on this SDK's model."""
-    out = {
-        "dump_json": model.model_dump_json(),
-        "dump_json_indent": model.model_dump_json(indent=2),
-        "dump_json_exclude_none": model.model_dump_json(exclude_none=True),
-        "dump_json_by_alias": model.model_dump_json(by_alias=True, exclude_none=True),
-        "dump_mode_json": json.dumps(model.model_dump(mode="json")),
-        "dump_python": described(model.model_dump(exclude_none=True)),
-        "dump_include": described(model.model_dump(include={"id", "success"}, exclude_none=True)),
-        "dump_exclude": model.model_dump_json(exclude={"created_at"}, exclude_none=True),
-        "copy": model.model_copy(update={"id": "copied"}).model_dump_json(exclude_none=True),
-        "deep_copy": model.model_copy(deep=True).model_dump_json(exclude_none=True),
-        "fields": [n for n in type(model).model_fields if n not in model._newer_than_7x],
-        "required": [n for n, f in type(model).model_fields.items() if f.is_required()],
-    }
-    given = {k: v for k, v in json.loads(model.model_dump_json()).items() if v is not None}
-    out["unset"] = type(model).model_validate(given).model_dump_json(exclude_unset=True)
-    out["validate_same"] = type(model).model_validate(model) is model
-    return out
+THEIR_SIDE = Path(_pydantic_side.__file__)
 
 
 def _value(rng: random.Random, hint: str) -> Any:
@@ -151,7 +72,7 @@ def seven(tmp_path_factory: pytest.TempPathFactory) -> Any:
     targets = _wire_objects(shared.TargetSDK, 60, seed=8)
     error = json.dumps({"message": "boom ☃", "status_code": 503})
     result = subprocess.run(
-        [str(python), "-I", "-c", THEIR_SIDE],
+        [str(python), "-I", str(THEIR_SIDE)],
         input=json.dumps({"events": events, "targets": targets, "error": error}),
         capture_output=True,
         text=True,

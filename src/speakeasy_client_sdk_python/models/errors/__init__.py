@@ -8,39 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
 
-from speakeasy_client_sdk_python._forward import forward as _forward
+from speakeasy.models import errors as _target
+from speakeasy_client_sdk_python._forward import forward_all as _forward_all
 
-if TYPE_CHECKING:
-    from speakeasy.models.errors import (
-        BatcherClosedError,
-        BrokenResponseError,
-        ClientClosedError,
-        DetachedResponse,
-        Error,
-        ErrorData,
-        FieldTypeError,
-        HttpResponse,
-        SDKError,
-        SpeakeasyError,
-        ValidationError,
-    )
+if TYPE_CHECKING:  # the names of __all__; a misspelt one is an error
+    from speakeasy.models.errors import *  # noqa: F403
+else:
+    __getattr__, __dir__ = _forward_all(__name__, _target)
 
-__all__ = [
-    "BatcherClosedError",
-    "BrokenResponseError",
-    "ClientClosedError",
-    "DetachedResponse",
-    "Error",
-    "ErrorData",
-    "FieldTypeError",
-    "HttpResponse",
-    "SDKError",
-    "SpeakeasyError",
-    "ValidationError",
-]
-
-__getattr__ = _forward(__name__, "speakeasy.models.errors", __all__)
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__: List[str] = []
+__all__ += _target.__all__
