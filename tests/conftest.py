@@ -37,6 +37,7 @@ except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on 
     from contract import assert_conforms  # type: ignore[import-not-found,no-redef]
 
 from tests.support.edges import EDGES, EdgeClient
+from tests.support.local_server import serving
 
 API_KEY = "test-key"
 
@@ -87,8 +88,7 @@ def sdk(on_edge: Callable[[Any], Any]) -> Callable[..., Any]:
 
 @pytest.fixture(scope="session")
 def events_server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=API_KEY) as srv:
-        yield srv
+    yield from serving(api_key=API_KEY)
 
 
 def check_contract(server: EventsServer, request: pytest.FixtureRequest) -> None:

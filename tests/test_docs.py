@@ -39,6 +39,7 @@ import speakeasy
 from speakeasy.testing import EventsServer
 from tests.support.contract import assert_conforms
 from tests.support.factories import run_mypy_on_folder, run_pytest_suite
+from tests.support.local_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_FILES = [ROOT / "README.md", ROOT / "USAGE.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -141,8 +142,7 @@ def _loopback_only(real: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def docs_server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from speakeasy.testing import EventsServer
 from tests.support.built import fresh_venv
 from tests.support.factories import env_without
+from tests.support.local_server import serving
 
 KEY = "cli-test-key-0123"
 WORKSPACE = "ws-cli"
@@ -31,8 +32,7 @@ def cli_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def cli_server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=KEY) as srv:
-        yield srv
+    yield from serving(api_key=KEY)
 
 
 @pytest.fixture

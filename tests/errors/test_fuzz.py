@@ -22,6 +22,7 @@ from speakeasy.utils import BackoffStrategy, RetryConfig
 from tests.support.edges import EDGES, NETWORK_ERROR, TIMEOUT, EdgeClient
 from tests.support.factories import NO_RETRIES
 from tests.support.hostile import API_KEY, make_request
+from tests.support.local_server import serving
 
 #: Each attempt's deadline in these tests.
 DEADLINE_MS = 250
@@ -137,8 +138,7 @@ def replies(draw: st.DrawFn) -> Reply:
 
 @pytest.fixture(scope="module")
 def fuzz_server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=API_KEY) as srv:
-        yield srv
+    yield from serving(api_key=API_KEY)
 
 
 @pytest.mark.parametrize("edge", EDGES)

@@ -12,6 +12,7 @@ import pytest
 from speakeasy.models import errors, operations, shared
 from speakeasy.testing import EventsServer, Reply
 from tests.support.factories import NO_RETRIES, cli_event
+from tests.support.local_server import serving
 
 KEY = "newer-clients-key-0123"
 Make = Callable[..., Any]
@@ -20,8 +21,7 @@ Make = Callable[..., Any]
 @pytest.fixture
 def open_server() -> Iterator[EventsServer]:
     """A server of its own (no key check), so that the calls below choose the key."""
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 @pytest.fixture

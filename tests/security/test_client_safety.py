@@ -14,6 +14,7 @@ from speakeasy.testing import EventsServer, Reply
 from tests.security.test_credentials import rendered
 from tests.support.factories import NO_RETRIES, cli_event
 from tests.support.hostile import MakeClient, json_spellings, make_request
+from tests.support.local_server import serving
 
 #: A key with the characters JSON may escape ("/" as "\/", "+" as "\u002b").
 SLASHED_KEY = "sk/live+H4rd/3n1ng+K3y"
@@ -39,8 +40,7 @@ def echo_client(on_edge: Any) -> Any:
 @pytest.fixture
 def open_server() -> Iterator[EventsServer]:
     """A server that takes any key (so that odd keys reach the scripted reply)."""
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 @pytest.mark.parametrize("status", [401, 500])

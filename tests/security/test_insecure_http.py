@@ -11,6 +11,7 @@ import speakeasy
 from speakeasy.models import errors, shared
 from speakeasy.testing import EventsServer
 from tests.support.hostile import API_KEY, MakeClient, make_request
+from tests.support.local_server import serving
 
 REMOTE_HTTP = [
     "http://example.invalid",
@@ -85,8 +86,7 @@ def ipv6_server() -> Iterator[EventsServer]:
             probe.bind(("::1", 0))
     except OSError:
         pytest.skip("no IPv6 loopback on this machine")
-    with EventsServer(api_key=API_KEY, host="::1") as srv:
-        yield srv
+    yield from serving(api_key=API_KEY, host="::1")
 
 
 def test_http_to_ipv6_loopback_posts(ipv6_server: EventsServer, make_client: MakeClient) -> None:

@@ -26,6 +26,7 @@ from speakeasy.models import operations, shared
 from speakeasy.testing import EventsServer
 from tests.support.edges import edge_factory
 from tests.support.factories import FAST_RETRIES, cli_event
+from tests.support.local_server import serving
 
 #: The fixtures a folder's conftest takes with ``from tests.support.hostile import *``.
 __all__ = ["api_key", "client", "events_server", "make_client", "other_server", "sdk_log"]
@@ -133,15 +134,13 @@ def api_key() -> str:
 @pytest.fixture(scope="session")
 def events_server() -> Iterator[EventsServer]:
     """This folder's session server: the suite-wide ``server`` fixture resets and checks it."""
-    with EventsServer(api_key=API_KEY) as srv:
-        yield srv
+    yield from serving(api_key=API_KEY)
 
 
 @pytest.fixture
 def other_server() -> Iterator[EventsServer]:
     """A second server on another port: another origin."""
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 MakeClient = Callable[..., speakeasy.Speakeasy]

@@ -6,11 +6,19 @@ import http.client
 import json
 import time
 from contextlib import closing
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from speakeasy.testing import EventsServer
 
 KEY = "test-key"
+
+
+def serving(**options: Any) -> Iterator[EventsServer]:
+    """A fixture's body: ``yield from serving(api_key=...)`` runs a server for its scope."""
+    with EventsServer(**options) as srv:
+        yield srv
+
+
 PATH = "/v1/workspace/ws-1/events"
 EVENT: Dict[str, Any] = {
     "created_at": "2024-11-21T06:58:42.120Z",

@@ -30,6 +30,7 @@ from speakeasy.testing import EventsServer, Reply
 from tests.migrating.from_6x_7x import _snippets
 from tests.support.built import clean_env as _clean_env
 from tests.support.built import fresh_venv
+from tests.support.local_server import serving
 
 ROOT = Path(__file__).resolve().parents[3]
 PROGRAM = Path(__file__).resolve().parent / "seven_x_program.py"
@@ -54,8 +55,7 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 def test_the_fresh_venv_has_no_pydantic_nor_httpx(fresh_python: Path, tmp_path: Path) -> None:

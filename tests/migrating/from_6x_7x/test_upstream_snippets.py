@@ -22,6 +22,7 @@ import pytest
 from speakeasy.testing import EventsServer
 from tests.migrating.from_6x_7x import _snippets
 from tests.support.factories import run_captured, run_mypy_on_folder
+from tests.support.local_server import serving
 
 ROOT = Path(__file__).resolve().parents[3]
 HTTPX_INSTALLED = importlib.util.find_spec("httpx") is not None
@@ -29,8 +30,7 @@ HTTPX_INSTALLED = importlib.util.find_spec("httpx") is not None
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EventsServer]:
-    with EventsServer(api_key=None) as srv:
-        yield srv
+    yield from serving(api_key=None)
 
 
 @pytest.mark.parametrize("name", _snippets.NAMES)
