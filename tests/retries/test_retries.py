@@ -35,6 +35,27 @@ def test_transient_status_is_retried_until_success(sdk, server, status):
     assert len(server.events) == 1
 
 
+@pytest.mark.parametrize("status", [501, 504])
+def test_a_post_is_not_retried_on_504_or_501_but_a_read_is_on_504(sdk, server, status):
+    """retries.md: posts are not retried on 504 (the events may have been stored) nor 501;
+    the idempotent reads are retried on 504."""
+    client = _client(sdk, server.url)
+    server.fail_next(1, status=status)
+    with pytest.raises(errors.Error) as info:  # a 5xx answer, as 5.x maps it
+        client.events.post_workspace_events(_request(), FAST_RETRIES)
+    assert info.value.status_code == status
+    assert [r.status for r in server.received] == [status]
+    server.reset()
+    server.fail_next(1, status=status)
+    if status == 504:
+        client.events.search_workspace_events(None, FAST_RETRIES)
+        assert [r.status for r in server.received] == [504, 200]
+    else:
+        with pytest.raises(errors.Error):
+            client.events.search_workspace_events(None, FAST_RETRIES)
+        assert [r.status for r in server.received] == [501]
+
+
 def test_retried_status_that_never_clears_is_mapped(sdk, server):
     """When retries run out the last response is mapped like any other."""
     quick = utils.RetryConfig("backoff", utils.BackoffStrategy(1, 2, 1.0, 60), False)
