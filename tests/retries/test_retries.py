@@ -58,7 +58,9 @@ def test_a_post_is_not_retried_on_504_or_501_but_a_read_is_on_504(sdk, server, s
 
 def test_retried_status_that_never_clears_is_mapped(sdk, server):
     """When retries run out the last response is mapped like any other."""
-    quick = utils.RetryConfig("backoff", utils.BackoffStrategy(1, 2, 1.0, 60), False)
+    # A budget of 1 s at 50 ms intervals: a second attempt even when a busy machine makes
+    # the first take long (a 60 ms budget saw one attempt only, at load 12).
+    quick = utils.RetryConfig("backoff", utils.BackoffStrategy(50, 50, 1.0, 1000), False)
     server.fail_next(1000, status=503)
     with pytest.raises(errors.Error) as info:
         _client(sdk, server.url).events.post_workspace_events(_request(), quick)
@@ -116,7 +118,7 @@ def _closed_port_url() -> str:
 
 def test_connection_refused_raises_requests_connection_error_after_retries(sdk, edge):
     """Refused connections are retried, then the edge's exception (requests') surfaces."""
-    quick = utils.RetryConfig("backoff", utils.BackoffStrategy(1, 5, 1.5, 100), True)
+    quick = utils.RetryConfig("backoff", utils.BackoffStrategy(50, 50, 1.0, 1000), True)
     attempts = []
     s = _client(sdk, _closed_port_url())
     s.hooks.after_error(attempts.append)
