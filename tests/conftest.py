@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator, List
 
 import pytest
+from hypothesis import settings
 
 import speakeasy
 from speakeasy.testing import EventsServer
@@ -38,6 +39,12 @@ except ImportError:  # tests/ without __init__.py: pytest puts tests/ itself on 
 
 from tests.support.edges import EDGES, EdgeClient
 from tests.support.local_server import serving
+
+# No per-example deadline for property tests: on a busy machine one example can take a
+# hundred times its usual time, and a slow example is not a failure (timings are measured
+# in bench/, never asserted).
+settings.register_profile("speakeasy", deadline=None)
+settings.load_profile("speakeasy")
 
 API_KEY = "test-key"
 
