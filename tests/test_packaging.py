@@ -3,8 +3,10 @@
 Both are built offline (setuptools, wheel and build come from the ``dev`` extra) from a copy
 of the work tree, so that a stale ``build/`` directory cannot leak old files into them; the
 wheel is built once a session and shared with every test that installs it
-(tests/support/built.py). The sdist must be a working source tree: ``pytest`` inside it
-collects the same tests as here (scripts/check-install runs them all there).
+(tests/support/built.py). The sdist must be a working source tree: here, every file the
+tests read is in it; scripts/check-install (run by CI after this suite) unpacks it, checks
+that ``pytest --collect-only`` finds there the same test ids as in this tree, and runs them
+all there.
 """
 
 from __future__ import annotations
@@ -86,39 +88,6 @@ def sdist(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build(tree, tmp_path_factory.mktemp("sdist"), command, "*.tar.gz")
 
 
-@pytest.fixture(scope="module")
-def unpacked_sdist(sdist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("unpacked")
-    with tarfile.open(sdist) as archive:
-        if hasattr(tarfile, "data_filter"):  # 3.12+ warns without a filter
-            archive.extractall(out, filter="data")
-        else:  # pragma: no cover - older patch releases
-            archive.extractall(out)
-    (top,) = out.iterdir()
-    return top
-
-
-def _collected(*trees: Path) -> List[List[str]]:
-    """The test ids ``pytest --collect-only`` finds in each tree (run side by side), each
-    tree importing its own ``src``."""
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
-    runs = [
-        subprocess.Popen(
-            command,
-            cwd=tree,
-            env={**os.environ, "PYTHONPATH": str(tree / "src")},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for tree in trees
-    ]
-    outputs = [run.communicate(timeout=300)[0] for run in runs]  # wait for all, then judge
-    for tree, run, output in zip(trees, runs, outputs):
-        assert run.returncode == 0, f"collection failed in {tree}:\n{output[-4000:]}"
-    return [[line for line in output.splitlines() if "::" in line] for output in outputs]
-
-
 def test_sdist_holds_the_source_tree(sdist: Path) -> None:
     """Every file the tests import, read or link to is in the sdist (not only tests/test_*.py)."""
     expected = {name for name in SDIST_FILES if (ROOT / name).is_file()}
@@ -131,28 +100,6 @@ def test_sdist_holds_the_source_tree(sdist: Path) -> None:
         shipped = {name.partition("/")[2] for name in archive.getnames()}
     assert sorted(expected - shipped) == []
     assert not [n for n in shipped if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
-
-
-def _whole_suite_collected(config: pytest.Config) -> bool:
-    """Whether this session collected the whole suite: its testpaths, nothing selected."""
-    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS
-    selected = [config.getoption(name, None) for name in ("keyword", "markexpr", "deselect", "lf")]
-    return whole and not any(selected)
-
-
-def test_pytest_inside_the_unpacked_sdist_collects_every_test(
-    unpacked_sdist: Path, request: pytest.FixtureRequest
-) -> None:
-    """Same test ids there as here: no missing module, test folder, doc page or fixture file.
-    Here is this session's own collection when it is the whole suite (./scripts/test; each
-    xdist worker collects it all), else a ``--collect-only`` run beside the one inside."""
-    if _whole_suite_collected(request.config):
-        (inside,) = _collected(unpacked_sdist)
-        here = [item.nodeid for item in request.session.items]
-    else:
-        inside, here = _collected(unpacked_sdist, ROOT)
-    assert len(here) > 100
-    assert sorted(set(here) - set(inside)) == []
 
 
 @pytest.fixture(scope="module")

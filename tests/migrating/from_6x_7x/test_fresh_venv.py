@@ -88,14 +88,22 @@ def test_the_fresh_venv_has_no_pydantic_nor_httpx(fresh_python: Path, tmp_path: 
     assert not names & {"pydantic", "httpx", "httpcore", "pydantic-core"}
 
 
+@pytest.fixture(scope="module")
+def runner(fresh_python: Path) -> Iterator[_snippets.ForkRunner]:
+    """Each block in a process of its own, forked from one that imported the wheel's SDK."""
+    forks = _snippets.ForkRunner(str(fresh_python), _snippets.snippet_env())
+    yield forks
+    forks.close()
+
+
 @pytest.mark.parametrize(("name", "variant"), _snippets.CASES)
 def test_upstream_block_from_the_wheel(
-    name: str, variant: str, fresh_python: Path, server: EventsServer, tmp_path: Path
+    name: str, variant: str, runner: _snippets.ForkRunner, server: EventsServer, tmp_path: Path
 ) -> None:
     """Each of upstream's blocks ends as from the source tree (httpx's own import fails)."""
     server.reset()
     path = _snippets.write_block(tmp_path, name, variant, server.url)
-    result = _snippets.run_file(str(fresh_python), path, _snippets.snippet_env())
+    result = runner.run(path)
     calls = [f"{r.method} {r.path}" for r in server.received]
     _snippets.check_outcome(name, result, calls, httpx_installed=False)
 

@@ -1,6 +1,7 @@
 """Upstream's own 6.3.0 and 7.0.0rc2 examples, run against this SDK (see upstream_snippets/).
 
-Each block runs in its own interpreter, as a user's script would, with this checkout's
+Each block runs in a process of its own, as a user's script would (forked from one
+interpreter that has imported the SDK, ``_snippets.ForkRunner``), with this checkout's
 ``src`` importable, against a local events server; the Events blocks also run in their
 async form (``_snippets.to_async``), so both edges serve them. The blocks that run are
 type-checked as users would check them: ``mypy --strict`` and ``pyright`` in strict mode.
@@ -43,16 +44,25 @@ def test_the_one_change_is_the_server_url(name: str) -> None:
     assert len(after.splitlines()) == len(before.splitlines())
 
 
+@pytest.fixture(scope="module")
+def runner() -> Iterator[_snippets.ForkRunner]:
+    """Each block in a process of its own, forked from one that imported the SDK."""
+    forks = _snippets.ForkRunner(
+        sys.executable, _snippets.snippet_env({"PYTHONPATH": str(ROOT / "src")})
+    )
+    yield forks
+    forks.close()
+
+
 @pytest.mark.parametrize(("name", "variant"), _snippets.CASES)
 def test_upstream_block_runs_here(
-    name: str, variant: str, server: EventsServer, tmp_path: Path
+    name: str, variant: str, server: EventsServer, runner: _snippets.ForkRunner, tmp_path: Path
 ) -> None:
     """Events blocks reach the server with upstream's calls; the others fail as expected.json
     says, before any byte is sent."""
     server.reset()
     path = _snippets.write_block(tmp_path, name, variant, server.url)
-    env = _snippets.snippet_env({"PYTHONPATH": str(ROOT / "src")})
-    result = _snippets.run_file(sys.executable, path, env)
+    result = runner.run(path)
     calls = [f"{r.method} {r.path}" for r in server.received]
     _snippets.check_outcome(name, result, calls, HTTPX_INSTALLED)
 
