@@ -308,9 +308,7 @@ def test_add_many_queues_all_or_nothing_when_close_ends_its_wait(
     assert batcher.stats.added == 2
     # evt-1 is given up by close(); evt-0, on the wire then, when its answer comes
     # (docs/batching.md: "a request already on the wire cannot be interrupted")
-    support.wait_for(
-        lambda: support.reported_ids(reported) == ["evt-0", "evt-1"], timeout=60
-    )
+    support.wait_for(lambda: support.reported_ids(reported) == ["evt-0", "evt-1"], timeout=60)
 
 
 # -- hooks after the server accepted -----------------------------------------------------
