@@ -131,11 +131,12 @@ def test_records_never_hold_the_key_or_payload(
     )
     client.events.post_workspace_events(make_request(), FAST_RETRIES)
     server.handler = lambda rec: Reply(500, body=f"{RAW_COMMAND} {API_KEY}")
+    # (each attempt of these two may take its time: 100 ms is for the delayed reply above)
     with pytest.raises(errors.SDKError):
-        client.events.post_workspace_events(make_request(), SHORT_BUDGET)
+        client.events.post_workspace_events(make_request(), SHORT_BUDGET, timeout_ms=60_000)
     server.handler = lambda rec: Reply(400, body=f"{EVENT_ID} {API_KEY}")
     with pytest.raises(errors.SDKError):
-        client.events.post_workspace_events(make_request(), NO_RETRIES)
+        client.events.post_workspace_events(make_request(), NO_RETRIES, timeout_ms=60_000)
     text = sdk_log.text()
     assert len(sdk_log.records) >= 8
     for secret in (API_KEY, EVENT_ID, RAW_COMMAND, "exec-1", "key-name"):
