@@ -1,6 +1,6 @@
-"""Each ``_async`` operation is its sync twin's exact copy: the same parameters, defaults,
-result type and docstring (its example awaits), and it refuses a wrong call the same way,
-before anything is sent."""
+"""Each ``_async`` operation is made from its sync method (``_operations._async_twin``): the
+same parameters, defaults, result type and docstring (its example awaits), and it refuses
+a wrong call the same way, before anything is sent."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ def test_twins_have_one_signature(sync: str, twin: str) -> None:
     async_method = getattr(speakeasy.Events, twin)
     assert inspect.iscoroutinefunction(async_method)
     assert not inspect.iscoroutinefunction(sync_method)
-    assert not hasattr(async_method, "__wrapped__")  # its own signature, not borrowed
+    assert async_method.__name__ == f"{sync_method.__name__}_async"  # a 7.x alias: the 5.x name
+    assert async_method.__module__ == sync_method.__module__
+    assert async_method.__wrapped__ is sync_method  # inspect and help() show its signature
     assert inspect.signature(async_method) == inspect.signature(sync_method)
     assert typing.get_type_hints(async_method) == typing.get_type_hints(sync_method)
 
