@@ -38,7 +38,7 @@ def _async_twin(
 
     The twin takes the method's arguments, builds the same plan from them and awaits the
     async edge with it; a call the method refuses, the twin refuses with the method's own
-    TypeError, before anything is sent. It wraps the method (``__wrapped__``), so
+    TypeError (naming the twin), before anything is sent. It wraps the method (``__wrapped__``), so
     ``inspect.signature``, ``help()`` and ``typing.get_type_hints`` show the method's
     parameters; its docstring is the method's, the example awaiting the twin.
     """
@@ -62,8 +62,9 @@ def _bind(
     method: Callable[..., object], self: Operations, args: Any, kwargs: Any
 ) -> inspect.BoundArguments:
     """The arguments of ``method(self, *args, **kwargs)``, its defaults filled in. A call
-    ``method`` refuses raises its own TypeError: Python binds a function's arguments before
-    its first line runs, so the method is called only to raise it, and sends nothing."""
+    ``method`` refuses raises its own TypeError, naming the twin: Python binds a function's
+    arguments before its first line runs, so the method is called only to raise it, and
+    sends nothing."""
     import inspect  # here, not at import: ``import speakeasy`` does not load inspect
 
     try:
@@ -73,7 +74,11 @@ def _bind(
     except TypeError:
         call = None
     if call is None:
-        method(self, *args, **kwargs)
+        name = method.__name__
+        try:
+            method(self, *args, **kwargs)
+        except TypeError as refused:
+            raise TypeError(str(refused).replace(f"{name}()", f"{name}_async()")) from None
         raise AssertionError(f"{method.__qualname__} accepted a call its signature refuses")
     call.apply_defaults()
     return call

@@ -99,10 +99,11 @@ def events() -> Iterator[Any]:
 
 
 def _refusal(call: Any) -> str:
-    """The TypeError a call raises (an async twin raises it when called, before awaiting)."""
+    """The TypeError a call raises (an async twin raises it when awaited, before sending),
+    its function's name made ``f``."""
     with pytest.raises(TypeError) as info:
         result = call()
-        if inspect.iscoroutine(result):  # pragma: no cover - only when the twin let it by
+        if inspect.iscoroutine(result):
             asyncio.run(result)
     return re.sub(r"\w+\(\)", "f()", str(info.value))
 
@@ -124,6 +125,14 @@ def test_twins_refuse_a_wrong_call_alike(events: Any, sync: str, twin: str, wron
     assert _refusal(lambda: call(getattr(events, twin))) == _refusal(
         lambda: call(getattr(events, sync))
     )
+
+
+def test_a_twin_refusal_names_the_twin(events: Any) -> None:
+    """The twin's TypeError names the twin (its 5.x name, for a 7.x alias), as Python's own
+    would, not the sync method it was made from."""
+    expected = r"search_workspace_events_async\(\) got an unexpected keyword argument 'colour'"
+    with pytest.raises(TypeError, match=expected):
+        asyncio.run(events.search_async(colour="red"))
 
 
 REQUIRED = [
