@@ -1,8 +1,11 @@
 """Writes src/speakeasy/_operations.py: each operation of ``s.events`` and its ``_async`` twin.
 
-The twins are written out (not made at run time) so that editors, ``help()`` and
-``typing.get_type_hints`` see each one's parameters, docstring and result. One row of
-``OPERATIONS`` per operation; the module's head, above ``MARKER``, is written by hand there.
+Each sync method is written out so that editors, ``help()`` and ``typing.get_type_hints``
+see its parameters, docstring and result; its twin is one line,
+``<op>_async = _async_twin(<op>, "_<plan>")`` (``_async_twin`` is in the module's head:
+the method's signature, type hints and docstring, awaiting its plan on the async edge).
+One row of ``OPERATIONS`` per operation; the module's head, above ``MARKER``, is written
+by hand there.
 tests/typing/test_twins.py fails when the file is not what this script writes.
 Run: ``python scripts/gen_operations.py`` (then ``ruff format``).
 """
@@ -153,25 +156,23 @@ def indent(text: str, prefix: str) -> str:
     return "".join(prefix + line if line.strip() else line for line in text.splitlines(True))
 
 
-def docstring(op: Op, is_async: bool) -> str:
+def docstring(op: Op) -> str:
     request_doc = op.request_doc.replace("\n", "\n        ")
     body = (
         op.summary
         + "\n"
         + ARGS.format(request_doc=request_doc, response=op.response, returns_doc=op.returns_doc)
     )
-    call = f"await s.events.{op.name}_async" if is_async else f"s.events.{op.name}"
-    body += ERRORS + f"\nExample::\n\n    res = {call}({op.example})\n"
+    body += ERRORS + f"\nExample::\n\n    res = s.events.{op.name}({op.example})\n"
     return 'r"""' + indent(body, "        ").lstrip() + '        """\n'
 
 
-def method(op: Op, is_async: bool) -> str:
+def method(op: Op) -> str:
+    """The sync method, written out, and its ``_async`` twin, made from it."""
     types = ", ".join("None" if t == "None" else f"operations.{t}" for t in op.request)
     default = "" if op.required else " = None"
-    name = op.name + ("_async" if is_async else "")
-    send = "await self._async().send" if is_async else "self._sync.send"
     return (
-        f"\n    {'async ' if is_async else ''}def {name}(\n"
+        f"\n    def {op.name}(\n"
         "        self,\n"
         f"        request: Union[{types}]{default},\n"
         "        retries: Optional[RetryConfig] = None,\n"
@@ -180,10 +181,11 @@ def method(op: Op, is_async: bool) -> str:
         "        server_url: Optional[str] = None,\n"
         "        http_headers: Optional[Mapping[str, str]] = None,\n"
         f"    ) -> operations.{op.response}:\n"
-        f"        {docstring(op, is_async)}"
-        f"        return {send}(\n"
+        f"        {docstring(op)}"
+        "        return self._sync.send(\n"
         f"            self.{op.plan}(request, retries, timeout_ms, server_url, http_headers)\n"
         "        )\n"
+        f'\n    {op.name}_async = _async_twin({op.name}, "{op.plan}")\n'
     )
 
 
@@ -193,7 +195,7 @@ def plan_declaration(op: Op) -> str:
 
 def source() -> str:
     text = head() + "".join(plan_declaration(op) for op in OPERATIONS)
-    text += "".join(method(op, False) + method(op, True) for op in OPERATIONS)
+    text += "".join(method(op) for op in OPERATIONS)
     text += "\n    #: The names of the 7.x SDK and of the TypeScript SDK: the same operations.\n"
     for alias, name in ALIASES:
         text += f"    {alias} = {name}\n    {alias}_async = {name}_async\n"

@@ -2,8 +2,9 @@
 
 An operation is a private ``_<op>`` method that checks the caller's input and
 returns the ``ApiRequest`` (with how its answer becomes the result); its two public
-twins, written out in ``_operations`` (the base class), hand it to an edge: the sync
-one to the ``requests`` edge, the ``_async`` one awaits the aiohttp edge. Nothing
+twins in ``_operations`` (the base class) hand it to an edge: the sync method, written
+out there, to the ``requests`` edge; its ``_async`` twin, made from it, awaits the aiohttp
+edge. Nothing
 here sends, retries or maps errors.
 """
 
@@ -141,11 +142,12 @@ class Events(Operations):
         self._get_headers = {**_GET_HEADERS, "user-agent": USER_AGENT}
         self._workspaces: Dict[Tuple[str, str], str] = {}
 
-    # -- operations: the public methods and their ``_async`` twins are in ``_operations``
-    # (written by scripts/gen_operations.py). Per-call options: ``retries``, ``timeout_ms``
-    # (each attempt's deadline), and, keyword-only, ``server_url`` (checked like the
-    # client's) and ``http_headers`` (added to the request; they may not replace
-    # credentials or framing headers). Each calls its plan below, on its edge.
+    # -- operations: the public methods are in ``_operations`` (written by
+    # scripts/gen_operations.py), each ``_async`` twin made from its sync method.
+    # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
+    # keyword-only, ``server_url`` (checked like the client's) and ``http_headers`` (added
+    # to the request; they may not replace credentials or framing headers). Each calls its
+    # plan below, on its edge.
 
     # -- what each operation sends --------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Each ``_async`` operation is its sync twin's exact copy: the same parameters, defaults,
-result type and docstring (its example awaits), and it refuses a wrong call the same way,
-before anything is sent."""
+"""Each ``_async`` operation is made from its sync method (``_operations._async_twin``): the
+same parameters, defaults, result type and docstring (its example awaits), and it refuses
+a wrong call the same way, before anything is sent."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ def test_twins_have_one_signature(sync: str, twin: str) -> None:
     async_method = getattr(speakeasy.Events, twin)
     assert inspect.iscoroutinefunction(async_method)
     assert not inspect.iscoroutinefunction(sync_method)
-    assert not hasattr(async_method, "__wrapped__")  # its own signature, not borrowed
+    assert async_method.__name__ == f"{sync_method.__name__}_async"  # a 7.x alias: the 5.x name
+    assert async_method.__module__ == sync_method.__module__
+    assert async_method.__wrapped__ is sync_method  # inspect and help() show its signature
     assert inspect.signature(async_method) == inspect.signature(sync_method)
     assert typing.get_type_hints(async_method) == typing.get_type_hints(sync_method)
 
@@ -97,10 +99,11 @@ def events() -> Iterator[Any]:
 
 
 def _refusal(call: Any) -> str:
-    """The TypeError a call raises (an async twin raises it when called, before awaiting)."""
+    """The TypeError a call raises (an async twin raises it when awaited, before sending),
+    its function's name made ``f``."""
     with pytest.raises(TypeError) as info:
         result = call()
-        if inspect.iscoroutine(result):  # pragma: no cover - only when the twin let it by
+        if inspect.iscoroutine(result):
             asyncio.run(result)
     return re.sub(r"\w+\(\)", "f()", str(info.value))
 
@@ -122,6 +125,14 @@ def test_twins_refuse_a_wrong_call_alike(events: Any, sync: str, twin: str, wron
     assert _refusal(lambda: call(getattr(events, twin))) == _refusal(
         lambda: call(getattr(events, sync))
     )
+
+
+def test_a_twin_refusal_names_the_twin(events: Any) -> None:
+    """The twin's TypeError names the twin (its 5.x name, for a 7.x alias), as Python's own
+    would, not the sync method it was made from."""
+    expected = r"search_workspace_events_async\(\) got an unexpected keyword argument 'colour'"
+    with pytest.raises(TypeError, match=expected):
+        asyncio.run(events.search_async(colour="red"))
 
 
 REQUIRED = [

@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List, Optional
 
 import pytest
 
@@ -30,6 +30,7 @@ from speakeasy.testing import EventsServer, Reply
 from tests.migrating.from_6x_7x import _snippets
 from tests.support.built import clean_env as _clean_env
 from tests.support.built import fresh_venv
+from tests.support.factories import run_captured
 from tests.support.local_server import serving
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,10 +39,10 @@ PROGRAM = Path(__file__).resolve().parent / "seven_x_program.py"
 HAS_MODEL_DUMP = hasattr(shared.CliEvent, "model_dump")
 
 
-def _run(command: list[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, check=False, env=_clean_env()
-    )
+def _run(
+    command: List[str], cwd: Optional[Path] = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return run_captured(command, cwd=cwd, env=_clean_env(), timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +67,7 @@ def test_the_fresh_venv_has_no_pydantic_nor_httpx(fresh_python: Path, tmp_path: 
         " if importlib.util.find_spec(m) is None], 'file': s.__file__,"
         " 'async': importlib.util.find_spec('aiohttp') is not None}))"
     )
-    result = subprocess.run(
-        [str(fresh_python), "-c", code],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run([str(fresh_python), "-c", code], cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert found["missing"] == ["pydantic", "httpx", "pydantic_core"]

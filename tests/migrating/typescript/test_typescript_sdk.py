@@ -15,12 +15,12 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 
+from tests.support.factories import run_captured
 from tests.testing.test_cli import cli
 
 HERE = Path(__file__).resolve().parent
@@ -55,13 +55,8 @@ def node_project() -> Path:
     for name in FILES:
         shutil.copyfile(HERE / name, folder / name)
     if not (folder / "node_modules" / PACKAGE / "package.json").exists():
-        result = subprocess.run(
-            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+        result = run_captured(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=folder, timeout=300
         )
         if result.returncode != 0:
             _cannot_run(f"npm ci could not install {PACKAGE} (offline?): {result.stderr[-500:]}")
@@ -76,14 +71,8 @@ def ids(events: List[Dict[str, Any]]) -> List[str]:
 
 def test_typescript_sdk_posts_and_reads_back(node_project: Path) -> None:
     with cli("--api-key", "ts-key") as server:
-        result = subprocess.run(
-            ["node", "check.mjs", f"http://127.0.0.1:{server.port}", "ts-key"],
-            cwd=node_project,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        url = f"http://127.0.0.1:{server.port}"
+        result = run_captured(["node", "check.mjs", url, "ts-key"], cwd=node_project, timeout=60)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
 

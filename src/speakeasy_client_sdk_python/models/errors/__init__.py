@@ -1,7 +1,7 @@
-"""6.x/7.x's ``speakeasy_client_sdk_python.models.errors``: this SDK's ``speakeasy.models.errors``.
+"""6.x/7.x's ``speakeasy_client_sdk_python.models.errors``: the exception classes.
 
-The names are ``speakeasy.models.errors``'s own objects (``is`` the same),
-imported on first use.
+``SDKError``, ``Error``, ``ValidationError`` and the rest are ``speakeasy.models.errors``'s
+own classes (``is`` the same, so one ``except`` catches both paths), imported on first use.
 """
 
 from __future__ import annotations

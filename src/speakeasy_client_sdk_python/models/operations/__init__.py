@@ -1,7 +1,7 @@
-"""6.x/7.x's ``speakeasy_client_sdk_python.models.operations``: ``speakeasy.models.operations``.
+"""6.x/7.x's ``speakeasy_client_sdk_python.models.operations``: requests and responses.
 
-The names are ``speakeasy.models.operations``'s own objects (``is`` the same),
-imported on first use.
+Each operation's ``...Request``, its ``...RequestTypedDict`` and its ``...Response`` are
+``speakeasy.models.operations``'s own classes (``is`` the same), imported on first use.
 """
 
 from __future__ import annotations

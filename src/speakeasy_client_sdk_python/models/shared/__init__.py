@@ -1,7 +1,7 @@
-"""6.x/7.x's ``speakeasy_client_sdk_python.models.shared``: this SDK's ``speakeasy.models.shared``.
+"""6.x/7.x's ``speakeasy_client_sdk_python.models.shared``: the models operations share.
 
-The names are ``speakeasy.models.shared``'s own objects (``is`` the same),
-imported on first use.
+``CliEvent``, ``TargetSDK``, ``Security`` and their enums are ``speakeasy.models.shared``'s
+own classes (``is`` the same), imported on first use.
 """
 
 from __future__ import annotations
