@@ -85,10 +85,12 @@ def _build(msgspec: Any, cls: type) -> Optional[Any]:
             struct_fields.append((f"f{f.i}", Optional[wire_type], None))
         else:
             struct_fields.append((f"f{f.i}", wire_type))
+        if f.kind in ("str", "bool", "int"):  # checked by msgspec already: stored as read
+            body.append(f"    o.{f.name} = s.f{f.i}")
+            continue
         v = f"a{f.i}"
         body.append(f"    {v} = s.f{f.i}")
-        if f.kind not in ("str", "bool", "int"):  # checked by msgspec already
-            body += ["    " + line for line in f.convert(v)]
+        body += ["    " + line for line in f.convert(v)]
         body.append(f"    o.{f.name} = {v}")
     body += ["    append(o)", "return out"]
     rename = {f"f{f.i}": f.key for f in m.fields}

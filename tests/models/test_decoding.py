@@ -27,7 +27,9 @@ from speakeasy._encoding import encoder_for
 from speakeasy._model import off_wire, slotted, wire
 from speakeasy.models import shared
 from speakeasy.models.shared import CliEvent, TargetSDK
-from tests.models.test_encoding import FIELDS, OPTIONAL, REQUIRED, events, kind
+from tests.models import random_events
+from tests.models.random_events import FIELDS, OPTIONAL, REQUIRED, kind
+from tests.models.test_encoding import events
 from tests.support.factories import WIRE_EVENT as EVENT
 
 UTC = timezone.utc
@@ -344,15 +346,7 @@ def instant(value: datetime) -> datetime:
     return value.replace(tzinfo=None) - offset
 
 
-@settings(max_examples=200, deadline=None)
-@given(events())
-def test_encode_then_decode_gives_the_event_back(event: CliEvent) -> None:
-    """Every field of any valid event survives encoder -> json -> decoder.
-
-    A string comes back as JSON itself carries it: two lone surrogates that
-    form a pair (``"\\ud800\\ude84"``) are one character once parsed.
-    """
-    back = decode_event(json.loads(encoder_for(CliEvent)(event)))
+def assert_the_same_event(back: CliEvent, event: CliEvent) -> None:
     for name in FIELDS:
         sent, got = aware(getattr(event, name)), getattr(back, name)
         if isinstance(sent, datetime):  # by instant: == says False across zones in a DST gap
@@ -363,7 +357,35 @@ def test_encode_then_decode_gives_the_event_back(event: CliEvent) -> None:
             assert got == sent, name
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=20, deadline=None)
+@given(events())
+def test_encode_then_decode_gives_the_event_back(event: CliEvent) -> None:
+    """Every field of any valid event survives encoder -> json -> decoder.
+
+    A string comes back as JSON itself carries it: two lone surrogates that
+    form a pair (``"\\ud800\\ude84"``) are one character once parsed.
+    """
+    assert_the_same_event(decode_event(json.loads(encoder_for(CliEvent)(event))), event)
+
+
+@random_events.seeded(5)
+@given(random_events.seeds)
+def test_encoded_batches_of_seeded_events_decode_back(seed: int) -> None:
+    """The same through ``decode_list`` for 500 events a run: batches of 0 to 40 of each
+    seed, until 100, written by the encoder and read as one array."""
+    source = random_events.Events(seed, pool=60)
+    count = 0
+    while count < 100:
+        items = [source.event() for _ in range(source.rng.randrange(41))]
+        text = "[" + ",".join(encoder_for(CliEvent)(e) for e in items) + "]"
+        back = decode_list(json.loads(text), CliEvent)
+        assert len(back) == len(items)
+        for got, event in zip(back, items):
+            assert_the_same_event(got, event)
+        count += len(items)
+
+
+@settings(max_examples=10, deadline=None)
 @given(st.lists(events(), max_size=5))
 def test_decode_list_reads_an_encoded_batch(items: List[CliEvent]) -> None:
     text = "[" + ",".join(encoder_for(CliEvent)(e) for e in items) + "]"
@@ -471,9 +493,10 @@ def paths(cls: type) -> Dict[str, Any]:
     }
 
 
-def shape_decoder(cls: type, data: Dict[str, Any]) -> Any:
+def shape_decoder(cls: type, data: Dict[str, Any], ref: Any = None) -> Any:
+    """The straight-line decoder of ``data``'s shape (its fallback: ``ref``, or a new one)."""
     m = _decoding._model(cls)
-    ref = _decoding._reference(m)
+    ref = ref or _decoding._reference(m)
     return _decoding._for_shape(m, tuple(data), ref, ref, 0)
 
 
@@ -511,23 +534,62 @@ def wire_objects(draw: st.DrawFn) -> Dict[str, Any]:
     return data
 
 
-@settings(max_examples=120, deadline=None)
-@given(wire_objects())
-def test_every_decoding_path_gives_the_same_model_or_error(data: Dict[str, Any]) -> None:
-    decoders = paths(CliEvent)
-    decoders["shape of its own keys"] = shape_decoder(CliEvent, data)
+def seeded_wire_object(source: random_events.Events) -> Dict[str, Any]:
+    """What ``wire_objects`` draws, from a seeded generator."""
+    rng = source.rng
+    data = source.wire()
+    for key in list(data):
+        if key in OPTIONAL and rng.randrange(4) == 0:
+            data[key] = None
+    if rng.random() < 0.5:
+        data["added_later"] = rng.choice([None, rng.randint(-9, 9), random_events.text(rng, 3)])
+    keys = list(data)
+    rng.shuffle(keys)
+    data = {k: data[k] for k in keys}
+    fault = rng.randrange(6)
+    if fault == 0:
+        data.pop(rng.choice(sorted(data)))
+    elif fault == 1:
+        data[rng.choice(sorted(data))] = rng.choice([7, "x", [], {}, 1.5])
+    return data
+
+
+def assert_every_path_alike(data: Dict[str, Any], decoders: Dict[str, Any]) -> None:
+    ref = decoders["every field in order"]
+    decoders = {**decoders, "shape of its own keys": shape_decoder(CliEvent, data, ref)}
     expected = outcome(decoders.pop("every field in order"), data)
     for name, decode in decoders.items():
         assert outcome(decode, data) == expected, name
         assert outcome(decode, data) == expected, name  # again: the dispatch compiled it
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(wire_objects(), max_size=6), st.integers(1, 4))
-def test_a_list_of_alike_and_unlike_objects_decodes_as_one_by_one(
-    items: List[Dict[str, Any]], repeat: int
-) -> None:
-    """Shapes repeat, so their decoders compile mid-list; the result is the same."""
+@settings(max_examples=10, deadline=None)
+@given(wire_objects())
+def test_every_decoding_path_gives_the_same_model_or_error(data: Dict[str, Any]) -> None:
+    assert_every_path_alike(data, paths(CliEvent))
+
+
+@random_events.seeded(4)
+@given(random_events.seeds)
+def test_every_decoding_path_gives_the_same_for_seeded_objects(seed: int) -> None:
+    """The same for 100 objects a run, 25 of each seed through one set of paths (so the
+    dispatch meets shapes it compiled for earlier objects), and each object also through
+    the shape decoders of the last eight without unknown keys before it (a decoder that
+    checks its shape itself: another shape is handed back, with the same outcome)."""
+    source = random_events.Events(seed, pool=60)
+    decoders = paths(CliEvent)
+    others: List[Any] = []
+    for _ in range(25):
+        data = seeded_wire_object(source)
+        expected = outcome(decoders["every field in order"], data)
+        for other in others:
+            assert outcome(other, data) == expected
+        assert_every_path_alike(data, decoders)
+        if "added_later" not in data:  # a shape of unknown keys is only ever given its own
+            others = [shape_decoder(CliEvent, data, decoders["every field in order"]), *others][:8]
+
+
+def assert_list_decodes_as_one_by_one(items: List[Dict[str, Any]], repeat: int) -> None:
     items = (items * repeat)[: 3 * len(items)]
     one_by_one = [outcome(decoder_for(CliEvent), item) for item in items]
     errors = [o for o in one_by_one if o[0] == "error"]
@@ -539,6 +601,25 @@ def test_a_list_of_alike_and_unlike_objects_decodes_as_one_by_one(
     else:
         assert not errors
         assert [outcome(lambda d, e=e: e, None) for e in got] == one_by_one
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(wire_objects(), max_size=6), st.integers(1, 4))
+def test_a_list_of_alike_and_unlike_objects_decodes_as_one_by_one(
+    items: List[Dict[str, Any]], repeat: int
+) -> None:
+    """Shapes repeat, so their decoders compile mid-list; the result is the same."""
+    assert_list_decodes_as_one_by_one(items, repeat)
+
+
+@random_events.seeded(4)
+@given(random_events.seeds)
+def test_seeded_lists_of_alike_and_unlike_objects_decode_as_one_by_one(seed: int) -> None:
+    """The same for 25 lists of 0 to 6 objects of each seed, repeated 1 to 4 times."""
+    source = random_events.Events(seed, pool=60)
+    for _ in range(25):
+        items = [seeded_wire_object(source) for _ in range(source.rng.randrange(7))]
+        assert_list_decodes_as_one_by_one(items, source.rng.randint(1, 4))
 
 
 @slotted

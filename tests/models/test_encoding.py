@@ -33,15 +33,19 @@ from speakeasy._encoding import encode_list, encoder_for
 from speakeasy._model import slotted, wire
 from speakeasy.models import errors, shared
 from speakeasy.models.shared import CliEvent, GenerateBumpType, InteractionType
+from tests.models import random_events
+from tests.models.random_events import (
+    FIELDS,
+    INT64_EDGES,
+    OPTIONAL,
+    REQUIRED,
+    MyDatetime,
+    kind,
+)
 
 encode = encoder_for(CliEvent)
-FIELDS = {f.name: f for f in dataclasses.fields(CliEvent)}
-HINTS = typing.get_type_hints(CliEvent)
-REQUIRED = [n for n, f in FIELDS.items() if "exclude" not in f.metadata["dataclasses_json"]]
-OPTIONAL = [n for n in FIELDS if n not in REQUIRED]
 
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z")
-INT64_EDGES = [-(2**63), -(2**63) + 1, -1, 0, 1, 2**31, 2**53 + 1, 2**63 - 2, 2**63 - 1]
 
 
 def reference(event: CliEvent) -> str:
@@ -49,22 +53,11 @@ def reference(event: CliEvent) -> str:
     return DataClassJsonMixin.to_json(event, separators=(",", ":"), sort_keys=True)  # type: ignore[arg-type]
 
 
-def kind(name: str) -> Any:
-    """The field's type without Optional."""
-    hint = HINTS[name]
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    return args[0] if name in OPTIONAL and len(args) == 1 else hint
-
-
 # --------------------------------------------------------------------------- strategies
 
 # Any code point (lone surrogates included), with JSON's awkward ones made likely.
 awkward = st.sampled_from(['"', "\\", "/", "\x00", "\x1f", "\x7f", "\u2028", "é", "😀", "\ud800"])
 texts = st.text(st.one_of(awkward, st.characters(exclude_categories=())), max_size=12)
-
-
-class MyDatetime(datetime):
-    """A datetime subclass: always takes the encoder's slow path."""
 
 
 fixed_offsets = st.timedeltas(
@@ -180,28 +173,51 @@ def instant(value: datetime) -> datetime:
 
 # --------------------------------------------------------------------------- equality
 
-QUICK = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @QUICK
 @given(events())
 def test_encoder_equals_dataclasses_json(event: CliEvent) -> None:
-    """Any valid event is written exactly as dataclasses-json writes it."""
+    """Any valid event is written exactly as dataclasses-json writes it (hypothesis' events,
+    which shrink; the hundreds are in the seeded test below)."""
     assert encode(event) == reference(event)
 
 
-@settings(max_examples=60, deadline=None)
-@given(events(), st.sampled_from(["Europe/Amsterdam", "Asia/Kathmandu", "America/St_Johns"]))
+@random_events.seeded(6)
+@given(random_events.seeds)
+def test_encoder_equals_dataclasses_json_for_seeded_events(seed: int) -> None:
+    """300 events a run (50 of each seed), written exactly as dataclasses-json writes them."""
+    source = random_events.Events(seed, pool=60)
+    for _ in range(50):
+        event = source.event()
+        assert encode(event) == reference(event), event
+
+
+ZONES = ["Europe/Amsterdam", "Asia/Kathmandu", "America/St_Johns"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(events(), st.sampled_from(ZONES))
 def test_encoder_equals_dataclasses_json_in_other_local_zones(event: CliEvent, zone: str) -> None:
     """Naive datetimes (local time, LMT offsets with seconds too) still match."""
     with local_zone(zone):
         assert encode(event) == reference(event)
 
 
-@QUICK
-@given(events())
-def test_output_is_json_with_rfc3339_datetimes_and_no_nulls(event: CliEvent) -> None:
-    """It parses; unset optional fields are absent; datetimes are RFC 3339 of the same instant."""
+@random_events.seeded(3)
+@given(random_events.seeds)
+def test_seeded_events_equal_dataclasses_json_in_other_local_zones(seed: int) -> None:
+    """The same for 90 events a run, 10 of each seed in each zone."""
+    source = random_events.Events(seed, pool=60)
+    for zone in ZONES:
+        with local_zone(zone):
+            for _ in range(10):
+                event = source.event()
+                assert encode(event) == reference(event), event
+
+
+def assert_json_with_rfc3339_datetimes_and_no_nulls(event: CliEvent) -> None:
     data = json.loads(encode(event))
     expected = {n for n in FIELDS if getattr(event, n) is not None}
     assert set(data) == expected
@@ -216,17 +232,47 @@ def test_output_is_json_with_rfc3339_datetimes_and_no_nulls(event: CliEvent) -> 
             assert offset is not None and offset.seconds % 60 == 0
 
 
-@settings(max_examples=40, deadline=None)
+@QUICK
+@given(events())
+def test_output_is_json_with_rfc3339_datetimes_and_no_nulls(event: CliEvent) -> None:
+    """It parses; unset optional fields are absent; datetimes are RFC 3339 of the same instant."""
+    assert_json_with_rfc3339_datetimes_and_no_nulls(event)
+
+
+@random_events.seeded(6)
+@given(random_events.seeds)
+def test_output_of_seeded_events_is_json_with_rfc3339_datetimes_and_no_nulls(seed: int) -> None:
+    """The same, for 600 events a run (100 of each seed)."""
+    source = random_events.Events(seed, pool=60)
+    for _ in range(100):
+        assert_json_with_rfc3339_datetimes_and_no_nulls(source.event())
+
+
+def assert_encode_list_is_the_array_of_the_items(items: List[CliEvent]) -> None:
+    expected = "[" + ",".join(reference(e) for e in items) + "]"
+    assert encode_list(items, CliEvent, "request_body") == expected.encode("ascii")
+    assert encode_list(tuple(items), CliEvent, "request_body") == expected.encode("ascii")
+    assert expected == "[" + ",".join(encode(e) for e in items) + "]"
+
+
+@settings(max_examples=10, deadline=None)
 @given(st.lists(events(), max_size=4))
 def test_encode_list_is_the_array_of_the_items(items: List[CliEvent]) -> None:
     """encode_list is "[" + the items joined by "," + "]", as ASCII bytes.
 
     Its loop is compiled apart from the one-item encoder: both equal dataclasses-json.
     """
-    expected = "[" + ",".join(reference(e) for e in items) + "]"
-    assert encode_list(items, CliEvent, "request_body") == expected.encode("ascii")
-    assert encode_list(tuple(items), CliEvent, "request_body") == expected.encode("ascii")
-    assert expected == "[" + ",".join(encode(e) for e in items) + "]"
+    assert_encode_list_is_the_array_of_the_items(items)
+
+
+@random_events.seeded(4)
+@given(random_events.seeds)
+def test_encode_list_of_seeded_events_is_the_array_of_the_items(seed: int) -> None:
+    """The same for 10 lists of 0 to 8 events of each seed."""
+    source = random_events.Events(seed, pool=60)
+    for _ in range(10):
+        items = [source.event() for _ in range(source.rng.randrange(9))]
+        assert_encode_list_is_the_array_of_the_items(items)
 
 
 @slotted
