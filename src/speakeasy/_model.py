@@ -296,6 +296,20 @@ class PydanticLike:
         as RFC 3339 text, enum members as their value)."""
         if mode not in ("python", "json"):
             raise ValueError(f"mode: expected 'python' or 'json', got {mode!r}")
+        return self._dump(
+            mode, include, exclude, by_alias, exclude_unset, exclude_defaults, exclude_none
+        )
+
+    def _dump(
+        self,
+        mode: str,
+        include: Optional[Collection[str]],
+        exclude: Optional[Collection[str]],
+        by_alias: bool,
+        exclude_unset: bool,
+        exclude_defaults: bool,
+        exclude_none: bool,
+    ) -> Dict[str, Any]:
         include, exclude = _names(include), _names(exclude)
         newer = self._newer_than_7x
         out: Dict[str, Any] = {}
@@ -327,14 +341,8 @@ class PydanticLike:
         exclude_none: bool = False,
     ) -> str:
         """``model_dump(mode="json")`` as JSON text: compact, or indented by ``indent``."""
-        data = self.model_dump(
-            mode="json",
-            include=include,
-            exclude=exclude,
-            by_alias=by_alias,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
+        data = self._dump(
+            "json", include, exclude, by_alias, exclude_unset, exclude_defaults, exclude_none
         )
         if indent is None:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

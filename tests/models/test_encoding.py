@@ -56,7 +56,7 @@ def reference(event: CliEvent) -> str:
 # --------------------------------------------------------------------------- strategies
 
 # Any code point (lone surrogates included), with JSON's awkward ones made likely.
-awkward = st.sampled_from(['"', "\\", "/", "\x00", "\x1f", "\x7f", "\u2028", "é", "😀", "\ud800"])
+awkward = st.sampled_from(random_events.AWKWARD)
 texts = st.text(st.one_of(awkward, st.characters(exclude_categories=())), max_size=12)
 
 
@@ -64,16 +64,7 @@ fixed_offsets = st.timedeltas(
     min_value=timedelta(hours=-23, minutes=-59, seconds=-59, microseconds=-999999),
     max_value=timedelta(hours=23, minutes=59, seconds=59, microseconds=999999),
 ).map(timezone)
-odd_offsets = st.sampled_from(
-    [
-        timezone(timedelta(hours=5, minutes=45)),
-        timezone(-timedelta(hours=3, minutes=30)),
-        timezone(timedelta(minutes=19, seconds=32)),  # Amsterdam's LMT: seconds
-        timezone(-timedelta(seconds=1, microseconds=5)),
-        timezone(timedelta(hours=23, minutes=59)),
-        timezone(timedelta(0), "UTC+0"),
-    ]
-)
+odd_offsets = st.sampled_from(random_events.ODD_OFFSETS)
 zones = st.one_of(
     st.none(),  # naive: local time
     st.just(timezone.utc),
