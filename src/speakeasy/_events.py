@@ -142,8 +142,8 @@ class Events(Operations):
         self._get_headers = {**_GET_HEADERS, "user-agent": USER_AGENT}
         self._workspaces: Dict[Tuple[str, str], str] = {}
 
-    # -- operations: the public methods are in ``_operations`` (written by
-    # scripts/gen_operations.py), each ``_async`` twin made from its sync method.
+    # -- operations: the public methods are in ``_operations``, each ``_async`` twin
+    # made from its sync method.
     # Per-call options: ``retries``, ``timeout_ms`` (each attempt's deadline), and,
     # keyword-only, ``server_url`` (checked like the client's) and ``http_headers`` (added
     # to the request; they may not replace credentials or framing headers). Each calls its

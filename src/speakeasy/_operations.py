@@ -1,9 +1,8 @@
 """The public operations of ``s.events``: each a method and its awaitable ``_async`` twin.
 
-Below the marker comment in the class, written by scripts/gen_operations.py (edit its
-table, not this file; the head above the marker is written here by hand): each sync
-method is spelt out with its parameters, docstring and result, and its twin is made
-from it by ``_async_twin``, so the two cannot drift: the twin has the method's
+Each sync method is spelt out with its parameters, docstring and result (the per-call
+options and the errors documented alike in each: tests/typing/test_twins.py compares
+them), and its twin is made from it by ``_async_twin``, so the two cannot drift: the twin has the method's
 signature, type hints and docstring (the example awaiting), and refuses a wrong call
 with the method's own TypeError. What each operation sends is built once, for both
 edges, by ``Events._<op>`` (``speakeasy._events``).
@@ -92,7 +91,6 @@ class Operations:
         _async: Callable[[], AsyncEdge]
         # what each operation sends (its ``_<op>`` plan), given the operation's arguments:
         # request, retries, timeout_ms, server_url, http_headers (the last two by name)
-        # (below: written by scripts/gen_operations.py from its table)
         _post: Callable[..., Plan[operations.PostWorkspaceEventsResponse]]
         _search: Callable[..., Plan[operations.SearchWorkspaceEventsResponse]]
         _by_target: Callable[..., Plan[operations.GetWorkspaceEventsByTargetResponse]]
