@@ -174,7 +174,8 @@ class EventBatcher:
         With ``on_full="block"`` it waits while the queue is full.
         """
         try:
-            data = self._encode(event)
+            # The bytes spooled are the bytes posted: encoded once, here.
+            data = self._encode(event).encode("ascii")
         except AttributeError as exc:
             raise FieldTypeError("CliEvent", f"is not a complete CliEvent ({exc})") from None
         size = len(data)
@@ -264,17 +265,17 @@ class EventBatcher:
             raise
         return len(parts)
 
-    def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
+    def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[bytes]:
         """Every event encoded, or the error naming the first bad one (``events[3].success``)."""
         if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
             raise FieldTypeError(
                 "events", f"expected an iterable of CliEvent, got {type(events).__name__}"
             )
         encode = self._encode
-        parts: List[str] = []
+        parts: List[bytes] = []
         for index, event in enumerate(events):
             try:
-                parts.append(encode(event))
+                parts.append(encode(event).encode("ascii"))
             except ValidationError as exc:
                 _, dot, name = exc.field.partition(".")  # "CliEvent.success" -> ".success"
                 raise type(exc)(f"events[{index}]{dot}{name}", exc.problem) from None

@@ -118,6 +118,23 @@ class Segment:
         """Whether ``length`` more bytes go in (always, when written with ``os.write``)."""
         return self.map is None or self.size + length <= self.capacity
 
+    def write_line(self, line: bytes) -> int:
+        """Append one line (``line`` and a newline); returns the new end offset.
+
+        As ``write``, without building ``line + b"\\n"``: mapped, the newline is
+        copied after the line (a process killed between the two leaves a torn
+        line, which replay skips: its ``add`` never returned).
+        """
+        view = self.map
+        if view is None:
+            return self.write(line + b"\n")
+        start = self.size
+        end = start + len(line)
+        view[start:end] = line
+        view[end] = 10  # b"\n"
+        self.size = end = end + 1
+        return end
+
     def write(self, data: bytes) -> int:
         """Append whole lines; returns the new end offset.
 
