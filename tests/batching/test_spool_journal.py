@@ -344,3 +344,27 @@ def test_a_full_disk_reserves_less_and_then_refuses_at_creation(tmp_path: Path) 
     finally:
         os.posix_fallocate = real
         os.close(fd)
+
+
+@pytest.mark.parametrize("advice", [23, 9999], ids=["populate-write", "refused-by-kernel"])
+def test_the_map_is_populated_ahead_of_the_appends_without_changing_the_file(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch, advice: int
+) -> None:
+    """Appends are copies below ``ready``; populating moves ``ready`` a chunk at a time and
+    leaves zeros past the last line. A kernel that refuses the advice (older than 5.14, or
+    an unknown value here) turns it off: the appends still land."""
+    monkeypatch.setattr(segment_module, "POPULATE_WRITE", advice)
+    monkeypatch.setattr(segment_module, "POPULATE_BYTES", 4096)
+    journal = Journal(spool)
+    lines = [f"event-{i:04d}-" + "x" * 100 for i in range(100)]  # 115 bytes a line
+    for line in lines:
+        segment, end = _append(journal, line)
+        assert end <= segment.ready and segment.ready % 4096 == 0
+    assert segment.ready == 3 * 4096  # 11,500 bytes: three chunks, not the 4 MiB reserved
+    [path] = _segments(Path(spool.directory))
+    data = path.read_bytes()
+    assert data[:end] == "".join(line + "\n" for line in lines).encode()
+    assert data[end:] == b"\0" * (len(data) - end)
+    if advice == 9999:
+        assert segment_module.POPULATE_WRITE == 0
+    journal.close()

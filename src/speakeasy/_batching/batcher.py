@@ -1,10 +1,12 @@
 """``EventBatcher``: queue events from any thread; a background worker posts them in batches.
 
 ``add`` validates and encodes the event at once (later changes to the object
-do not matter), appends it to the spool when there is one, and queues the
-encoded text. The pieces behind this façade, in this package:
+do not matter), appends those bytes to the spool when there is one, and
+queues the same bytes: they are what the worker posts (encoded once). The
+pieces behind this façade, in this package:
 
 - ``queue``: the queue, the batches in flight and the counts, under one lock;
+- ``batch``: a batch's encoded events and the spool segment runs they are in;
 - ``worker``: the daemon thread that gathers batches and delivers them;
 - ``delivery``: what to do after each attempt (pure functions);
 - ``spool``: the files that keep events across processes;

@@ -16,6 +16,8 @@ from speakeasy._batching.spool import Spool, SpoolRemovedError
 
 logger = logging.getLogger("speakeasy.batcher")
 
+_monotonic = time.monotonic
+
 #: Without ``spool_fsync``, ``append`` looks at most this often (seconds) whether the
 #: spool directory still exists (two ``fstat``: too dear for every event).
 CHECK_INTERVAL = 0.001
@@ -65,14 +67,16 @@ class Journal:
         copy into the map and nothing else.
         """
         segment = self.segment
-        if (
-            segment is not None
-            and segment.size + len(line) < segment.capacity
-            and not self.fsync
-            and time.monotonic() < self._next_check
-        ):
-            segment.write_line(line)
-            return segment
+        if segment is not None:
+            # ``Segment.write_line``, inlined: this runs once per event.
+            start = segment.size
+            end = start + len(line)
+            view = segment.map
+            if end < segment.ready and view is not None and _monotonic() < self._next_check:
+                view[start:end] = line
+                view[end] = 10  # b"\n"
+                segment.size = end + 1
+                return segment
         return self._write(line, None)
 
     def append_many(self, lines: List[bytes]) -> Segment:
@@ -92,6 +96,8 @@ class Journal:
             segment = None
         if segment is None:
             segment = self._writable(length)
+        if segment.size + length > segment.ready:
+            segment.prepare(segment.size + length)
         try:
             end = segment.write_line(data)
         except OSError:
@@ -126,7 +132,8 @@ class Journal:
             clock = time.monotonic()
             if not (now or self.fsync) and clock < self._next_check:
                 return
-            self._next_check = clock + CHECK_INTERVAL
+            if not self.fsync:  # with spool_fsync every write looks: no fast path
+                self._next_check = clock + CHECK_INTERVAL
             if not self.gone():
                 segment = self.segment
                 if segment is not None and _unlinked(segment):

@@ -223,8 +223,12 @@ class BatchQueue:
         if journal is not None:
             segment = journal.append(part)
             runs = self.runs
-            if runs and runs[-1].segment is segment:
-                runs[-1].count += 1
+            if runs:
+                run = runs[-1]
+                if run.segment is segment:
+                    run.count += 1
+                else:
+                    runs.append(Run(segment, segment.size - size, 1))
             else:
                 runs.append(Run(segment, segment.size - size, 1))
         events.append(part)
