@@ -77,17 +77,17 @@ class Journal:
                 view[end] = 10  # b"\n"
                 segment.size = end + 1
                 return segment
-        return self._write(line, None)
+        return self._write(line)
 
     def append_many(self, lines: List[bytes]) -> Segment:
         """Write encoded events with one copy (or system call), all to one segment.
 
         All or nothing, as ``append``; they end at the segment's ``size``.
         """
-        return self._write(b"\n".join(lines), len(lines))
+        return self._write(b"\n".join(lines))
 
-    def _write(self, data: bytes, count: Optional[int]) -> Segment:
-        """Append ``data`` and a newline (``count`` lines, None: one line)."""
+    def _write(self, data: bytes) -> Segment:
+        """Append ``data`` (one line or several) and a newline: ``append``'s slow path."""
         self.check()
         length = len(data) + 1
         segment = self.segment
@@ -106,6 +106,7 @@ class Journal:
             if not (self._retire(segment) and segment.size):
                 raise
             segment = self._writable(length)
+            segment.prepare(length)
             try:
                 end = segment.write_line(data)
             except OSError:
