@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from _common import run_threads
 
@@ -151,18 +151,22 @@ def _client(port: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _add_latency(port: int, events: list, spool_dir: Optional[str]) -> List[int]:  # type: ignore[type-arg]
-    """Nanoseconds of each add() call, the worker sending as it would in real use."""
+def _add_latency(port: int, events: list, spool_dir: Optional[str]) -> Tuple[List[int], float]:  # type: ignore[type-arg]
+    """Nanoseconds of each add() call, the worker sending as it would in real use; and the
+    adding thread's CPU time per add() in us (``time.thread_time``: what the thread ran,
+    not the time it waited for a core, so it moves much less with the machine's load)."""
     client = _client(port)
     timer = time.perf_counter_ns
     samples = []
     with client.events.batcher(spool_dir=spool_dir) as batcher:
         add = batcher.add
+        cpu = time.thread_time()
         for event in events:
             start = timer()
             add(event)
             samples.append(timer() - start)
-    return samples
+        cpu = time.thread_time() - cpu
+    return samples, cpu / len(events) * 1e6
 
 
 def _throughput(
@@ -304,6 +308,7 @@ def main() -> int:
         events = _events(10_000)
         overhead = _timer_overhead()
         results = []
+        cpus = {}
         with tempfile.TemporaryDirectory(prefix="speakeasy-bench-") as tmp:
             for label, spool, add_target, rate_target in (
                 ("memory", None, 5.0, 100_000),
@@ -312,7 +317,8 @@ def main() -> int:
                 latency_events = (events * (args.latency_events // len(events) + 1))[
                     : args.latency_events
                 ]
-                samples = _add_latency(port, latency_events, spool)
+                samples, cpu = _add_latency(port, latency_events, spool)
+                cpus[label] = cpu
                 profile = cProfile.Profile() if args.profile else None
                 before = _sink_stats(port)
                 rate = _throughput(port, events, args.events, spool, profile)
@@ -324,6 +330,7 @@ def main() -> int:
                     f"p99 {_pct(samples, 0.99):.2f} us over {len(samples)} calls "
                     f"(timer overhead {overhead} ns included); target <= {add_target:g} us"
                 )
+                print(f"[{label}] add(): {cpu:.2f} us of the adding thread's CPU time per call")
                 print(
                     f"[{label}] end to end: {rate:,.0f} events/s for {args.events:,} events in "
                     f"{after[0] - before[0]} requests ({(after[1] - before[1]) / 1e6:.1f} MB); "
@@ -350,8 +357,14 @@ def main() -> int:
         spool_ratios = [rates["spool"] / rates["memory"]]
         with tempfile.TemporaryDirectory(prefix="speakeasy-bench-") as tmp:
             for run in range(2, args.repeat + 1):
-                memory = _throughput(port, events, args.events, None, None)
-                spool = _throughput(port, events, args.events, os.path.join(tmp, "spool"), None)
+                # Alternate which goes first (ABBA): a load that drifts through the run
+                # then favours neither side.
+                if run % 2:
+                    memory = _throughput(port, events, args.events, None, None)
+                    spool = _throughput(port, events, args.events, os.path.join(tmp, "spool"), None)
+                else:
+                    spool = _throughput(port, events, args.events, os.path.join(tmp, "spool"), None)
+                    memory = _throughput(port, events, args.events, None, None)
                 spool_ratios.append(spool / memory)
                 print(
                     f"[run {run}] end to end: memory {memory:,.0f} events/s, "
@@ -363,7 +376,11 @@ def main() -> int:
                 + ", ".join(f"{r:.2f}x" for r in spool_ratios)
             )
         print(
-            f"\nratios to memory, end to end: spool {statistics.median(spool_ratios):.2f}x"
+            f"\nCPU time per add(), memory / spool: {cpus['memory']:.2f} / {cpus['spool']:.2f} us "
+            f"({cpus['memory'] / cpus['spool']:.2f}x)"
+        )
+        print(
+            f"ratios to memory, end to end: spool {statistics.median(spool_ratios):.2f}x"
             f"{' (median)' if len(spool_ratios) > 1 else ''}, "
             f"spool_fsync add_many {rates['fsync add_many'] / rates['memory']:.2f}x, "
             f"spool_fsync 8 threads {rates['fsync threads'] / rates['memory']:.2f}x"

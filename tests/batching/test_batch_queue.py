@@ -10,15 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from speakeasy._batching import spool as spool_module
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.queue import Batch, BatcherStats, BatchQueue
 from speakeasy._batching.spool import Spool
 from speakeasy.models.errors import BatcherClosedError
 
 
-def parts(count: int, size: int = 10, start: int = 0) -> List[str]:
-    """``count`` fake encoded events of ``size`` characters each."""
-    return [f"{start + i:0{size}d}" for i in range(count)]
+def parts(count: int, size: int = 10, start: int = 0) -> List[bytes]:
+    """``count`` fake encoded events of ``size`` bytes each."""
+    return [b"%0*d" % (size, start + i) for i in range(count)]
 
 
 def new_queue(max_events: int, max_bytes: int) -> BatchQueue:
@@ -33,21 +34,21 @@ def balanced(stats: BatcherStats) -> bool:
 def test_offer_counts_and_sizes_the_queue() -> None:
     """offer adds one event, its JSON size plus a comma; 2 says "wake the worker"."""
     queue = new_queue(max_events=10, max_bytes=1 << 20)
-    assert queue.offer("abc") == 2  # the first event starts a batch
-    assert queue.offer("abcd") == 1
+    assert queue.offer(b"abc") == 2  # the first event starts a batch
+    assert queue.offer(b"abcd") == 1
     queue.put_many(parts(2, size=4))
     assert (len(queue.events), queue.nbytes, queue.added, queue.pending) == (4, 4 + 5 + 10, 4, 4)
 
 
 def test_offer_says_when_a_batch_is_full() -> None:
     queue = BatchQueue(100, 1 << 20, None, batch_events=3, batch_bytes=10**9)
-    assert [queue.offer("e") for _ in range(4)] == [2, 1, 2, 1]
+    assert [queue.offer(b"e") for _ in range(4)] == [2, 1, 2, 1]
 
 
 def test_offer_refuses_what_does_not_fit_and_counts_nothing() -> None:
     queue = new_queue(max_events=2, max_bytes=1 << 20)
     queue.put_many(parts(2))
-    assert queue.offer("x") == 0
+    assert queue.offer(b"x") == 0
     assert queue.added == 2
 
 
@@ -94,15 +95,51 @@ def test_an_event_larger_than_max_bytes_goes_alone() -> None:
     assert len(queue.stack[0]) == 1
 
 
-def test_take_moves_the_marks_with_the_events(tmp_path: Path) -> None:
-    """With a spool, each event is written first; its mark leaves the queue with it."""
+def test_take_moves_the_runs_with_the_events(tmp_path: Path) -> None:
+    """With a spool, each event is written first; the queue keeps one run per segment,
+    and a batch taken off it carries the part of the run it took."""
     journal = Journal(Spool(str(tmp_path / "spool")))
     queue = BatchQueue(100, 1 << 20, journal, batch_events=100, batch_bytes=10**9)
-    queue.put_many(parts(3))
+    queue.put_many(parts(2))
+    queue.offer(parts(1, start=2)[0])
+    [run] = queue.runs
+    assert (run.start, run.count) == (0, 3)  # no mark per event: one run
     queue.take(max_events=2, max_bytes=10_000)
-    assert [end for _, end in queue.stack[0].marks or []] == [11, 22]
-    assert [end for _, end in queue.marks] == [33]
+    batch = queue.stack[0]
+    assert [(r.segment, r.start, r.count) for r in batch.runs or []] == [(run.segment, 0, 2)]
+    assert batch.ends() == {run.segment: 22}
+    assert [(r.start, r.count) for r in queue.runs] == [(22, 1)]
+    queue.take(max_events=2, max_bytes=10_000)
+    assert queue.stack[1].ends() == {run.segment: 33} and not queue.runs
     journal.close()
+
+
+def test_runs_follow_segment_switches_and_halves_split_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new segment starts a new run; a batch split in halves acks each half to its own end."""
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 33)
+    journal = Journal(Spool(str(tmp_path / "spool")))
+    queue = BatchQueue(100, 1 << 20, journal, batch_events=100, batch_bytes=10**9)
+    for part in parts(5):
+        queue.offer(part)  # 11 bytes a line: a segment of 3 (full at 33), then one of 2
+    assert [(r.start, r.count) for r in queue.runs] == [(0, 3), (0, 2)]
+    old, new = (r.segment for r in queue.runs)
+    assert old is not new
+    queue.take(max_events=100, max_bytes=10_000)
+    [batch] = queue.stack
+    assert batch.ends() == {old: 33, new: 22}
+    first, second = batch.halves()  # 2 and 3 events
+    assert first.ends() == {old: 22}
+    assert second.ends() == {old: 33, new: 22}
+    one, two = second.halves()  # 1 and 2 events
+    assert (one.ends(), two.ends()) == ({old: 33}, {new: 22})
+    journal.close()
+
+
+def test_the_body_is_the_spooled_lines_joined_with_commas() -> None:
+    batch = Batch([b'{"a":1}', b'{"b":2}'], None, replay=False)
+    assert batch.body() == b'[{"a":1},{"b":2}]' and len(batch.body()) == batch.nbytes
 
 
 def test_settle_resolves_live_and_recovered_events_apart() -> None:
@@ -152,7 +189,7 @@ def test_orphan_takes_everything_but_the_batch_on_the_wire() -> None:
 
 def test_no_attempt_once_close_is_out_of_time() -> None:
     queue = new_queue(max_events=100, max_bytes=1 << 20)
-    queue.offer("x")
+    queue.offer(b"x")
     queue.take(max_events=1, max_bytes=100)
     queue.abort.set()
     assert queue.begin_attempt() is None
@@ -169,7 +206,7 @@ def test_the_byte_bound_applies_to_room() -> None:
 
 def test_fitting_respects_the_event_bound() -> None:
     queue = new_queue(max_events=3, max_bytes=1 << 20)
-    queue.offer("x")
+    queue.offer(b"x")
     assert queue.fitting(parts(5)) == 2
 
 
@@ -188,7 +225,7 @@ def test_flush_waits_for_a_backlog_and_not_for_unreadable_events() -> None:
 def test_wait_for_room_returns_once_an_event_is_taken() -> None:
     """An add waiting for room is woken by take; it revives the worker while it waits."""
     queue = new_queue(max_events=1, max_bytes=1 << 20)
-    queue.offer("x")
+    queue.offer(b"x")
     revived = threading.Event()
     waiter_done = threading.Event()
 
@@ -209,7 +246,7 @@ def test_wait_for_room_returns_once_an_event_is_taken() -> None:
 def test_wait_for_room_raises_once_closed() -> None:
     """close wakes an add waiting for room with BatcherClosedError."""
     queue = new_queue(max_events=1, max_bytes=1 << 20)
-    queue.offer("x")
+    queue.offer(b"x")
     errors: List[BaseException] = []
 
     def wait() -> None:
@@ -229,7 +266,7 @@ def test_wait_for_room_raises_once_closed() -> None:
 
 def test_wait_for_room_on_a_closed_queue_raises_at_once() -> None:
     queue = new_queue(max_events=1, max_bytes=1 << 20)
-    queue.offer("x")
+    queue.offer(b"x")
     with queue.lock:
         queue.close()
         with pytest.raises(BatcherClosedError):
@@ -253,14 +290,14 @@ def test_every_sequence_of_operations_keeps_the_counts_balanced(ops: list) -> No
     held: List[Batch] = []
     for name, n, flag in ops:
         if name == "put":
-            queue.offer("e")
+            queue.offer(b"e")
         elif name == "put_many":
-            queue.put_many(["e"] * n)
+            queue.put_many([b"e"] * n)
         elif name == "drop":
             queue.drop(n)
         elif name == "recover":
             queue.recover(n)
-            held.append(Batch(["r"] * n, None, replay=True))
+            held.append(Batch([b"r"] * n, None, replay=True))
         elif name == "take" and queue.events:
             queue.take(max_events=n, max_bytes=10_000)
             batch = queue.begin_attempt()

@@ -40,6 +40,18 @@ def _lines(path: Path) -> str:
     return path.read_bytes().rstrip(b"\0").decode()
 
 
+def _append(journal: Journal, text: str) -> Tuple[Segment, int]:
+    """Append one event; its segment and where it ends there."""
+    segment = journal.append(text.encode())
+    return segment, segment.size
+
+
+def _append_many(journal: Journal, texts: List[str]) -> Tuple[Segment, int]:
+    """Append events with one copy; their segment and where the last ends."""
+    segment = journal.append_many([t.encode() for t in texts])
+    return segment, segment.size
+
+
 @pytest.fixture
 def spool(tmp_path: Path) -> Spool:
     return Spool(str(tmp_path / "spool"))
@@ -50,7 +62,7 @@ def full(spool: Spool, monkeypatch: pytest.MonkeyPatch) -> Full:
     """One event fills the segment: it is retired at once, and deleted once resolved."""
     monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 4)
     journal = Journal(spool)
-    segment, end = journal.append("abcd")
+    segment, end = _append(journal, "abcd")
     return journal, segment, end
 
 
@@ -60,10 +72,10 @@ def test_the_directory_is_created_private(spool: Spool) -> None:
 
 
 def test_append_writes_one_line_per_event_and_locks_the_segment(spool: Spool) -> None:
-    """Each event is one line; marks give the offset where each ends; the file is locked, 0600."""
+    """Each event is one line, ending at its segment's size then; the file is locked, 0600."""
     journal = Journal(spool)
-    first = journal.append('{"a":1}')
-    second = journal.append('{"b":2}')
+    first = _append(journal, '{"a":1}')
+    second = _append(journal, '{"b":2}')
     [path] = _segments(Path(spool.directory))
     assert _lines(path) == '{"a":1}\n{"b":2}\n'
     assert (first[1], second[1]) == (8, 16) and first[0] is second[0]
@@ -73,8 +85,8 @@ def test_append_writes_one_line_per_event_and_locks_the_segment(spool: Spool) ->
 
 def test_append_many_writes_every_line_and_gives_each_end(spool: Spool) -> None:
     journal = Journal(spool)
-    marks = journal.append_many(["x", "yy", "zzz"])
-    assert [end for _, end in marks] == [2, 5, 9]
+    _, end = _append_many(journal, ["x", "yy", "zzz"])
+    assert end == 9
     [path] = _segments(Path(spool.directory))
     assert _lines(path) == "x\nyy\nzzz\n"
 
@@ -85,8 +97,8 @@ def test_a_full_segment_is_retired_and_a_new_one_started(
     """Past SEGMENT_BYTES, appends go to a new segment; the old one takes no more."""
     monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 10)
     journal = Journal(spool)
-    ((old, _),) = journal.append_many(["0123456789"])
-    ((new, _),) = journal.append_many(["abc"])
+    old, _ = _append_many(journal, ["0123456789"])
+    new, _ = _append_many(journal, ["abc"])
     assert old is not new and not old.writing and new.writing
     assert len(_segments(Path(spool.directory))) == 2
 
@@ -102,17 +114,18 @@ def test_a_retired_segment_resolved_to_its_end_is_deleted(spool: Spool, full: Fu
 def test_ack_records_a_watermark_that_a_later_claim_honours(spool: Spool) -> None:
     """Only the events after the acked offset are recovered, with the offset ending each."""
     journal = Journal(spool)
-    marks = journal.append_many(["one", "two", "three"])
-    journal.ack({marks[0][0]: marks[0][1]})
+    segment, _ = _append(journal, "one")
+    _append_many(journal, ["two", "three"])
+    journal.ack({segment: 4})
     journal.forget()  # the owner dies: its lock goes with its descriptors
     [(segment, count)], _ = spool.claim(limit=16)
     assert count == 2
-    assert spool.read(segment) == [("two", 8), ("three", 14)]
+    assert spool.read(segment) == [(b"two", 8), (b"three", 14)]
 
 
 def test_a_live_owners_segment_is_not_claimed(spool: Spool) -> None:
     journal = Journal(spool)
-    journal.append("x")
+    _append(journal, "x")
     assert spool.claim(limit=16) == ([], False)
 
 
@@ -129,7 +142,7 @@ def test_a_torn_last_line_is_not_counted(spool: Spool) -> None:
     (Path(spool.directory) / "1-0-dead.seg").write_text('{"a":1}\n{"b"')
     [(segment, count)], _ = spool.claim(limit=16)
     assert count == 1
-    assert spool.read(segment) == [('{"a":1}', 8)]
+    assert spool.read(segment) == [(b'{"a":1}', 8)]
 
 
 def test_a_segment_acked_to_its_end_is_deleted_when_found(spool: Spool) -> None:
@@ -151,8 +164,8 @@ def test_debris_is_cleaned_but_a_fresh_tmp_is_kept(spool: Spool) -> None:
 
 
 def test_reject_appends_lines_to_a_private_file(spool: Spool) -> None:
-    spool.reject(["a", "b"])
-    spool.reject(["c"])
+    spool.reject([b"a", b"b"])
+    spool.reject([b"c"])
     path = Path(spool.directory) / "rejected.jsonl"
     assert path.read_text() == "a\nb\nc\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -161,12 +174,12 @@ def test_reject_appends_lines_to_a_private_file(spool: Spool) -> None:
 def test_close_deletes_what_is_resolved_and_keeps_the_rest(spool: Spool) -> None:
     """At close, a resolved segment goes; one with events left stays, unlocked, for later."""
     journal = Journal(spool)
-    segment, end = journal.append("x")
+    segment, end = _append(journal, "x")
     journal.ack({segment: end})
     journal.close()
     assert os.listdir(spool.directory) == []
     journal = Journal(spool)
-    journal.append("y")
+    _append(journal, "y")
     journal.close()
     [path] = _segments(Path(spool.directory))
     assert not _locked_by_someone(path)
@@ -177,13 +190,13 @@ def test_a_failed_write_retires_the_segment(spool: Spool, monkeypatch: pytest.Mo
     new segment (a torn line ends the old)."""
     monkeypatch.setattr(segment_module, "USE_MMAP", False)
     journal = Journal(spool)
-    segment, _ = journal.append("x")
+    segment, _ = _append(journal, "x")
     os.close(segment.fd)  # the next write fails with EBADF
     with pytest.raises(OSError):
-        journal.append("y")
+        _append(journal, "y")
     segment.fd = -1
     assert not segment.writing
-    new, _ = journal.append("z")
+    new, _ = _append(journal, "z")
     assert new is not segment
 
 
@@ -199,7 +212,7 @@ def test_a_finished_segment_is_deleted_even_when_its_ack_cannot_be_written(full:
 def test_an_ack_that_cannot_be_written_still_moves_the_watermark(spool: Spool) -> None:
     """In memory the events are resolved; only a later process may resend them."""
     journal = Journal(spool)
-    segment, end = journal.append("x")
+    segment, end = _append(journal, "x")
     os.mkdir(segment.ack_path)
     journal.ack({segment: end})
     assert segment.acked == end and segment in journal.held
@@ -255,7 +268,7 @@ def test_a_segment_reserves_its_blocks_and_appends_without_a_system_call(
 ) -> None:
     """The segment's blocks are reserved when it is created; appends then make no write()."""
     journal = Journal(spool)
-    journal.append("first")
+    _append(journal, "first")
     [path] = _segments(Path(spool.directory))
     assert path.stat().st_size == spool_module.SEGMENT_BYTES
     assert path.stat().st_blocks * 512 >= spool_module.SEGMENT_BYTES  # allocated, not sparse
@@ -265,11 +278,11 @@ def test_a_segment_reserves_its_blocks_and_appends_without_a_system_call(
 
     monkeypatch.setattr(os, "write", no_write)
     monkeypatch.setattr(os, "pwrite", no_write)
-    marks = journal.append_many(["two", "three"])
-    journal.append("four")
+    _, end = _append_many(journal, ["two", "three"])
+    _append(journal, "four")
     monkeypatch.undo()
     assert _lines(path) == "first\ntwo\nthree\nfour\n"
-    assert [end for _, end in marks] == [10, 16]
+    assert end == 16
 
 
 def test_a_retired_segment_is_trimmed_to_its_lines(
@@ -277,8 +290,8 @@ def test_a_retired_segment_is_trimmed_to_its_lines(
 ) -> None:
     monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 64)
     journal = Journal(spool)
-    ((old, _),) = journal.append_many(["x" * 40])
-    ((new, _),) = journal.append_many(["y" * 40])  # does not fit: old is retired
+    old, _ = _append_many(journal, ["x" * 40])
+    new, _ = _append_many(journal, ["y" * 40])  # does not fit: old is retired
     assert old is not new and not old.writing
     assert os.path.getsize(old.path) == 41
     journal.close()
@@ -292,7 +305,7 @@ def test_a_zero_filled_tail_and_a_torn_line_are_skipped_on_replay(spool: Spool) 
     (directory / "1-0-dead.seg").write_bytes(b'{"a":1}\n{"b":2}\n{"c"' + b"\0" * 4096)
     [(segment, count)] = spool.claim(limit=16)[0]
     assert count == 2 and segment.size == 16
-    assert spool.read(segment) == [('{"a":1}', 8), ('{"b":2}', 16)]
+    assert spool.read(segment) == [(b'{"a":1}', 8), (b'{"b":2}', 16)]
 
 
 def test_a_segment_the_old_code_wrote_is_read_as_before(spool: Spool) -> None:
@@ -302,7 +315,7 @@ def test_a_segment_the_old_code_wrote_is_read_as_before(spool: Spool) -> None:
     (directory / "1-0-old.ack").write_text("8\n")
     [(segment, count)] = spool.claim(limit=16)[0]
     assert count == 1
-    assert spool.read(segment) == [('{"b":2}', 16)]
+    assert spool.read(segment) == [(b'{"b":2}', 16)]
 
 
 def test_a_full_disk_reserves_less_and_then_refuses_at_creation(tmp_path: Path) -> None:
@@ -331,3 +344,27 @@ def test_a_full_disk_reserves_less_and_then_refuses_at_creation(tmp_path: Path) 
     finally:
         os.posix_fallocate = real
         os.close(fd)
+
+
+@pytest.mark.parametrize("advice", [23, 9999], ids=["populate-write", "refused-by-kernel"])
+def test_the_map_is_populated_ahead_of_the_appends_without_changing_the_file(
+    spool: Spool, monkeypatch: pytest.MonkeyPatch, advice: int
+) -> None:
+    """Appends are copies below ``ready``; populating moves ``ready`` a chunk at a time and
+    leaves zeros past the last line. A kernel that refuses the advice (older than 5.14, or
+    an unknown value here) turns it off: the appends still land."""
+    monkeypatch.setattr(segment_module, "POPULATE_WRITE", advice)
+    monkeypatch.setattr(segment_module, "POPULATE_BYTES", 4096)
+    journal = Journal(spool)
+    lines = [f"event-{i:04d}-" + "x" * 100 for i in range(100)]  # 115 bytes a line
+    for line in lines:
+        segment, end = _append(journal, line)
+        assert end <= segment.ready and segment.ready % 4096 == 0
+    assert segment.ready == 3 * 4096  # 11,500 bytes: three chunks, not the 4 MiB reserved
+    [path] = _segments(Path(spool.directory))
+    data = path.read_bytes()
+    assert data[:end] == "".join(line + "\n" for line in lines).encode()
+    assert data[end:] == b"\0" * (len(data) - end)
+    if advice == 9999:
+        assert segment_module.POPULATE_WRITE == 0
+    journal.close()

@@ -8,9 +8,10 @@ or files: ``speakeasy.EventBatcher`` and ``s.events.batcher()`` import
 module         owns                                            imports (in the package)
 =============  ==============================================  =========================
 ``batcher``    the façade ``EventBatcher``; exit and fork       all the others
-``worker``     the daemon thread: gathers, sends, settles       queue, delivery, journal,
-                                                               spool, transport
-``queue``      shared state under one lock; every count write  journal, spool
+``worker``     the daemon thread: gathers, sends, settles       queue, batch, delivery,
+                                                               journal, segment, transport
+``queue``      shared state under one lock; every count write  batch, journal
+``batch``      encoded events and their segment runs           segment
 ``delivery``   the verdict after one attempt (pure)            (``speakeasy._retry``)
 ``journal``    one batcher's segments: append, ack, release    spool, segment
 ``spool``      the directory and its files, safely opened      segment, options

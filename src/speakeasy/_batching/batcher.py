@@ -1,10 +1,12 @@
 """``EventBatcher``: queue events from any thread; a background worker posts them in batches.
 
 ``add`` validates and encodes the event at once (later changes to the object
-do not matter), appends it to the spool when there is one, and queues the
-encoded text. The pieces behind this façade, in this package:
+do not matter), appends those bytes to the spool when there is one, and
+queues the same bytes: they are what the worker posts (encoded once). The
+pieces behind this façade, in this package:
 
 - ``queue``: the queue, the batches in flight and the counts, under one lock;
+- ``batch``: a batch's encoded events and the spool segment runs they are in;
 - ``worker``: the daemon thread that gathers batches and delivers them;
 - ``delivery``: what to do after each attempt (pure functions);
 - ``spool``: the files that keep events across processes;
@@ -174,7 +176,8 @@ class EventBatcher:
         With ``on_full="block"`` it waits while the queue is full.
         """
         try:
-            data = self._encode(event)
+            # The bytes spooled are the bytes posted: encoded once, here.
+            data = self._encode(event).encode("ascii")
         except AttributeError as exc:
             raise FieldTypeError("CliEvent", f"is not a complete CliEvent ({exc})") from None
         size = len(data)
@@ -264,17 +267,17 @@ class EventBatcher:
             raise
         return len(parts)
 
-    def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[str]:
+    def _encode_all(self, events: Iterable[shared.CliEvent]) -> List[bytes]:
         """Every event encoded, or the error naming the first bad one (``events[3].success``)."""
         if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
             raise FieldTypeError(
                 "events", f"expected an iterable of CliEvent, got {type(events).__name__}"
             )
         encode = self._encode
-        parts: List[str] = []
+        parts: List[bytes] = []
         for index, event in enumerate(events):
             try:
-                parts.append(encode(event))
+                parts.append(encode(event).encode("ascii"))
             except ValidationError as exc:
                 _, dot, name = exc.field.partition(".")  # "CliEvent.success" -> ".success"
                 raise type(exc)(f"events[{index}]{dot}{name}", exc.problem) from None

@@ -15,11 +15,13 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import deque
-from typing import Callable, Deque, List, Optional, Tuple
+from typing import Callable, Deque, List, Optional
 
+from speakeasy._batching.batch import Batch, Run
 from speakeasy._batching.journal import Journal
-from speakeasy._batching.spool import Mark
 from speakeasy.models.errors import BatcherClosedError
+
+__all__ = ["Batch", "BatchQueue", "BatcherStats", "Run"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,36 +51,6 @@ class BatcherStats:
     r"""Why ``add`` refuses events (the spool directory was removed), else None."""
 
 
-class Batch:
-    """Encoded events, and where each ends in its spool segment (None in memory)."""
-
-    __slots__ = ("abandoned", "marks", "parts", "replay")
-
-    def __init__(self, parts: List[str], marks: Optional[List[Mark]], replay: bool) -> None:
-        self.parts = parts
-        self.marks = marks
-        #: Given up at interpreter exit while on the wire: its outcome no longer counts.
-        self.abandoned = False
-        #: Recovered from the spool (counted apart from live events, for flush).
-        self.replay = replay
-
-    def __len__(self) -> int:
-        return len(self.parts)
-
-    def halves(self) -> Tuple[Batch, Batch]:
-        half = len(self.parts) // 2
-        marks = self.marks
-        return (
-            Batch(self.parts[:half], None if marks is None else marks[:half], self.replay),
-            Batch(self.parts[half:], None if marks is None else marks[half:], self.replay),
-        )
-
-    @property
-    def nbytes(self) -> int:
-        """Size of the JSON array body."""
-        return sum(map(len, self.parts)) + len(self.parts) + 1
-
-
 class BatchQueue:
     """The shared state. Methods marked "lock held" expect the caller to hold ``lock``.
 
@@ -102,7 +74,6 @@ class BatchQueue:
         "journal",
         "live_done",
         "lock",
-        "marks",
         "max_bytes",
         "max_events",
         "nbytes",
@@ -113,6 +84,7 @@ class BatchQueue:
         "replay_done",
         "replay_left",
         "retried",
+        "runs",
         "sent",
         "stack",
         "stopping",
@@ -151,10 +123,11 @@ class BatchQueue:
         #: ``add`` calls waiting for room: the worker then sends without waiting.
         self.blocked = 0
 
-        # Queued events (encoded), their spool marks (empty in memory), and
-        # the size of their JSON, one comma each.
-        self.events: Deque[str] = deque()
-        self.marks: Deque[Mark] = deque()
+        # Queued events (encoded: the bytes spooled and posted), the runs of
+        # them in each spool segment (empty in memory), and the size of their
+        # JSON, one comma each.
+        self.events: Deque[bytes] = deque()
+        self.runs: Deque[Run] = deque()
         self.nbytes = 0
         # Batches taken off the queue and not yet resolved, the next to send
         # last; the one on the wire now. ``close`` may take the others over.
@@ -206,7 +179,7 @@ class BatchQueue:
             len(events) + count <= self.max_events and self.nbytes + nbytes <= self.max_bytes
         )
 
-    def fitting(self, parts: List[str]) -> int:
+    def fitting(self, parts: List[bytes]) -> int:
         """How many of ``parts``, from the first, fit now (all of them in an empty queue)."""
         if not self.events:
             return len(parts)
@@ -234,7 +207,7 @@ class BatchQueue:
 
     # -- the callers' side (lock held) ----------------------------------------------------
 
-    def offer(self, part: str) -> int:
+    def offer(self, part: bytes) -> int:
         """Queue one encoded event if it fits (``has_room``).
 
         0: no room, nothing done. 1: queued. 2: queued, and the worker should
@@ -248,20 +221,35 @@ class BatchQueue:
             return 0
         journal = self.journal
         if journal is not None:
-            self.marks.append(journal.append(part))
+            segment = journal.append(part)
+            runs = self.runs
+            if runs:
+                run = runs[-1]
+                if run.segment is segment:
+                    run.count += 1
+                else:
+                    runs.append(Run(segment, segment.size - size, 1))
+            else:
+                runs.append(Run(segment, segment.size - size, 1))
         events.append(part)
         self.nbytes += size
         self.added += 1
         n = len(events)
         return 2 if n == 1 or n == self.batch_events or self.nbytes >= self.batch_bytes else 1
 
-    def put_many(self, parts: List[str]) -> None:
+    def put_many(self, parts: List[bytes]) -> None:
         """Queue encoded events, room or not (spooled first, all or none, as ``offer``)."""
+        nbytes = sum(map(len, parts)) + len(parts)
         journal = self.journal
         if journal is not None:
-            self.marks.extend(journal.append_many(parts))
+            segment = journal.append_many(parts)
+            runs = self.runs
+            if runs and runs[-1].segment is segment:
+                runs[-1].count += len(parts)
+            else:
+                runs.append(Run(segment, segment.size - nbytes, len(parts)))
         self.events.extend(parts)
-        self.nbytes += sum(map(len, parts)) + len(parts)
+        self.nbytes += nbytes
         self.added += len(parts)
 
     def refuse(self, count: int) -> None:
@@ -353,15 +341,31 @@ class BatchQueue:
             events.appendleft(part)
             nbytes -= len(part) + 1
         count = len(parts)
-        marks = None
-        if self.marks:
-            popmark = self.marks.popleft
-            marks = [popmark() for _ in range(count)]
         self.nbytes -= nbytes - 1
         self.taken += count
         if self.blocked:
             self.not_full.notify_all()
-        self.stack.append(Batch(parts, marks, False))
+        self.stack.append(Batch(parts, self._take_runs(parts), False))
+
+    def _take_runs(self, parts: List[bytes]) -> Optional[List[Run]]:
+        """The runs of ``parts``, just taken off the queue's front (lock held)."""
+        runs = self.runs
+        if not runs:
+            return None
+        taken: List[Run] = []
+        left = len(parts)
+        while left:
+            run = runs[0]
+            if run.count <= left:
+                taken.append(runs.popleft())
+                left -= run.count
+            else:  # the batch ends inside this run: the queue keeps its tail
+                nbytes = sum(map(len, parts[len(parts) - left :])) + left
+                taken.append(Run(run.segment, run.start, left))
+                run.start += nbytes
+                run.count -= left
+                left = 0
+        return taken
 
     def push(self, batch: Batch) -> None:
         """Put a batch of recovered events on the stack, to be sent next (lock held)."""
@@ -371,10 +375,10 @@ class BatchQueue:
         """Empty the stack and the queue (lock held); the next to send first."""
         batches = self.stack[::-1]
         self.stack.clear()
-        batches.append(Batch(list(self.events), list(self.marks) or None, False))
+        batches.append(Batch(list(self.events), list(self.runs) or None, False))
         self.taken += len(self.events)
         self.events.clear()
-        self.marks.clear()
+        self.runs.clear()
         self.nbytes = 0
         return batches
 

@@ -24,6 +24,7 @@ import errno
 import mmap
 import os
 import stat
+import sys
 from typing import Optional
 
 SEGMENT_SUFFIX = ".seg"
@@ -31,6 +32,14 @@ ACK_SUFFIX = ".ack"
 
 #: Map segments (``posix_fallocate`` + ``mmap``); False: one ``os.write`` per append.
 USE_MMAP = hasattr(os, "posix_fallocate")
+#: Linux >= 5.14 ``MADV_POPULATE_WRITE``: fault a range of the map in, writable, in one
+#: call. The first write to each page of reserved (unwritten) blocks otherwise takes a
+#: page fault that costs as much as the copies of ten events (measured: 1.2 to 1.9 us
+#: an event mapped as is, 0.6 to 1.0 us with the range populated first, copies included).
+#: Set to 0 once the kernel refuses it.
+POPULATE_WRITE = 23 if sys.platform.startswith("linux") else 0
+#: Populated ahead of the appends this much at a time (a multiple of the page size).
+POPULATE_BYTES = 256 << 10
 
 # Never follow a symlink; never wait on a FIFO's other end.
 _SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -68,6 +77,7 @@ class Segment:
         "fd",
         "map",
         "path",
+        "ready",
         "size",
         "writing",
     )
@@ -91,11 +101,37 @@ class Segment:
         #: The shared map appended to (None: ``os.write``), and the bytes reserved.
         self.map: Optional[mmap.mmap] = None
         self.capacity = 0
+        #: The map is populated (faulted in, writable) up to here: appends below it are copies.
+        self.ready = 0
 
     def mapped(self, capacity: int) -> None:
         """Append through a shared map of the ``capacity`` bytes reserved from now on."""
         self.map = mmap.mmap(self.fd, capacity, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         self.capacity = capacity
+
+    def prepare(self, end: int) -> None:
+        """Populate the map past ``end`` (``POPULATE_BYTES`` at a time, up to the capacity).
+
+        Only the page tables change: the content stays zeros, the blocks were
+        reserved already. Without ``MADV_POPULATE_WRITE`` it does nothing (the
+        pages fault in as they are written).
+        """
+        global POPULATE_WRITE
+        view = self.map
+        if view is None:
+            return
+        while self.ready < end:
+            start = self.ready
+            length = min(POPULATE_BYTES, self.capacity - start)
+            self.ready = start + length
+            if POPULATE_WRITE and length > 0:
+                try:
+                    view.madvise(POPULATE_WRITE, start, length)
+                except (OSError, ValueError):
+                    POPULATE_WRITE = 0  # an older kernel: pages fault in as written
+            if length <= 0:
+                self.ready = self.capacity
+                return
 
     @property
     def name(self) -> str:
@@ -117,6 +153,23 @@ class Segment:
     def fits(self, length: int) -> bool:
         """Whether ``length`` more bytes go in (always, when written with ``os.write``)."""
         return self.map is None or self.size + length <= self.capacity
+
+    def write_line(self, line: bytes) -> int:
+        """Append one line (``line`` and a newline); returns the new end offset.
+
+        As ``write``, without building ``line + b"\\n"``: mapped, the newline is
+        copied after the line (a process killed between the two leaves a torn
+        line, which replay skips: its ``add`` never returned).
+        """
+        view = self.map
+        if view is None:
+            return self.write(line + b"\n")
+        start = self.size
+        end = start + len(line)
+        view[start:end] = line
+        view[end] = 10  # b"\n"
+        self.size = end = end + 1
+        return end
 
     def write(self, data: bytes) -> int:
         """Append whole lines; returns the new end offset.

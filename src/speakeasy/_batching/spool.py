@@ -60,9 +60,6 @@ SEGMENT_BYTES = 4 << 20
 TMP_SUFFIX = ".tmp"
 REJECTED_NAME = "rejected.jsonl"
 
-#: Where an event ends in its segment: acking it acks everything before.
-Mark = Tuple[Segment, int]
-
 _READ_CHUNK = 1 << 20
 _TMP_AGE = 60.0  # seconds
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -237,15 +234,17 @@ class Spool:
         finally:
             os.close(fd)
 
-    def read(self, segment: Segment) -> List[Tuple[str, int]]:
-        """The unresolved events of a claimed segment, with the offset ending each."""
+    def read(self, segment: Segment) -> List[Tuple[bytes, int]]:
+        """The unresolved events of a claimed segment, with the offset ending each.
+
+        Each event is the line's bytes as written: what is posted, unchanged.
+        """
         data = _pread_all(segment.fd, segment.acked, segment.size - segment.acked)
-        out: List[Tuple[str, int]] = []
+        out: List[Tuple[bytes, int]] = []
         offset = segment.acked
-        # latin-1 maps bytes to str one to one: what was written is what is sent.
-        for line in data.decode("latin-1").split("\n")[:-1]:
+        for line in data.split(b"\n")[:-1]:
             offset += len(line) + 1
-            if line and line.strip("\0"):  # zeros: a reserved tail, never an event
+            if line and line.strip(b"\0"):  # zeros: a reserved tail, never an event
                 out.append((line, offset))
         return out
 
@@ -275,14 +274,14 @@ class Spool:
             return False
         return True
 
-    def reject(self, parts: List[str], sync: bool = False) -> None:
+    def reject(self, parts: List[bytes], sync: bool = False) -> None:
         """Append events to ``rejected.jsonl`` (one ``O_APPEND`` write: no interleaving).
 
         ``sync``: ``fsync`` it before the events' segment may be acked and deleted.
         """
         fd = open_file(REJECTED_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.fd)
         try:
-            data = ("\n".join(parts) + "\n").encode("latin-1")
+            data = b"\n".join(parts) + b"\n"
             written = os.write(fd, data)
             while written < len(data):
                 written += os.write(fd, data[written:])

@@ -21,12 +21,12 @@ import time
 from collections import deque
 from typing import Any, Deque, List, Optional, Tuple
 
+from speakeasy._batching.batch import Batch, Run
 from speakeasy._batching.delivery import DELIVERED, GIVE_UP, SPLIT, Verdict, decide
 from speakeasy._batching.journal import Journal
 from speakeasy._batching.notices import Notices
-from speakeasy._batching.queue import Batch, BatchQueue
+from speakeasy._batching.queue import BatchQueue
 from speakeasy._batching.segment import Segment
-from speakeasy._batching.spool import Mark
 from speakeasy._batching.transport import ErrorCallback, Send
 from speakeasy._retry import describe
 from speakeasy.models.errors import BatcherClosedError, ClientClosedError
@@ -68,7 +68,7 @@ class Worker:
         self._backoff = backoff
         self._on_error = on_error
         # Replay: the lines left of the segment being read, and that segment.
-        self._replay_lines: Deque[Tuple[str, int]] = deque()
+        self._replay_lines: Deque[Tuple[bytes, int]] = deque()
         self._replay_segment: Optional[Segment] = None
         self._prefer_replay = True  # live and recovered batches take turns
         self._next_scan = time.monotonic() + RESCAN_INTERVAL
@@ -263,19 +263,25 @@ class Worker:
             self._replay_segment = loading
         segment = self._replay_segment
         assert segment is not None
-        parts: List[str] = []
-        marks: List[Mark] = []
+        parts: List[bytes] = []
+        runs: List[Run] = []
         nbytes = 1
+        last = -1  # where the previous line ended: a skipped line starts a new run
         while lines and len(parts) < self._max_batch_events:
             part, end = lines[0]
             if parts and nbytes + len(part) + 1 > self._max_batch_bytes:
                 break  # (a recovered event larger than max_batch_bytes goes alone)
             lines.popleft()
             parts.append(part)
-            marks.append((segment, end))
+            start = end - len(part) - 1
+            if start == last:
+                runs[-1].count += 1
+            else:
+                runs.append(Run(segment, start, 1))
+            last = end
             nbytes += len(part) + 1
         with queue.lock:
-            queue.push(Batch(parts, marks, True))
+            queue.push(Batch(parts, runs, True))
         return True
 
     # -- delivering -----------------------------------------------------------------------
@@ -354,7 +360,7 @@ class Worker:
         outcome, never the worker's end. When the server had accepted the
         batch before a hook raised, the batch is delivered.
         """
-        body = ("[" + ",".join(batch.parts) + "]").encode("latin-1")
+        body = batch.body()
         accepted = []
         try:
             self._send(body, lambda: accepted.append(True))
@@ -393,8 +399,8 @@ class Worker:
                 "; passed to on_error" if self._on_error is not None else "",
             )
             self._keep_rejected(batch.parts)
-        if batch.marks and self._journal is not None:
-            ends = dict(batch.marks)  # the last mark of each segment
+        if batch.runs and self._journal is not None:
+            ends = batch.ends()  # where the last event of each segment ends
             with self._queue.lock:
                 self._journal.ack(ends)
         if error is not None:
@@ -416,7 +422,7 @@ class Worker:
             and (journal is None or not journal.claimed)
         )
 
-    def _keep_rejected(self, parts: List[str]) -> None:
+    def _keep_rejected(self, parts: List[bytes]) -> None:
         journal = self._journal
         if journal is None:
             return
@@ -427,7 +433,7 @@ class Worker:
             # without stalling every later event behind them.
             journal.spool.note("rejected.jsonl", "write", exc)
 
-    def _report(self, parts: List[str], error: BaseException) -> Optional[BaseException]:
+    def _report(self, parts: List[bytes], error: BaseException) -> Optional[BaseException]:
         """Hand events to ``on_error``; whatever it raises is logged and ignored.
 
         Returns a ``KeyboardInterrupt`` raised outside the worker thread, for
@@ -451,8 +457,8 @@ class Worker:
         return None
 
 
-def _loads(part: str) -> Any:
+def _loads(part: bytes) -> Any:
     try:
         return json.loads(part)
     except ValueError:
-        return part  # a damaged spool line: handed over as it is
+        return part.decode("latin-1")  # a damaged spool line: handed over as it is (text)
