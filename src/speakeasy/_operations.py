@@ -2,10 +2,10 @@
 
 Each sync method is spelt out with its parameters, docstring and result (the per-call
 options and the errors documented alike in each: tests/typing/test_twins.py compares
-them), and its twin is made from it by ``_async_twin``, so the two cannot drift: the twin has the method's
-signature, type hints and docstring (the example awaiting), and refuses a wrong call
-with the method's own TypeError. What each operation sends is built once, for both
-edges, by ``Events._<op>`` (``speakeasy._events``).
+them), and its twin is made from it by ``_async_twin``, so the two cannot drift: the
+twin has the method's signature, type hints and docstring (the example awaiting), and
+refuses a wrong call with the method's own TypeError. What each operation sends is
+built once, for both edges, by ``Events._<op>`` (``speakeasy._events``).
 """
 
 from __future__ import annotations
