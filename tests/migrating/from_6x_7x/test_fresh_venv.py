@@ -2,10 +2,12 @@
 
 The wheel is built once a session and installed, with its dependencies, into a new
 virtualenv (tests/support/built.py, shared with tests/cli and tests/test_packaging.py);
-pydantic and httpx must not be there. From that environment, with nothing of this checkout
-importable, upstream's 6.3.0 and 7.0.0rc2 blocks (upstream_snippets/ beside this file) end as
-they do from the source tree, sync and async, and a 7.x-style program (seven_x_program.py)
-runs against the local events server.
+pydantic and httpx must not be there. The package installed there is this tree's src/ byte
+for byte, so every block of upstream's (upstream_snippets/ beside this file) ends from the
+wheel as test_upstream_snippets.py shows it ends from the source tree; from that
+environment, with nothing of this checkout importable, one block of each kind of outcome,
+each version and each form (sync, async) runs to show it, and a 7.x-style program
+(seven_x_program.py) runs against the local events server.
 
 The dependencies' wheels are downloaded from the package index once (again when the
 wheel's requirements change), into ``.venv/compat-wheelhouse`` (ignored by git, like
@@ -21,7 +23,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -89,7 +91,41 @@ def runner(fresh_python: Path) -> Iterator[_snippets.ForkRunner]:
     forks.close()
 
 
-@pytest.mark.parametrize(("name", "variant"), _snippets.CASES)
+def test_the_wheel_installs_the_source_tree_byte_for_byte(fresh_python: Path) -> None:
+    """Both packages in the fresh venv are src/'s files, byte for byte, and no others."""
+    code = (
+        "import json, speakeasy, speakeasy_client_sdk_python as c;"
+        "print(json.dumps([speakeasy.__file__, c.__file__]))"
+    )
+    result = subprocess.run(
+        [str(fresh_python), "-I", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for init in json.loads(result.stdout):
+        installed = Path(init).parent
+        source = ROOT / "src" / installed.name
+        assert installed != source
+        assert _files(installed) == _files(source), installed.name
+
+
+def _files(package: Path) -> Dict[str, bytes]:
+    return {
+        p.relative_to(package).as_posix(): p.read_bytes()
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _one_of_each() -> List[Tuple[str, str]]:
+    """A case of each (outcome, upstream version, form) of ``_snippets.CASES``."""
+    seen: Dict[Tuple[str, str, str], Tuple[str, str]] = {}
+    for name, variant in _snippets.CASES:
+        kind = (_snippets.EXPECTED[name]["outcome"], name.split("_")[0], variant)
+        seen.setdefault(kind, (name, variant))
+    return sorted(seen.values())
+
+
+@pytest.mark.parametrize(("name", "variant"), _one_of_each())
 def test_upstream_block_from_the_wheel(
     name: str, variant: str, runner: _snippets.ForkRunner, server: EventsServer, tmp_path: Path
 ) -> None:
