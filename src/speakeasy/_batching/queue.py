@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from typing import Callable, Deque, List, Optional
 
-from speakeasy._batching.batch import Batch, Run
+from speakeasy._batching.batch import Batch, Run, split_runs
 from speakeasy._batching.journal import Journal
 from speakeasy.models.errors import BatcherClosedError
 
@@ -223,12 +223,8 @@ class BatchQueue:
         if journal is not None:
             segment = journal.append(part)
             runs = self.runs
-            if runs:
-                run = runs[-1]
-                if run.segment is segment:
-                    run.count += 1
-                else:
-                    runs.append(Run(segment, segment.size - size, 1))
+            if runs and runs[-1].segment is segment:
+                runs[-1].count += 1
             else:
                 runs.append(Run(segment, segment.size - size, 1))
         events.append(part)
@@ -352,19 +348,14 @@ class BatchQueue:
         runs = self.runs
         if not runs:
             return None
-        taken: List[Run] = []
-        left = len(parts)
-        while left:
-            run = runs[0]
-            if run.count <= left:
-                taken.append(runs.popleft())
-                left -= run.count
-            else:  # the batch ends inside this run: the queue keeps its tail
-                nbytes = sum(map(len, parts[len(parts) - left :])) + left
-                taken.append(Run(run.segment, run.start, left))
-                run.start += nbytes
-                run.count -= left
-                left = 0
+        covering: List[Run] = []
+        count = 0
+        while count < len(parts):
+            run = runs.popleft()
+            covering.append(run)
+            count += run.count
+        taken, rest = split_runs(covering, parts, len(parts))
+        runs.extendleft(rest)  # the tail of a run the batch ends inside, if any: one at most
         return taken
 
     def push(self, batch: Batch) -> None:

@@ -123,15 +123,15 @@ class Segment:
         while self.ready < end:
             start = self.ready
             length = min(POPULATE_BYTES, self.capacity - start)
+            if length <= 0:
+                self.ready = self.capacity
+                return
             self.ready = start + length
-            if POPULATE_WRITE and length > 0:
+            if POPULATE_WRITE:
                 try:
                     view.madvise(POPULATE_WRITE, start, length)
                 except (OSError, ValueError):
                     POPULATE_WRITE = 0  # an older kernel: pages fault in as written
-            if length <= 0:
-                self.ready = self.capacity
-                return
 
     @property
     def name(self) -> str:
